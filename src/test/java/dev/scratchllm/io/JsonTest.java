@@ -10,12 +10,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JsonTest {
     @Test
+    @SuppressWarnings("unchecked")
     void parsesEveryKindOfValue() {
         Object v = Json.parse("{\"a\": [1, -2.5e1, true, false, null], \"b\": \"x\\u00e9\\n\\\"y\", \"c\": {}}");
         assertThat(v).isInstanceOf(Map.class);
         Map<?, ?> m = (Map<?, ?>) v;
         assertThat(m.keySet()).containsExactly("a", "b", "c");
-        assertThat((List<?>) m.get("a")).containsExactly(1L, -25.0, true, false, null);
+        assertThat((List<Object>) m.get("a")).containsExactly(1L, -25.0, true, false, null);
         assertThat(m.get("b")).isEqualTo("xé\n\"y");
         assertThat((Map<?, ?>) m.get("c")).isEmpty();
     }
