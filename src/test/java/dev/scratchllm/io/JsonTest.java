@@ -14,7 +14,7 @@ class JsonTest {
     void parsesEveryKindOfValue() {
         Object v = Json.parse("{\"a\": [1, -2.5e1, true, false, null], \"b\": \"x\\u00e9\\n\\\"y\", \"c\": {}}");
         assertThat(v).isInstanceOf(Map.class);
-        Map<?, ?> m = (Map<?, ?>) v;
+        @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) v;
         assertThat(m.keySet()).containsExactly("a", "b", "c");
         assertThat((List<Object>) m.get("a")).containsExactly(1L, -25.0, true, false, null);
         assertThat(m.get("b")).isEqualTo("xé\n\"y");
