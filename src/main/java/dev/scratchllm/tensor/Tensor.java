@@ -1,0 +1,918 @@
+package dev.scratchllm.tensor;
+
+import dev.scratchllm.autograd.Engine;
+import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.autograd.Node;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An n-dimensional array with PyTorch's semantics: row-major storage with shape, strides and
+ * an offset, so that views ({@link #view}, {@link #transpose}, {@link #permute},
+ * {@link #narrow}, …) share storage; PyTorch's broadcasting for element-wise ops; and
+ * reverse-mode autograd ({@link #requiresGrad(boolean)}, {@link #backward()}, {@link #grad()}).
+ *
+ * <p>Floating tensors ({@link DType#FLOAT32}) hold a {@code float[]}; integer tensors
+ * ({@link DType#INT64}) a {@code long[]}; boolean masks ({@link DType#BOOL}) store 0/1 in a
+ * {@code float[]}. Only floating tensors take part in autograd. The hot loops live in
+ * {@code dev.scratchllm.kernels}; this class holds the state and the public API and delegates
+ * to package-private op classes ({@code Pointwise}, {@code Reductions}, {@code MatMul},
+ * {@code Indexing}, {@code TensorFormat}).
+ *
+ * <p>Not supported: other dtypes, devices, sparse layouts, double backward, in-place ops on
+ * tensors whose saved values a backward rule still needs (PyTorch's version counter check).
+ */
+public final class Tensor {
+    final DType dtype;
+    final float[] data;   // FLOAT32 and BOOL
+    final long[] ldata;   // INT64
+    final int[] shape;
+    final int[] strides;
+    final int offset;
+
+    boolean requiresGrad;
+    private Tensor grad;
+    Node gradFn;
+
+    Tensor(DType dtype, float[] data, long[] ldata, int[] shape, int[] strides, int offset) {
+        this.dtype = dtype;
+        this.data = data;
+        this.ldata = ldata;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    // ================================================================== creation
+
+    /** A contiguous float tensor over {@code data} (not copied) with the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        if (Shape.numel(shape) != data.length)
+            throw new IllegalArgumentException("Tensor.of: shape " + Shape.str(shape) + " is invalid for input of size " + data.length);
+        return new Tensor(DType.FLOAT32, data, null, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** A contiguous int64 tensor over {@code data} (not copied) with the given shape. */
+    public static Tensor ofLongs(long[] data, int... shape) {
+        if (Shape.numel(shape) != data.length)
+            throw new IllegalArgumentException("Tensor.ofLongs: shape " + Shape.str(shape) + " is invalid for input of size " + data.length);
+        return new Tensor(DType.INT64, null, data, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** A contiguous boolean tensor: {@code mask[i] != 0} is true. */
+    public static Tensor ofBools(boolean[] values, int... shape) {
+        if (Shape.numel(shape) != values.length)
+            throw new IllegalArgumentException("Tensor.ofBools: shape " + Shape.str(shape) + " is invalid for input of size " + values.length);
+        float[] d = new float[values.length];
+        for (int i = 0; i < d.length; i++) d[i] = values[i] ? 1f : 0f;
+        return new Tensor(DType.BOOL, d, null, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** A 0-d float tensor. */
+    public static Tensor scalar(float value) {
+        return of(new float[] {value});
+    }
+
+    /**
+     * A tensor from a (nested) Java array, like {@code torch.tensor}: {@code float[]},
+     * {@code double[][]}, … give float32; {@code int[]}, {@code long[][]}, … give int64;
+     * {@code boolean[]}, … give bool. Ragged arrays are rejected.
+     */
+    public static Tensor fromArray(Object array) {
+        return Creation.fromArray(array);
+    }
+
+    /** A float tensor of zeros. */
+    public static Tensor zeros(int... shape) {
+        return of(new float[Shape.numel(shape)], shape);
+    }
+
+    /** A float tensor of ones. */
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    /** A float tensor filled with {@code value}. */
+    public static Tensor full(float value, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        Arrays.fill(d, value);
+        return of(d, shape);
+    }
+
+    /** An int64 tensor of zeros. */
+    public static Tensor zerosLong(int... shape) {
+        return ofLongs(new long[Shape.numel(shape)], shape);
+    }
+
+    /** Zeros with this tensor's shape and dtype. */
+    public Tensor zerosLike() {
+        return dtype == DType.INT64 ? zerosLong(shape) : new Tensor(dtype, new float[numel()], null, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    /** Ones with this tensor's shape (float). */
+    public Tensor onesLike() {
+        return ones(shape);
+    }
+
+    /** {@code 0, 1, …, end-1} as int64, like {@code torch.arange(end)}. */
+    public static Tensor arange(long end) {
+        return arange(0, end, 1);
+    }
+
+    /** {@code start, start+step, …} below {@code end}, as int64. */
+    public static Tensor arange(long start, long end, long step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
+        long n = Math.max(0, (end - start + step + (step > 0 ? -1 : 1)) / step);
+        long[] d = new long[Math.toIntExact(n)];
+        for (int i = 0; i < d.length; i++) d[i] = start + i * step;
+        return ofLongs(d, d.length);
+    }
+
+    /** {@code start, start+step, …} below {@code end}, as float32 (like {@code torch.arange(0., 1., 0.25)}). */
+    public static Tensor arange(double start, double end, double step) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
+        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = (float) (start + i * step);
+        return of(d, n);
+    }
+
+    /** The {@code n × n} identity matrix. */
+    public static Tensor eye(int n) {
+        float[] d = new float[n * n];
+        for (int i = 0; i < n; i++) d[i * n + i] = 1f;
+        return of(d, n, n);
+    }
+
+    /** The upper triangle of a matrix (or batch of matrices) from {@code diagonal} on, zeros elsewhere. */
+    public Tensor triu(int diagonal) {
+        return Indexing.triangle(this, diagonal, true);
+    }
+
+    /** The lower triangle of a matrix (or batch of matrices) up to {@code diagonal}, zeros elsewhere. */
+    public Tensor tril(int diagonal) {
+        return Indexing.triangle(this, diagonal, false);
+    }
+
+    /** {@code triu(0)}. */
+    public Tensor triu() {
+        return triu(0);
+    }
+
+    /** {@code tril(0)}. */
+    public Tensor tril() {
+        return tril(0);
+    }
+
+    // ================================================================== metadata
+
+    /** The element type. */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size of dimension {@code dim} (negative counts from the end). */
+    public int size(int dim) {
+        return shape[Shape.wrapDim("size", dim, shape.length)];
+    }
+
+    /** A copy of the strides, in elements. */
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** The offset of the first element in the storage. */
+    public int storageOffset() {
+        return offset;
+    }
+
+    /** The number of dimensions. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** The number of elements. */
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    /** Whether the elements lie in row-major order without gaps. */
+    public boolean isContiguous() {
+        return Shape.isContiguous(shape, strides);
+    }
+
+    /** Whether this is a floating tensor. */
+    public boolean isFloatingPoint() {
+        return dtype == DType.FLOAT32;
+    }
+
+    /** Whether {@code other} views the same storage (for tests and debugging). */
+    public boolean sharesStorageWith(Tensor other) {
+        return (data != null && data == other.data) || (ldata != null && ldata == other.ldata);
+    }
+
+    int[] shapeUnsafe() {
+        return shape;
+    }
+
+    // ================================================================== element access
+
+    int storageIndex(int... index) {
+        if (index.length != shape.length)
+            throw new IllegalArgumentException("index: expected " + shape.length + " indices for shape " + Shape.str(shape) + ", got " + index.length);
+        int o = offset;
+        for (int i = 0; i < index.length; i++) {
+            int ix = index[i] < 0 ? index[i] + shape[i] : index[i];
+            if (ix < 0 || ix >= shape[i])
+                throw new IllegalArgumentException("index " + index[i] + " is out of bounds for dimension " + i + " with size " + shape[i]);
+            o += ix * strides[i];
+        }
+        return o;
+    }
+
+    /** The element at {@code index} as a double (any dtype). */
+    public double getDouble(int... index) {
+        int o = storageIndex(index);
+        return dtype == DType.INT64 ? ldata[o] : data[o];
+    }
+
+    /** The float element at {@code index}. */
+    public float getFloat(int... index) {
+        requireDType("getFloat", DType.FLOAT32, DType.BOOL);
+        return data[storageIndex(index)];
+    }
+
+    /** The integer element at {@code index}. */
+    public long getLong(int... index) {
+        int o = storageIndex(index);
+        return dtype == DType.INT64 ? ldata[o] : (long) data[o];
+    }
+
+    /** Sets one float element in place (no autograd; refused on a tensor that requires grad). */
+    public void setFloat(float value, int... index) {
+        checkInPlace("setFloat");
+        requireDType("setFloat", DType.FLOAT32, DType.BOOL);
+        data[storageIndex(index)] = value;
+    }
+
+    /** Sets one integer element in place. */
+    public void setLong(long value, int... index) {
+        requireDType("setLong", DType.INT64);
+        ldata[storageIndex(index)] = value;
+    }
+
+    /** The single value of a one-element tensor, like {@code tensor.item()}. */
+    public float item() {
+        if (numel() != 1)
+            throw new IllegalArgumentException("item: a Tensor with " + numel() + " elements cannot be converted to Scalar");
+        return dtype == DType.INT64 ? (float) ldata[offset] : data[offset];
+    }
+
+    /** The single value of a one-element integer tensor. */
+    public long itemLong() {
+        if (numel() != 1)
+            throw new IllegalArgumentException("itemLong: a Tensor with " + numel() + " elements cannot be converted to Scalar");
+        return dtype == DType.INT64 ? ldata[offset] : (long) data[offset];
+    }
+
+    /** A row-major copy of the values as floats (integers converted). */
+    public float[] toFloatArray() {
+        if (dtype == DType.INT64) {
+            long[] l = toLongArray();
+            float[] f = new float[l.length];
+            for (int i = 0; i < l.length; i++) f[i] = l[i];
+            return f;
+        }
+        Tensor c = contiguous();
+        return Arrays.copyOfRange(c.data, c.offset, c.offset + c.numel());
+    }
+
+    /** A row-major copy of the values as longs (floats truncated toward zero). */
+    public long[] toLongArray() {
+        if (dtype != DType.INT64) {
+            float[] f = toFloatArray();
+            long[] l = new long[f.length];
+            for (int i = 0; i < f.length; i++) l[i] = (long) f[i];
+            return l;
+        }
+        Tensor c = contiguous();
+        return Arrays.copyOfRange(c.ldata, c.offset, c.offset + c.numel());
+    }
+
+    /** A row-major copy of the values as ints (for token ids). */
+    public int[] toIntArray() {
+        long[] l = toLongArray();
+        int[] r = new int[l.length];
+        for (int i = 0; i < l.length; i++) r[i] = Math.toIntExact(l[i]);
+        return r;
+    }
+
+    /** A row-major copy of the values as booleans (nonzero is true). */
+    public boolean[] toBooleanArray() {
+        float[] f = toFloatArray();
+        boolean[] b = new boolean[f.length];
+        for (int i = 0; i < f.length; i++) b[i] = f[i] != 0f;
+        return b;
+    }
+
+    /**
+     * The contiguous float array behind this tensor, when the tensor is contiguous and covers it
+     * from offset 0 (else a copy's array). For kernels and I/O; writing to it bypasses autograd.
+     */
+    public float[] contiguousData() {
+        requireDType("contiguousData", DType.FLOAT32, DType.BOOL);
+        Tensor c = contiguous();
+        if (c.offset == 0 && c.data.length == c.numel()) return c.data;
+        return Arrays.copyOfRange(c.data, c.offset, c.offset + c.numel());
+    }
+
+    // ================================================================== dtype conversion
+
+    /** This tensor as float32 (a copy for other dtypes; {@code this} if already float). */
+    public Tensor toFloat() {
+        if (dtype == DType.FLOAT32) return this;
+        return of(toFloatArray(), shape);
+    }
+
+    /** This tensor as int64 (values truncated toward zero). */
+    public Tensor toLong() {
+        if (dtype == DType.INT64) return this;
+        return ofLongs(toLongArray(), shape);
+    }
+
+    /** This tensor as bool (nonzero is true). */
+    public Tensor toBool() {
+        if (dtype == DType.BOOL) return this;
+        return ofBools(toBooleanArray(), shape);
+    }
+
+    void requireDType(String op, DType... allowed) {
+        for (DType d : allowed) if (d == dtype) return;
+        throw new IllegalArgumentException(op + ": expected a tensor of dtype " + Arrays.toString(allowed) + " but got " + dtype.torchName()
+                + " with shape " + Shape.str(shape));
+    }
+
+    // ================================================================== autograd
+
+    /** Whether gradients flow into this tensor. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf tensor as needing gradients (returns {@code this}, like {@code requires_grad_()}).
+     * Only floating leaves can require grad.
+     */
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null && !value)
+            throw new IllegalStateException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                    + "in a subgraph that doesn't require differentiation use detach()");
+        if (value && dtype != DType.FLOAT32)
+            throw new IllegalArgumentException("only Tensors of floating point dtype can require gradients (got " + dtype.torchName() + ")");
+        this.requiresGrad = value;
+        return this;
+    }
+
+    /** The accumulated gradient, or null. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the gradient (null clears it), like assigning {@code tensor.grad}. */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape, shape))
+            throw new IllegalArgumentException("setGrad: assigned grad has shape " + Shape.str(g.shape) + " but the tensor has shape " + Shape.str(shape));
+        this.grad = g;
+    }
+
+    /** Clears the gradient ({@code grad = None}, as {@code optimizer.zero_grad()} does by default). */
+    public void zeroGrad() {
+        this.grad = null;
+    }
+
+    /** The node that produced this tensor, or null for a leaf. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /** Whether this tensor was created by the user rather than by a recorded op. */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Keeps this non-leaf tensor's gradient in {@link #grad()} after backward, like {@code retain_grad()}. */
+    public Tensor retainGrad() {
+        if (gradFn != null) gradFn.retainGradIn(this);
+        return this;
+    }
+
+    /** Adds {@code g} to the stored gradient (used by the engine). */
+    public void accumulateGrad(Tensor g) {
+        if (grad == null) {
+            grad = g.contiguousCopy();
+        } else {
+            Pointwise.addInPlace(grad, g);
+        }
+    }
+
+    /** Back-propagates from a one-element tensor (the loss). */
+    public void backward() {
+        if (numel() != 1)
+            throw new IllegalStateException("grad can be implicitly created only for scalar outputs (shape " + Shape.str(shape) + ")");
+        Engine.backward(this, ones(shape));
+    }
+
+    /** Back-propagates {@code gradient} (same shape as this tensor). */
+    public void backward(Tensor gradient) {
+        Engine.backward(this, gradient);
+    }
+
+    /** A scope without graph recording, like {@code with torch.no_grad():}; close it with try-with-resources. */
+    public static GradMode.Scope noGrad() {
+        return GradMode.noGrad();
+    }
+
+    /** A tensor that shares storage but is cut from the graph, like {@code detach()}. */
+    public Tensor detach() {
+        return new Tensor(dtype, data, ldata, shape, strides, offset);
+    }
+
+    /**
+     * Records {@code out} as produced by op {@code name} from {@code inputs} when grad mode is on
+     * and an input requires grad; returns {@code out}.
+     */
+    static Tensor record(Tensor out, String name, Node.Backward rule, Tensor... inputs) {
+        if (!GradMode.isEnabled()) return out;
+        boolean any = false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad) { any = true; break; }
+        if (!any) return out;
+        out.gradFn = Node.of(name, inputs, rule);
+        out.requiresGrad = true;
+        return out;
+    }
+
+    /** Refuses in-place writes that would corrupt autograd. */
+    void checkInPlace(String op) {
+        if (requiresGrad && GradMode.isEnabled())
+            throw new IllegalStateException(op + ": a leaf Variable that requires grad is being used in an in-place operation"
+                    + (gradFn != null ? " (or a tensor in the graph)" : "") + "; wrap it in noGrad() or use the out-of-place op");
+    }
+
+    // ================================================================== views
+
+    /** A view with a new shape (one dim may be -1); the tensor must be viewable without a copy. */
+    public Tensor view(int... newShape) {
+        return Views.view(this, newShape, "view");
+    }
+
+    /** Like {@link #view} but copies when the layout needs it. */
+    public Tensor reshape(int... newShape) {
+        return Views.reshape(this, newShape);
+    }
+
+    /** Swaps two dimensions (a view). */
+    public Tensor transpose(int dim0, int dim1) {
+        return Views.transpose(this, dim0, dim1);
+    }
+
+    /** The transpose of a matrix ({@code .T} for 2-D). */
+    public Tensor t() {
+        if (dim() > 2) throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is " + dim() + "D");
+        return dim() < 2 ? this : transpose(0, 1);
+    }
+
+    /** Reorders dimensions (a view). */
+    public Tensor permute(int... dims) {
+        return Views.permute(this, dims);
+    }
+
+    /** Inserts a size-1 dimension at {@code dim} (a view). */
+    public Tensor unsqueeze(int dim) {
+        return Views.unsqueeze(this, dim);
+    }
+
+    /** Removes all size-1 dimensions (a view). */
+    public Tensor squeeze() {
+        return Views.squeeze(this, -999);
+    }
+
+    /** Removes dimension {@code dim} if it has size 1 (a view). */
+    public Tensor squeeze(int dim) {
+        return Views.squeeze(this, Shape.wrapDim("squeeze", dim, dim()));
+    }
+
+    /** Flattens dimensions {@code startDim..endDim} into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        return Views.flatten(this, startDim, endDim);
+    }
+
+    /** Flattens all dimensions into one. */
+    public Tensor flatten() {
+        return flatten(0, -1);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
+    public Tensor narrow(int dim, int start, int length) {
+        return Views.narrow(this, dim, start, length);
+    }
+
+    /**
+     * Python-style slice {@code [start:end:step]} along {@code dim} (a view). Negative indices
+     * count from the end and out-of-range bounds are clamped, as in Python.
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        return Views.slice(this, dim, start, end, step);
+    }
+
+    /** {@code slice(dim, start, end, 1)}. */
+    public Tensor slice(int dim, int start, int end) {
+        return slice(dim, start, end, 1);
+    }
+
+    /** Index {@code index} of dimension {@code dim}, removing that dimension (a view). */
+    public Tensor select(int dim, int index) {
+        return Views.select(this, dim, index);
+    }
+
+    /** Row indexing {@code t[i]} (negative counts from the end; a view). */
+    public Tensor get(int index) {
+        return select(0, index);
+    }
+
+    /** {@code t[i][j]…} (a view). */
+    public Tensor get(int... index) {
+        Tensor t = this;
+        for (int i : index) t = t.select(0, i);
+        return t;
+    }
+
+    /** Broadcasts size-1 dimensions to {@code newShape} (a view with zero strides; -1 keeps a size). */
+    public Tensor expand(int... newShape) {
+        return Views.expand(this, newShape);
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : Views.contiguous(this);
+    }
+
+    /** A copy with its own storage that stays in the graph, like {@code clone()}. */
+    public Tensor clone() {
+        Tensor c = contiguousCopy();
+        if (dtype != DType.FLOAT32) return c;
+        return record(c, "CloneBackward0", g -> new Tensor[] {g}, this);
+    }
+
+    /** A contiguous copy with its own storage, outside the graph. */
+    Tensor contiguousCopy() {
+        if (dtype == DType.INT64) {
+            long[] l = new long[numel()];
+            Views.copyInto(this, l, 0);
+            return ofLongs(l, shape);
+        }
+        float[] d = new float[numel()];
+        Views.copyInto(this, d, 0);
+        return new Tensor(dtype, d, null, shape.clone(), Shape.contiguousStrides(shape), 0);
+    }
+
+    // ================================================================== element-wise
+
+    /** {@code this + other} with broadcasting. */
+    public Tensor add(Tensor other) {
+        return Pointwise.binary(this, other, Pointwise.Op.ADD);
+    }
+
+    /** {@code this + value}. */
+    public Tensor add(float value) {
+        return Pointwise.affine(this, 1f, value, "AddBackward0");
+    }
+
+    /** {@code this - other} with broadcasting. */
+    public Tensor sub(Tensor other) {
+        return Pointwise.binary(this, other, Pointwise.Op.SUB);
+    }
+
+    /** {@code this - value}. */
+    public Tensor sub(float value) {
+        return Pointwise.affine(this, 1f, -value, "SubBackward0");
+    }
+
+    /** {@code this * other} with broadcasting. */
+    public Tensor mul(Tensor other) {
+        return Pointwise.binary(this, other, Pointwise.Op.MUL);
+    }
+
+    /** {@code this * value}. */
+    public Tensor mul(float value) {
+        return Pointwise.affine(this, value, 0f, "MulBackward0");
+    }
+
+    /** {@code this / other} with broadcasting. */
+    public Tensor div(Tensor other) {
+        return Pointwise.binary(this, other, Pointwise.Op.DIV);
+    }
+
+    /** {@code this / value}. */
+    public Tensor div(float value) {
+        return Pointwise.divScalar(this, value);
+    }
+
+    /** {@code -this}. */
+    public Tensor neg() {
+        return Pointwise.affine(this, -1f, 0f, "NegBackward0");
+    }
+
+    /** {@code this ** exponent}. */
+    public Tensor pow(float exponent) {
+        return Pointwise.pow(this, exponent);
+    }
+
+    /** {@code this ** exponent} element-wise with broadcasting. */
+    public Tensor pow(Tensor exponent) {
+        return Pointwise.binary(this, exponent, Pointwise.Op.POW);
+    }
+
+    /** {@code e ** this}. */
+    public Tensor exp() {
+        return Pointwise.unary(this, Pointwise.Unary.EXP);
+    }
+
+    /** Natural logarithm. */
+    public Tensor log() {
+        return Pointwise.unary(this, Pointwise.Unary.LOG);
+    }
+
+    /** Square root. */
+    public Tensor sqrt() {
+        return Pointwise.unary(this, Pointwise.Unary.SQRT);
+    }
+
+    /** Hyperbolic tangent. */
+    public Tensor tanh() {
+        return Pointwise.unary(this, Pointwise.Unary.TANH);
+    }
+
+    /** Logistic sigmoid {@code 1/(1+e^-x)}. */
+    public Tensor sigmoid() {
+        return Pointwise.unary(this, Pointwise.Unary.SIGMOID);
+    }
+
+    /** {@code max(x, 0)}. */
+    public Tensor relu() {
+        return Pointwise.unary(this, Pointwise.Unary.RELU);
+    }
+
+    /** GELU, tanh approximation (the book's {@code GELU} module). */
+    public Tensor gelu() {
+        return Pointwise.unary(this, Pointwise.Unary.GELU);
+    }
+
+    /** Absolute value. */
+    public Tensor abs() {
+        return Pointwise.unary(this, Pointwise.Unary.ABS);
+    }
+
+    /** Element-wise {@code this == other} as a bool mask (any dtypes, broadcasting). */
+    public Tensor eq(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.EQ);
+    }
+
+    /** Element-wise {@code this == value}. */
+    public Tensor eq(double value) {
+        return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.EQ);
+    }
+
+    /** Element-wise {@code this != other}. */
+    public Tensor ne(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.NE);
+    }
+
+    /** Element-wise {@code this > other}. */
+    public Tensor gt(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.GT);
+    }
+
+    /** Element-wise {@code this > value}. */
+    public Tensor gt(double value) {
+        return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.GT);
+    }
+
+    /** Element-wise {@code this >= other}. */
+    public Tensor ge(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.GE);
+    }
+
+    /** Element-wise {@code this < other}. */
+    public Tensor lt(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.LT);
+    }
+
+    /** Element-wise {@code this < value}. */
+    public Tensor lt(double value) {
+        return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.LT);
+    }
+
+    /** Element-wise {@code this <= other}. */
+    public Tensor le(Tensor other) {
+        return Pointwise.compare(this, other, Pointwise.Cmp.LE);
+    }
+
+    /** Logical not of a mask (or {@code == 0} of numbers). */
+    public Tensor logicalNot() {
+        return eq(0);
+    }
+
+    /** A copy where {@code mask} (bool, broadcast to this shape) is true is replaced by {@code value}. */
+    public Tensor maskedFill(Tensor mask, float value) {
+        return Indexing.maskedFill(this, mask, value);
+    }
+
+    /**
+     * In place: sets the elements where {@code mask} is true to {@code value}, like
+     * {@code masked_fill_}. On a tensor in the graph this rebinds it to a new graph node (its
+     * previous values are not needed by the masked-fill backward).
+     */
+    public Tensor maskedFill_(Tensor mask, float value) {
+        return Indexing.maskedFillInPlace(this, mask, value);
+    }
+
+    /** {@code condition ? a : b} element-wise with broadcasting. */
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return Indexing.where(condition, a, b);
+    }
+
+    // ================================================================== in-place (no autograd)
+
+    /** Fills with zeros in place. */
+    public Tensor zero_() {
+        return fill_(0f);
+    }
+
+    /** Fills with {@code value} in place. */
+    public Tensor fill_(float value) {
+        checkInPlace("fill_");
+        Pointwise.fillInPlace(this, value);
+        return this;
+    }
+
+    /** Copies {@code src} (broadcast to this shape) into this tensor in place. */
+    public Tensor copy_(Tensor src) {
+        checkInPlace("copy_");
+        Pointwise.copyInPlace(this, src);
+        return this;
+    }
+
+    /** {@code this += alpha * other} in place (no autograd; used by optimizers). */
+    public Tensor addInPlace(Tensor other, float alpha) {
+        checkInPlace("add_");
+        Pointwise.axpyInPlace(this, other, alpha);
+        return this;
+    }
+
+    /** {@code this *= value} in place (no autograd). */
+    public Tensor mulInPlace(float value) {
+        checkInPlace("mul_");
+        Pointwise.scaleInPlace(this, value);
+        return this;
+    }
+
+    // ================================================================== reductions
+
+    /** Sum of all elements (0-d). */
+    public Tensor sum() {
+        return Reductions.sumAll(this);
+    }
+
+    /** Sum over {@code dim}. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return Reductions.sum(this, dim, keepDim);
+    }
+
+    /** Sum over {@code dim}, dropping it. */
+    public Tensor sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /** Mean of all elements (0-d). */
+    public Tensor mean() {
+        return Reductions.meanAll(this);
+    }
+
+    /** Mean over {@code dim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        return Reductions.mean(this, dim, keepDim);
+    }
+
+    /** Mean over {@code dim}, dropping it. */
+    public Tensor mean(int dim) {
+        return mean(dim, false);
+    }
+
+    /** Variance over {@code dim}; {@code unbiased} divides by n-1 (PyTorch's default), else by n. */
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+        return Reductions.var(this, dim, unbiased, keepDim);
+    }
+
+    /** Variance of all elements. */
+    public Tensor var(boolean unbiased) {
+        return Reductions.var(flatten(), 0, unbiased, false);
+    }
+
+    /** Maximum of all elements (0-d). */
+    public Tensor max() {
+        return Reductions.maxAll(this);
+    }
+
+    /** Maximum over {@code dim} with the indices of the maxima (first one on ties). */
+    public ValuesIndices max(int dim, boolean keepDim) {
+        return Reductions.max(this, dim, keepDim);
+    }
+
+    /** Index of the maximum over {@code dim} (int64). */
+    public Tensor argmax(int dim, boolean keepDim) {
+        return Reductions.max(this, dim, keepDim).indices();
+    }
+
+    /** Index of the maximum over {@code dim} (int64), dropping it. */
+    public Tensor argmax(int dim) {
+        return argmax(dim, false);
+    }
+
+    /** Index of the maximum of the flattened tensor (0-d int64). */
+    public Tensor argmax() {
+        return flatten().argmax(0, false);
+    }
+
+    /** Softmax over {@code dim}. */
+    public Tensor softmax(int dim) {
+        return Reductions.softmax(this, dim, false);
+    }
+
+    /** Log-softmax over {@code dim}. */
+    public Tensor logSoftmax(int dim) {
+        return Reductions.softmax(this, dim, true);
+    }
+
+    /** The {@code k} largest elements along {@code dim}, sorted descending, with their indices. */
+    public ValuesIndices topk(int k, int dim) {
+        return Indexing.topk(this, k, dim);
+    }
+
+    /** {@code topk(k, -1)}. */
+    public ValuesIndices topk(int k) {
+        return topk(k, -1);
+    }
+
+    /** Concatenates tensors along {@code dim}. */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return Indexing.cat(tensors, dim);
+    }
+
+    /** Stacks equally shaped tensors along a new dimension {@code dim}. */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return Indexing.stack(tensors, dim);
+    }
+
+    /** Rows of {@code weight} picked by the integer {@code ids}: shape {@code ids.shape + [weight.size(1)]}. */
+    public static Tensor embedding(Tensor weight, Tensor ids) {
+        return Indexing.embedding(weight, ids);
+    }
+
+    /** Picks entries along {@code dim} at {@code index} (int64, same rank), like {@code torch.gather}. */
+    public Tensor gather(int dim, Tensor index) {
+        return Indexing.gather(this, dim, index);
+    }
+
+    // ================================================================== linear algebra
+
+    /** Matrix product with PyTorch's {@code matmul} rules (1-D, 2-D, batched with broadcast batch dims). */
+    public Tensor matmul(Tensor other) {
+        return MatMul.matmul(this, other);
+    }
+
+    /** Dot product of two 1-D tensors. */
+    public Tensor dot(Tensor other) {
+        if (dim() != 1 || other.dim() != 1)
+            throw new IllegalArgumentException("dot: 1D tensors expected, but got " + dim() + "D and " + other.dim() + "D tensors");
+        return matmul(other);
+    }
+
+    /** {@code x·Wᵀ + b} for {@code x (…, in)}, {@code weight (out, in)}, {@code bias (out)} or null: a fused linear layer. */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return MatMul.linear(x, weight, bias);
+    }
+
+    // ================================================================== printing
+
+    /** Prints like PyTorch: {@code tensor([[0.4306, 1.4551]], grad_fn=<MmBackward0>)}. */
+    @Override
+    public String toString() {
+        return TensorFormat.format(this);
+    }
+}

@@ -1,0 +1,8 @@
+package dev.scratchllm.tensor;
+
+/**
+ * The pair PyTorch returns from {@code max(dim)} and {@code topk}: the values (float, in the
+ * graph) and their int64 indices.
+ */
+public record ValuesIndices(Tensor values, Tensor indices) {
+}
