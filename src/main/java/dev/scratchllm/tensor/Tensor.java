@@ -445,9 +445,12 @@ public final class Tensor {
 
     /**
      * Records {@code out} as produced by op {@code name} from {@code inputs} when grad mode is on
-     * and an input requires grad; returns {@code out}.
+     * and an input requires grad; returns {@code out}. This is how ops outside this package (fused
+     * layers, custom functions — PyTorch's {@code autograd.Function}) join the graph: compute
+     * {@code out} without recording, then describe its backward with {@code rule}, which receives
+     * dL/d(out) and returns dL/d(input i) for each input (null where not needed).
      */
-    static Tensor record(Tensor out, String name, Node.Backward rule, Tensor... inputs) {
+    public static Tensor record(Tensor out, String name, Node.Backward rule, Tensor... inputs) {
         if (!GradMode.isEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad) { any = true; break; }
