@@ -2,6 +2,7 @@ package dev.scratchllm;
 
 import dev.scratchllm.autograd.GradMode;
 import dev.scratchllm.kernels.Parallel;
+import dev.scratchllm.random.Generator;
 import dev.scratchllm.tensor.Tensor;
 
 import java.util.List;
@@ -36,7 +37,10 @@ public final class ScratchLLM {
         return Tensor.fromArray(values);
     }
 
-    /** {@code torch.tensor(...)} from any nested primitive array ({@code float[][]}, {@code int[][][]}, …). */
+    /**
+     * {@code torch.tensor(...)} from any nested primitive array ({@code float[][]}, {@code int[][][]}, …),
+     * or from a single boxed number, which gives a 0-d tensor ({@code tensor(2.5)} is {@code torch.tensor(2.5)}).
+     */
     public static Tensor tensor(Object nestedArray) {
         return Tensor.fromArray(nestedArray);
     }
@@ -84,6 +88,47 @@ public final class ScratchLLM {
     /** {@code torch.where(condition, a, b)}. */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
         return Tensor.where(condition, a, b);
+    }
+
+    // ---------------------------------------------------------------- randomness (PyTorch-compatible)
+
+    /** {@code torch.manual_seed(seed)}: reseeds the default generator. */
+    public static Generator manualSeed(long seed) {
+        return Generator.defaultGenerator().manualSeed(seed);
+    }
+
+    /** {@code torch.rand(shape)}: uniform [0, 1) from the default generator, bit-identical to PyTorch. */
+    public static Tensor rand(int... shape) {
+        return Tensor.of(Generator.defaultGenerator().rand(dev.scratchllm.tensor.Shape.numel(shape)), shape);
+    }
+
+    /** {@code torch.randn(shape)}: standard normal from the default generator, bit-identical to PyTorch. */
+    public static Tensor randn(int... shape) {
+        return Tensor.of(Generator.defaultGenerator().randn(dev.scratchllm.tensor.Shape.numel(shape)), shape);
+    }
+
+    /** {@code torch.randint(low, high, shape)} (int64). */
+    public static Tensor randint(long low, long high, int... shape) {
+        return Tensor.ofLongs(Generator.defaultGenerator().randint(low, high, dev.scratchllm.tensor.Shape.numel(shape)), shape);
+    }
+
+    /** {@code torch.randperm(n)} (int64). */
+    public static Tensor randperm(int n) {
+        long[] p = Generator.defaultGenerator().randperm(n);
+        return Tensor.ofLongs(p, p.length);
+    }
+
+    /**
+     * {@code torch.multinomial(probs, numSamples)} without replacement for a 1-D or 2-D float
+     * tensor of (unnormalised) probabilities; returns int64 indices of shape
+     * {@code (…, numSamples)}.
+     */
+    public static Tensor multinomial(Tensor probs, int numSamples) {
+        if (probs.dim() != 1 && probs.dim() != 2)
+            throw new IllegalArgumentException("multinomial: prob_dist must be 1 or 2 dim, got shape " + dev.scratchllm.tensor.Shape.str(probs.shape()));
+        int rows = probs.dim() == 1 ? 1 : probs.size(0), cats = probs.size(-1);
+        long[] r = Generator.defaultGenerator().multinomial(probs.toFloatArray(), rows, cats, numSamples, false);
+        return probs.dim() == 1 ? Tensor.ofLongs(r, numSamples) : Tensor.ofLongs(r, rows, numSamples);
     }
 
     /** A scope without graph recording: {@code try (var g = noGrad()) { … }}. */

@@ -344,7 +344,7 @@ public class ScalarKernels implements Kernels {
         float sqrtBc2 = (float) Math.sqrt(bc2);
         for (int i = 0; i < n; i++) {
             float gi = g[gOff + i];
-            float mi = m[mOff + i] + (gi - m[mOff + i]) * (1f - beta1);
+            float mi = beta1 * m[mOff + i] + (1f - beta1) * gi;
             float vi = v[vOff + i] * beta2 + (1f - beta2) * gi * gi;
             m[mOff + i] = mi;
             v[vOff + i] = vi;

@@ -14,6 +14,10 @@ final class Creation {
     }
 
     static Tensor fromArray(Object array) {
+        if (array instanceof Float || array instanceof Double) return Tensor.scalar(((Number) array).floatValue());
+        if (array instanceof Integer || array instanceof Long || array instanceof Short || array instanceof Byte)
+            return Tensor.ofLongs(new long[] {((Number) array).longValue()});
+        if (array instanceof Boolean b) return Tensor.ofBools(new boolean[] {b});
         if (array == null || !array.getClass().isArray())
             throw new IllegalArgumentException("tensor: expected a (nested) Java array, got " + (array == null ? "null" : array.getClass().getName()));
         List<Integer> dims = new ArrayList<>();

@@ -1,0 +1,14 @@
+package dev.scratchllm.data;
+
+/**
+ * A map-style data set, like {@code torch.utils.data.Dataset}: a size and random access to
+ * examples. {@code T} is whatever one example is — for most of the book a pair of tensors
+ * ({@code Tensor[]} of inputs and target).
+ */
+public interface Dataset<T> {
+    /** The number of examples ({@code __len__}). */
+    int size();
+
+    /** Example {@code index}, {@code 0 <= index < size()} ({@code __getitem__}). */
+    T get(int index);
+}

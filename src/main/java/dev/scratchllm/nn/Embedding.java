@@ -1,0 +1,38 @@
+package dev.scratchllm.nn;
+
+import dev.scratchllm.random.Generator;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * {@code nn.Embedding(numEmbeddings, embeddingDim)}: a lookup table of rows initialised from
+ * N(0, 1) with the default generator, as PyTorch does. {@link #forward} takes int64 ids of any
+ * shape and returns {@code ids.shape + [embeddingDim]}.
+ */
+public class Embedding extends Module {
+    private final int num, dimE;
+
+    public Embedding(int numEmbeddings, int embeddingDim) {
+        if (numEmbeddings < 1 || embeddingDim < 1)
+            throw new IllegalArgumentException("Embedding: sizes must be positive, got " + numEmbeddings + " x " + embeddingDim);
+        this.num = numEmbeddings;
+        this.dimE = embeddingDim;
+        float[] w = new float[numEmbeddings * embeddingDim];
+        Generator.defaultGenerator().initEmbedding_(w);
+        registerParameter("weight", Tensor.of(w, numEmbeddings, embeddingDim));
+    }
+
+    /** The table, shape {@code (numEmbeddings, embeddingDim)}. */
+    public Tensor weight() {
+        return parameter("weight");
+    }
+
+    @Override
+    public Tensor forward(Tensor ids) {
+        return Tensor.embedding(weight(), ids);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return num + ", " + dimE;
+    }
+}

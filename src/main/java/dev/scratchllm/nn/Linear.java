@@ -1,0 +1,60 @@
+package dev.scratchllm.nn;
+
+import dev.scratchllm.random.Generator;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * {@code nn.Linear(inFeatures, outFeatures, bias)}: {@code y = x·Wᵀ + b} with the weight stored
+ * {@code (out, in)} and PyTorch's default initialisation (Kaiming-uniform with a = √5, then the
+ * bias from ±1/√in), drawn from the default generator in PyTorch's order. The product runs as one
+ * fused gemm plus bias.
+ */
+public class Linear extends Module {
+    private final int inFeatures, outFeatures;
+
+    /** A layer with a bias. */
+    public Linear(int inFeatures, int outFeatures) {
+        this(inFeatures, outFeatures, true);
+    }
+
+    /** A layer with or without a bias. */
+    public Linear(int inFeatures, int outFeatures, boolean bias) {
+        if (inFeatures < 1 || outFeatures < 1)
+            throw new IllegalArgumentException("Linear: in_features and out_features must be positive, got " + inFeatures + " and " + outFeatures);
+        this.inFeatures = inFeatures;
+        this.outFeatures = outFeatures;
+        float[] w = new float[outFeatures * inFeatures];
+        float[] b = bias ? new float[outFeatures] : null;
+        Generator.defaultGenerator().initLinear_(w, b, inFeatures);
+        registerParameter("weight", Tensor.of(w, outFeatures, inFeatures));
+        registerParameter("bias", b == null ? null : Tensor.of(b, outFeatures));
+    }
+
+    /** The weight, shape {@code (out, in)}. */
+    public Tensor weight() {
+        return parameter("weight");
+    }
+
+    /** The bias, shape {@code (out)}, or null. */
+    public Tensor bias() {
+        return parameter("bias");
+    }
+
+    public int inFeatures() {
+        return inFeatures;
+    }
+
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return Tensor.linear(x, weight(), bias());
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias=" + (bias() != null ? "True" : "False");
+    }
+}

@@ -1,0 +1,11 @@
+package dev.scratchllm.nn;
+
+import dev.scratchllm.tensor.Tensor;
+
+/** {@code nn.ReLU()}: {@code max(x, 0)}. */
+public class ReLU extends Module {
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.relu();
+    }
+}
