@@ -1,0 +1,80 @@
+package dev.scratchllm.io;
+
+import dev.scratchllm.tensor.DType;
+import dev.scratchllm.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SafetensorsTest {
+    static Path raw(Path dir, String header, byte[] data) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h).put(data);
+        Path p = dir.resolve("t.safetensors");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void roundTripKeepsOrderDtypesValuesAndMetadata(@TempDir Path tmp) throws IOException {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("z.weight", Tensor.fromArray(new float[][] {{1.5f, -2f}, {Float.NaN, 1e-30f}}));
+        in.put("a.ids", Tensor.fromArray(new long[] {Long.MAX_VALUE, -1}));
+        in.put("mask", Tensor.fromArray(new boolean[] {true, false, true}));
+        in.put("scalar", Tensor.scalar(3f));
+        Path p = tmp.resolve("x.safetensors");
+        Safetensors.write(p, in, Map.of("who", "test"));
+        var c = Safetensors.readWithMetadata(p);
+        assertThat(c.tensors().keySet()).containsExactly("z.weight", "a.ids", "mask", "scalar");
+        assertThat(c.metadata()).containsEntry("who", "test");
+        assertThat(c.tensors().get("z.weight").toFloatArray()).containsExactly(in.get("z.weight").toFloatArray());
+        assertThat(c.tensors().get("a.ids").dtype()).isEqualTo(DType.INT64);
+        assertThat(c.tensors().get("a.ids").toLongArray()).containsExactly(Long.MAX_VALUE, -1);
+        assertThat(c.tensors().get("mask").toBooleanArray()).containsExactly(true, false, true);
+        assertThat(c.tensors().get("scalar").shape()).isEmpty();
+        long headerLen = ByteBuffer.wrap(Files.readAllBytes(p), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(headerLen % 8).as("data starts 8-byte aligned").isEqualTo(0);
+    }
+
+    @Test
+    void halfPrecisionIsWidened(@TempDir Path tmp) throws IOException {
+        ByteBuffer d = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        d.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f));
+        d.putShort((short) (Float.floatToIntBits(3.25f) >>> 16)).putShort((short) (Float.floatToIntBits(-0.5f) >>> 16));
+        Path p = raw(tmp, "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[4,8]}}", d.array());
+        Map<String, Tensor> t = Safetensors.read(p);
+        assertThat(t.get("h").toFloatArray()).containsExactly(1.5f, -2f);
+        assertThat(t.get("b").toFloatArray()).containsExactly(3.25f, -0.5f);
+    }
+
+    @Test
+    void malformedFilesNameTheFileAndTheTensor(@TempDir Path tmp) throws IOException {
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", new byte[8])))
+                .isInstanceOf(IOException.class).hasMessageContaining("t.safetensors").hasMessageContaining("\"w\"").hasMessageContaining("outside");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8])))
+                .hasMessageContaining("needs 12");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"w\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8])))
+                .hasMessageContaining("unsupported dtype Q4");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"w\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", new byte[8])))
+                .hasMessageContaining("invalid dimension");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"w\":", new byte[0]))).hasMessageContaining("malformed JSON");
+        Path huge = tmp.resolve("huge.safetensors");
+        Files.write(huge, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        assertThatThrownBy(() -> Safetensors.read(huge)).hasMessageContaining("header length");
+        Path tiny = tmp.resolve("tiny.safetensors");
+        Files.write(tiny, new byte[3]);
+        assertThatThrownBy(() -> Safetensors.read(tiny)).hasMessageContaining("shorter than the 8-byte header length");
+    }
+}
