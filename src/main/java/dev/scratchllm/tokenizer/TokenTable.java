@@ -1,9 +1,13 @@
 // The mergeable ranks of a byte-level BPE: token byte strings <-> ranks (which are also the ids).
-// It does: look up the rank of a byte slice without allocating (open addressing over one flat
-// byte array), and give back the bytes of a rank.
+// It does: look up the rank of a byte slice without allocating: tokens of up to 7 bytes in a table
+// keyed by the bytes packed into a long (one multiply to hash, one compare), longer ones by open
+// addressing over one flat byte array; and give back the bytes of a rank.
 // It does not: know about special tokens, text, or merging order (BytePairMerge does that).
 package dev.scratchllm.tokenizer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -11,6 +15,16 @@ import java.util.List;
 final class TokenTable {
     /** Returned by {@link #rank} when the bytes are not a token. */
     static final int NONE = Integer.MAX_VALUE;
+
+    /** Tokens up to this many bytes live in the packed-long table. */
+    private static final int SHORT = 7;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final long[] shortKeys;  // packed bytes | length << 56, 0 for empty
+    private final int[] shortRanks;
+    private final int shortShift;
+    private final int shortMask;
 
     private final byte[] data;     // the bytes of all tokens, by rank
     private final int[] offsets;   // token r is data[offsets[r], offsets[r+1])
@@ -39,6 +53,11 @@ final class TokenTable {
         Arrays.fill(slots, -1);
         mask = cap - 1;
         maxLength = max;
+        int shortCap = cap;
+        shortKeys = new long[shortCap];
+        shortRanks = new int[shortCap];
+        shortMask = shortCap - 1;
+        shortShift = 64 - Integer.numberOfTrailingZeros(shortCap);
         int pos = 0;
         for (int r = 0; r < n; r++) {
             byte[] t = tokens.get(r);
@@ -56,7 +75,26 @@ final class TokenTable {
                 h = (h + 1) & mask;
             }
             slots[h] = r;
+            if (t.length <= SHORT) {
+                long key = pack(t, 0, t.length);
+                int k = (int) ((key * GOLDEN) >>> shortShift);
+                while (shortKeys[k] != 0) k = (k + 1) & shortMask;
+                shortKeys[k] = key;
+                shortRanks[k] = r;
+            }
         }
+    }
+
+    /** The bytes {@code b[off, off+len)} (len 1..7) and the length, in one long; never 0. */
+    private static long pack(byte[] b, int off, int len) {
+        long v;
+        if (off + 8 <= b.length) {
+            v = (long) LONG_LE.get(b, off) & (-1L >>> (64 - 8 * len));
+        } else {
+            v = 0;
+            for (int i = len - 1; i >= 0; i--) v = (v << 8) | (b[off + i] & 0xFF);
+        }
+        return v | ((long) len << 56);
     }
 
     /** The number of tokens. */
@@ -71,6 +109,16 @@ final class TokenTable {
 
     /** The rank of {@code b[off, off+len)}, or {@link #NONE}. */
     int rank(byte[] b, int off, int len) {
+        if (len <= SHORT) {
+            long key = pack(b, off, len);
+            int k = (int) ((key * GOLDEN) >>> shortShift);
+            while (true) {
+                long found = shortKeys[k];
+                if (found == key) return shortRanks[k];
+                if (found == 0) return NONE;
+                k = (k + 1) & shortMask;
+            }
+        }
         if (len > maxLength) return NONE;
         int h = hash(b, off, len) & mask;
         while (true) {
