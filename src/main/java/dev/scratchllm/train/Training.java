@@ -1,0 +1,167 @@
+package dev.scratchllm.train;
+
+import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.data.DataLoader;
+import dev.scratchllm.nn.Functional;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.optim.GradClip;
+import dev.scratchllm.optim.Optimizer;
+import dev.scratchllm.tensor.Tensor;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Chapter 5's training and evaluation functions and appendix D's improved loop, with the book's
+ * bookkeeping: {@code calcLossBatch}, {@code calcLossLoader}, {@code evaluateModel},
+ * {@code trainModelSimple} (evaluation every {@code evalFreq} global steps starting at step 0,
+ * tokens seen, a sample after each epoch) and {@code trainModel} (linear warm-up, cosine decay,
+ * gradient clipping from {@code step >= warmupSteps}, the learning rates tracked). A NaN or
+ * infinite loss stops training with {@link IllegalStateException}. The model is any module whose
+ * {@code forward(ids (b, T))} returns logits {@code (b, T, vocab)}.
+ */
+public final class Training {
+    private Training() {
+    }
+
+    /** The loss histories that {@link #trainModelSimple} returns ({@code train_losses, val_losses, track_tokens_seen}). */
+    public record History(List<Double> trainLosses, List<Double> valLosses, List<Long> tokensSeen, List<Double> learningRates) {
+    }
+
+    /** Options of a training run besides model, loaders and optimizer. */
+    public record Options(int numEpochs, int evalFreq, int evalIter, PrintStream out, Consumer<Integer> afterEpoch) {
+    }
+
+    /** {@code calc_loss_batch}: cross entropy of {@code model(input)} against the targets, batch and sequence flattened. */
+    public static Tensor calcLossBatch(Tensor inputBatch, Tensor targetBatch, Module model) {
+        Tensor logits = model.forward(inputBatch); // (b, T, vocab)
+        return Functional.crossEntropy(logits.flatten(0, 1), targetBatch.flatten()); // (b*T, vocab) vs (b*T)
+    }
+
+    /** {@code calc_loss_loader(data_loader, model, num_batches=None)}: mean batch loss over all batches. */
+    public static double calcLossLoader(DataLoader<Tensor[], Tensor[]> loader, Module model) {
+        return calcLossLoader(loader, model, -1);
+    }
+
+    /**
+     * {@code calc_loss_loader} over the first {@code numBatches} batches (all when negative);
+     * NaN for an empty loader, as in the book.
+     */
+    public static double calcLossLoader(DataLoader<Tensor[], Tensor[]> loader, Module model, int numBatches) {
+        if (loader.size() == 0) return Double.NaN;
+        int n = numBatches < 0 ? loader.size() : Math.min(numBatches, loader.size());
+        double total = 0;
+        int i = 0;
+        for (Tensor[] batch : loader) {
+            if (i >= n) break;
+            total += calcLossBatch(batch[0], batch[1], model).item();
+            i++;
+        }
+        return total / n;
+    }
+
+    /** {@code evaluate_model}: train and validation loss over {@code evalIter} batches each, in eval mode without a graph. */
+    public static double[] evaluateModel(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader, int evalIter) {
+        model.eval();
+        double train, val;
+        try (var g = GradMode.noGrad()) {
+            train = calcLossLoader(trainLoader, model, evalIter);
+            val = calcLossLoader(valLoader, model, evalIter);
+        }
+        model.train();
+        return new double[] {train, val};
+    }
+
+    static void checkFinite(Tensor loss, int epoch, long step) {
+        float v = loss.item();
+        if (Float.isNaN(v) || Float.isInfinite(v))
+            throw new IllegalStateException("training stopped: the loss is " + v + " at epoch " + (epoch + 1) + ", step " + step
+                    + " (try a lower learning rate, gradient clipping, or check the data)");
+    }
+
+    /**
+     * {@code train_model_simple}: for each epoch and batch, zero the gradients, compute the loss,
+     * back-propagate and step; every {@code evalFreq} global steps (from step 0) evaluate and
+     * print {@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}; after each epoch call
+     * {@code afterEpoch} (the book prints a greedy sample there).
+     */
+    public static History trainModelSimple(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader,
+                                           Optimizer optimizer, Options o) {
+        List<Double> trainLosses = new ArrayList<>(), valLosses = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>();
+        long tokensSeen = 0, globalStep = -1;
+        for (int epoch = 0; epoch < o.numEpochs(); epoch++) {
+            model.train();
+            for (Tensor[] batch : trainLoader) {
+                optimizer.zeroGrad();
+                Tensor loss = calcLossBatch(batch[0], batch[1], model);
+                checkFinite(loss, epoch, globalStep + 1);
+                loss.backward();
+                optimizer.step();
+                tokensSeen += batch[0].numel();
+                globalStep++;
+                if (globalStep % o.evalFreq() == 0) {
+                    double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
+                    trainLosses.add(l[0]);
+                    valLosses.add(l[1]);
+                    tokens.add(tokensSeen);
+                    if (o.out() != null)
+                        o.out().printf(Locale.ROOT, "Ep %d (Step %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, globalStep, l[0], l[1]);
+                }
+            }
+            if (o.afterEpoch() != null) o.afterEpoch().accept(epoch);
+        }
+        return new History(trainLosses, valLosses, tokens, List.of());
+    }
+
+    /**
+     * Appendix D's {@code train_model}: the learning rate rises linearly from {@code initialLr} to
+     * the optimizer's (peak) rate over {@code warmupSteps}, then follows a cosine down to
+     * {@code minLr}; gradients are clipped to norm 1.0 from step {@code warmupSteps} on.
+     */
+    public static History trainModel(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader,
+                                     Optimizer optimizer, Options o, int warmupSteps, double initialLr, double minLr) {
+        List<Double> trainLosses = new ArrayList<>(), valLosses = new ArrayList<>(), lrs = new ArrayList<>();
+        List<Long> tokens = new ArrayList<>();
+        long tokensSeen = 0, globalStep = -1;
+        double peakLr = optimizer.lr();
+        long totalSteps = (long) trainLoader.size() * o.numEpochs();
+        double lrIncrement = (peakLr - initialLr) / warmupSteps;
+        for (int epoch = 0; epoch < o.numEpochs(); epoch++) {
+            model.train();
+            for (Tensor[] batch : trainLoader) {
+                optimizer.zeroGrad();
+                globalStep++;
+                double lr = learningRate(globalStep, warmupSteps, totalSteps, initialLr, peakLr, minLr, lrIncrement);
+                optimizer.setLr(lr);
+                lrs.add(lr);
+                Tensor loss = calcLossBatch(batch[0], batch[1], model);
+                checkFinite(loss, epoch, globalStep);
+                loss.backward();
+                if (globalStep >= warmupSteps) GradClip.clipGradNorm(model.parameters(), 1.0);
+                optimizer.step();
+                tokensSeen += batch[0].numel();
+                if (globalStep % o.evalFreq() == 0) {
+                    double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
+                    trainLosses.add(l[0]);
+                    valLosses.add(l[1]);
+                    tokens.add(tokensSeen);
+                    if (o.out() != null)
+                        o.out().printf(Locale.ROOT, "Ep %d (Iter %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, globalStep, l[0], l[1]);
+                }
+            }
+            if (o.afterEpoch() != null) o.afterEpoch().accept(epoch);
+        }
+        return new History(trainLosses, valLosses, tokens, lrs);
+    }
+
+    /** Appendix D's schedule: linear warm-up, then cosine decay from the peak to {@code minLr}. */
+    static double learningRate(long step, int warmupSteps, long totalSteps, double initialLr, double peakLr, double minLr, double increment) {
+        if (step < warmupSteps) return initialLr + step * increment;
+        double progress = (double) (step - warmupSteps) / (totalSteps - warmupSteps);
+        return minLr + (peakLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    }
+}
