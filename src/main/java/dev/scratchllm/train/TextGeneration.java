@@ -1,0 +1,82 @@
+package dev.scratchllm.train;
+
+import dev.scratchllm.ScratchLLM;
+import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.tensor.Tensor;
+import dev.scratchllm.tokenizer.GPT2Tokenizer;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Chapter 5's text helpers and decoding: {@code textToTokenIds}/{@code tokenIdsToText}
+ * (a batch of one), {@code softmaxWithTemperature}, and {@code generate} with the book's
+ * semantics — crop to the context, take the last position's logits, keep the top-k (others
+ * set to −∞), divide by the temperature and sample with PyTorch's {@code multinomial} draw
+ * (greedy arg-max at temperature 0), stop early at {@code eosId}. Sampling uses the default
+ * generator, so seeded runs print the book's text.
+ */
+public final class TextGeneration {
+    private TextGeneration() {
+    }
+
+    /** {@code text_to_token_ids}: ids of {@code text} (allowing {@code <|endoftext|>}) as a (1, n) int64 tensor. */
+    public static Tensor textToTokenIds(String text, GPT2Tokenizer tokenizer) {
+        int[] ids = tokenizer.encode(text, Set.of("<|endoftext|>"));
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) l[i] = ids[i];
+        return Tensor.ofLongs(l, 1, ids.length); // (1, n): add the batch dimension
+    }
+
+    /** {@code token_ids_to_text}: decodes a (1, n) or (n) id tensor. */
+    public static String tokenIdsToText(Tensor tokenIds, GPT2Tokenizer tokenizer) {
+        Tensor flat = tokenIds.dim() == 2 ? tokenIds.squeeze(0) : tokenIds; // remove the batch dimension
+        return tokenizer.decode(flat.toIntArray());
+    }
+
+    /** {@code softmax_with_temperature(logits, temperature)}: {@code softmax(logits / T)}. */
+    public static Tensor softmaxWithTemperature(Tensor logits, float temperature) {
+        return logits.div(temperature).softmax(0);
+    }
+
+    /** Greedy decoding, the book's {@code generate} with temperature 0 and no top-k. */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize) {
+        return generate(model, idx, maxNewTokens, contextSize, 0f, null, null);
+    }
+
+    /**
+     * {@code generate(model, idx, max_new_tokens, context_size, temperature, top_k, eos_id)}.
+     *
+     * @param idx (b, n) int64 context
+     * @param topK keep only the k largest logits, or null
+     * @param eosId stop when this id is produced (not appended), or null
+     */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId) {
+        if (idx.dim() != 2) throw new IllegalArgumentException("generate: idx must be (batch, tokens), got " + java.util.Arrays.toString(idx.shape()));
+        for (int step = 0; step < maxNewTokens; step++) {
+            int n = idx.size(1);
+            Tensor idxCond = idx.slice(1, Math.max(0, n - contextSize), n); // (b, min(n, context))
+            Tensor logits;
+            try (var g = GradMode.noGrad()) {
+                logits = model.forward(idxCond);
+            }
+            logits = logits.select(1, -1); // (b, vocab): the last position only
+            if (topK != null) {
+                Tensor topLogits = logits.topk(topK, -1).values(); // (b, k)
+                Tensor minVal = topLogits.select(1, -1).unsqueeze(1); // (b, 1)
+                logits = Tensor.where(logits.lt(minVal), Tensor.scalar(Float.NEGATIVE_INFINITY), logits);
+            }
+            Tensor idxNext;
+            if (temperature > 0f) {
+                Tensor probs = logits.div(temperature).softmax(-1); // (b, vocab)
+                idxNext = ScratchLLM.multinomial(probs, 1); // (b, 1)
+            } else {
+                idxNext = logits.argmax(-1, true); // (b, 1)
+            }
+            if (eosId != null && idxNext.numel() == 1 && idxNext.itemLong() == eosId) break;
+            idx = Tensor.cat(List.of(idx, idxNext), 1); // (b, n + 1)
+        }
+        return idx;
+    }
+}
