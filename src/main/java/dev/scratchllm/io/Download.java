@@ -1,0 +1,101 @@
+package dev.scratchllm.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Fetches a file over HTTP(S) into a local cache, verified by SHA-256: an existing file with the
+ * right checksum is used as is; otherwise the download streams into a temporary file next to the
+ * target (hashing as it goes, refusing more than {@code maxBytes}), and only a file whose
+ * checksum matches is renamed into place. Offline or on any failure the error says what was
+ * fetched from where, and where to put the file by hand. Nothing partial is left behind.
+ */
+public final class Download {
+    private Download() {
+    }
+
+    /** The SHA-256 of a file as lower-case hex. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * Returns {@code target}, downloading it from {@code uri} first unless it already exists with
+     * checksum {@code sha256}.
+     *
+     * @throws IOException when the download fails, is larger than {@code maxBytes}, or its checksum differs
+     */
+    public static Path fetch(URI uri, Path target, String sha256, long maxBytes) throws IOException {
+        if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}"))
+            throw new IllegalArgumentException("Download.fetch: a 64-hex-digit SHA-256 is required for " + uri + ", got " + sha256);
+        String want = sha256.toLowerCase(java.util.Locale.ROOT);
+        if (Files.isRegularFile(target)) {
+            String have = sha256(target);
+            if (have.equals(want)) return target;
+            throw new IOException(target + ": exists but its SHA-256 is " + have + ", expected " + want + " (delete it to download again)");
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+        try {
+            HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).GET().build();
+            HttpResponse<InputStream> resp;
+            try {
+                resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("download of " + uri + " interrupted", e);
+            }
+            if (resp.statusCode() != 200) {
+                resp.body().close();
+                throw new IOException("HTTP " + resp.statusCode());
+            }
+            MessageDigest md = digest();
+            long total = 0;
+            try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(tmp)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    total += n;
+                    if (total > maxBytes) throw new IOException("larger than the limit of " + maxBytes + " bytes");
+                    md.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(want)) throw new IOException("SHA-256 mismatch: got " + got + ", expected " + want);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new IOException("could not download " + uri + " to " + target + ": " + e.getMessage()
+                    + " (offline? put the file there by hand, or point SCRATCHLLM_DATA at a folder that has it)", e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

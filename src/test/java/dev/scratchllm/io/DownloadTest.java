@@ -1,0 +1,75 @@
+package dev.scratchllm.io;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Downloads against a server on the loopback address only. */
+class DownloadTest {
+    static final byte[] BODY = "I HAD always thought Jack Gisburn rather a cheap genius".getBytes(StandardCharsets.UTF_8);
+    static final String SHA = "4f0b1f4a0e4a1f0c9a1c3e0e7f3a9c9e4b6b0d7e1f2a3b4c5d6e7f8091a2b3c4"; // deliberately wrong
+    HttpServer server;
+    AtomicInteger hits = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/file.txt", ex -> {
+            hits.incrementAndGet();
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY);
+            ex.close();
+        });
+        server.createContext("/missing", ex -> {
+            ex.sendResponseHeaders(404, -1);
+            ex.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void downloadsVerifiesAndReusesTheCache(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("src.bin");
+        Files.write(src, BODY);
+        String sha = Download.sha256(src);
+        Path target = tmp.resolve("cache/file.txt");
+        assertThat(Download.fetch(uri("/file.txt"), target, sha, 1000)).isEqualTo(target);
+        assertThat(Files.readAllBytes(target)).isEqualTo(BODY);
+        Download.fetch(uri("/file.txt"), target, sha, 1000);
+        assertThat(hits.get()).isEqualTo(1); // second call used the verified cache
+    }
+
+    @Test
+    void aWrongChecksumTooLargeOrMissingFileLeavesNothingBehind(@TempDir Path tmp) throws Exception {
+        Path target = tmp.resolve("file.txt");
+        assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, SHA, 1000)).hasMessageContaining("SHA-256 mismatch");
+        assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, SHA, 10)).hasMessageContaining("larger than the limit");
+        assertThatThrownBy(() -> Download.fetch(uri("/missing"), target, SHA, 1000)).hasMessageContaining("HTTP 404").hasMessageContaining("by hand");
+        try (var files = Files.list(tmp)) {
+            assertThat(files).isEmpty();
+        }
+        assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, "abc", 1000)).hasMessageContaining("64-hex-digit");
+    }
+}
