@@ -433,11 +433,19 @@ public final class Generator {
         }
         float m = (float) mean;
         float s = (float) std;
-        fillU24(out, off, n);
-        for (int i = 0; i + 16 <= n; i += 16) {
-            BoxMuller.block16Float(out, off + i, m, s);
+        // PyTorch draws all n uniforms, then transforms the blocks; block b only reads its own
+        // 16 uniforms, so drawing and transforming chunk by chunk gives the same bits, in cache
+        int full = n - n % 16;
+        for (int i = 0; i < full; ) {
+            int k = Math.min(full - i, BUF);
+            fillU24(out, off + i, k);
+            for (int b = 0; b < k; b += 16) {
+                BoxMuller.block16Float(out, off + i + b, m, s);
+            }
+            i += k;
         }
         if (n % 16 != 0) {
+            fillU24(out, off + full, n % 16); // drawn, then overwritten by the tail block
             fillU24(out, off + n - 16, 16);
             BoxMuller.block16Float(out, off + n - 16, m, s);
         }
