@@ -203,6 +203,21 @@ ints("dataloader_shuffle_droplast_then_randint", 789,
      lambda: [x for _ in range(2) for b in DataLoader(list(range(7)), batch_size=2, shuffle=True, drop_last=True)
               for x in b.tolist()] + torch.randint(0, 1000, (2,)).tolist())
 
+def own_generator_epochs(n, bs, drop_last):
+    g = torch.Generator().manual_seed(7)
+    dl = DataLoader(list(range(n)), batch_size=bs, shuffle=True, generator=g, drop_last=drop_last)
+    return [x for _ in range(2) for b in dl for x in b.tolist()] + torch.randint(0, 1000, (2,), generator=g).tolist()
+
+
+ints("dataloader_own_generator_10_bs3_then_randint", 7,
+     "g = torch.Generator().manual_seed(7); DataLoader(range(10), batch_size=3, shuffle=True, generator=g): "
+     "2 epochs, then randint(0, 1000, (2,), generator=g)",
+     lambda: own_generator_epochs(10, 3, False))
+ints("dataloader_own_generator_7_bs2_droplast_then_randint", 7,
+     "g = torch.Generator().manual_seed(7); DataLoader(range(7), batch_size=2, shuffle=True, generator=g, "
+     "drop_last=True): 2 epochs, then randint(0, 1000, (2,), generator=g)",
+     lambda: own_generator_epochs(7, 2, True))
+
 # ---- nn.Linear for several fan-ins ----------------------------------------------------------
 for fan in [1, 2, 5, 7, 768, 3072]:
     digest("linear_in%d_out3_weight" % fan, 123, "torch.nn.Linear(%d, 3).weight" % fan,

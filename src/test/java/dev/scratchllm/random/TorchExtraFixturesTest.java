@@ -190,6 +190,8 @@ class TorchExtraFixturesTest {
             out[13] = r[1];
             return out;
         });
+        HANDLERS.put("dataloader_own_generator_10_bs3_then_randint", g -> ownGeneratorEpochs(g, 10, 3, false));
+        HANDLERS.put("dataloader_own_generator_7_bs2_droplast_then_randint", g -> ownGeneratorEpochs(g, 7, 2, true));
 
         for (int fan : new int[] {1, 2, 5, 7, 768, 3072}) {
             HANDLERS.put("linear_in" + fan + "_out3_weight", g -> {
@@ -219,6 +221,22 @@ class TorchExtraFixturesTest {
             return g.getState();
         });
         HANDLERS.put("state_fresh_generator", Generator::getState);
+    }
+
+    /** Two full epochs of a shuffling DataLoader that was given {@code g} as its generator, then randint. */
+    static long[] ownGeneratorEpochs(Generator g, int n, int batch, boolean dropLast) {
+        int kept = dropLast ? n / batch * batch : n;
+        long[] out = new long[2 * kept + 2];
+        for (int epoch = 0; epoch < 2; epoch++) {
+            g.dataLoaderBaseSeed();
+            long[] perm = g.randperm(n);
+            System.arraycopy(perm, 0, out, epoch * kept, kept);
+            g.randperm(n); // RandomSampler's trailing randperm(n)[:0] when the epoch runs out
+        }
+        long[] r = g.randint(0, 1000, 2);
+        out[2 * kept] = r[0];
+        out[2 * kept + 1] = r[1];
+        return out;
     }
 
     static float[] normal(Generator g, int n, double mean, double std) {
@@ -266,7 +284,7 @@ class TorchExtraFixturesTest {
             }));
         }
         expected = entries.size();
-        assertThat(expected).as("entries in the file").isEqualTo(63);
+        assertThat(expected).as("entries in the file").isEqualTo(65);
         return tests;
     }
 
