@@ -62,7 +62,7 @@ final class Mt19937 {
 
     private static int twist(int u, int v) {
         int mixed = (u & UPPER_MASK) | (v & LOWER_MASK);
-        return (mixed >>> 1) ^ ((v & 1) != 0 ? MATRIX_A : 0);
+        return (mixed >>> 1) ^ (-(v & 1) & MATRIX_A); // branch-free: the low bit is random
     }
 
     private static int temper(int y) {
@@ -102,13 +102,23 @@ final class Mt19937 {
             }
             int k = Math.min(n, left - 1);
             int from = next;
-            for (int i = 0; i < k; i++) {
-                dst[off + i] = temper(mt[from + i]);
-            }
+            temperInto(mt, from, dst, off, k);
             next = from + k;
             left -= k;
             off += k;
             n -= k;
+        }
+    }
+
+    /** {@code dst[off + i] = temper(src[from + i])} for {@code i < k}: a plain loop the JIT vectorises. */
+    private static void temperInto(int[] src, int from, int[] dst, int off, int k) {
+        for (int i = 0; i < k; i++) {
+            int y = src[from + i];
+            y ^= y >>> 11;
+            y ^= (y << 7) & 0x9D2C5680;
+            y ^= (y << 15) & 0xEFC60000;
+            y ^= y >>> 18;
+            dst[off + i] = y;
         }
     }
 
