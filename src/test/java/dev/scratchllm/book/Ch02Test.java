@@ -1,10 +1,11 @@
 // Chapter 2, "Working with text data", as worked examples: each test is a listing, printed output
 // or exercise of the book (ch02.ipynb), using only the library's public API.
-// The data loader (GPTDatasetV1, createDataloaderV1, exercise 2.2) and the token/position embeddings
-// (sections 2.6 to 2.8) come with the tensor library; their tests go at the end of this class.
 package dev.scratchllm.book;
 
 import dev.scratchllm.data.DataFiles;
+import dev.scratchllm.data.GPTDatasetV1;
+import dev.scratchllm.nn.Embedding;
+import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
 import dev.scratchllm.tokenizer.SimpleTokenizerV1;
 import dev.scratchllm.tokenizer.SimpleTokenizerV2;
@@ -21,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.scratchllm.ScratchLLM.arange;
+import static dev.scratchllm.ScratchLLM.manualSeed;
+import static dev.scratchllm.ScratchLLM.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -258,7 +262,111 @@ class Ch02Test {
                     " and established himself in ---->  a");
         }
 
-        // GPTDatasetV1 and createDataloaderV1 (listings 2.5 and 2.6), exercise 2.2, and sections 2.7-2.8
-        // (token and position embeddings) need tensors; their tests go here when the tensor library lands.
+    }
+
+    @Nested
+    @DisplayName("2.6-2.8 Data loader, token embeddings and position embeddings")
+    class DataLoaderAndEmbeddings {
+        static String batchString(Tensor[] b) {
+            return b[0] + " " + b[1];
+        }
+
+        @Test
+        @DisplayName("Listing 2.6: batch 1, max_length 4, stride 1: the first two batches")
+        void firstBatches() {
+            var it = GPTDatasetV1.createDataloaderV1(rawText(), 1, 4, 1, false, true).iterator();
+            assertThat(batchString(it.next())).isEqualTo("tensor([[  40,  367, 2885, 1464]]) tensor([[ 367, 2885, 1464, 1807]])");
+            assertThat(batchString(it.next())).isEqualTo("tensor([[ 367, 2885, 1464, 1807]]) tensor([[2885, 1464, 1807, 3619]])");
+        }
+
+        @Test
+        @DisplayName("batch 8, max_length 4, stride 4: inputs and targets")
+        void batchOfEight() {
+            Tensor[] b = GPTDatasetV1.createDataloaderV1(rawText(), 8, 4, 4, false, true).iterator().next();
+            assertThat(b[0].toString()).isEqualTo("""
+                    tensor([[   40,   367,  2885,  1464],
+                            [ 1807,  3619,   402,   271],
+                            [10899,  2138,   257,  7026],
+                            [15632,   438,  2016,   257],
+                            [  922,  5891,  1576,   438],
+                            [  568,   340,   373,   645],
+                            [ 1049,  5975,   284,   502],
+                            [  284,  3285,   326,    11]])""");
+            assertThat(b[1].toString()).isEqualTo("""
+                    tensor([[  367,  2885,  1464,  1807],
+                            [ 3619,   402,   271, 10899],
+                            [ 2138,   257,  7026, 15632],
+                            [  438,  2016,   257,   922],
+                            [ 5891,  1576,   438,   568],
+                            [  340,   373,   645,  1049],
+                            [ 5975,   284,   502,   284],
+                            [ 3285,   326,    11,   287]])""");
+        }
+
+        @Test
+        @DisplayName("Exercise 2.2: max_length 2 / stride 2 and max_length 8 / stride 2")
+        void exercise22() {
+            Tensor a = GPTDatasetV1.createDataloaderV1(rawText(), 4, 2, 2, false, true).iterator().next()[0];
+            assertThat(a.toString()).isEqualTo("""
+                    tensor([[  40,  367],
+                            [2885, 1464],
+                            [1807, 3619],
+                            [ 402,  271]])""");
+            Tensor b = GPTDatasetV1.createDataloaderV1(rawText(), 4, 8, 2, false, true).iterator().next()[0];
+            assertThat(b.toString()).isEqualTo("""
+                    tensor([[   40,   367,  2885,  1464,  1807,  3619,   402,   271],
+                            [ 2885,  1464,  1807,  3619,   402,   271, 10899,  2138],
+                            [ 1807,  3619,   402,   271, 10899,  2138,   257,  7026],
+                            [  402,   271, 10899,  2138,   257,  7026, 15632,   438]])""");
+        }
+
+        @Test
+        @DisplayName("the default create_dataloader_v1: batch 4 of 256 tokens, shuffled, 4 full batches")
+        void defaults() {
+            var loader = GPTDatasetV1.createDataloaderV1(rawText());
+            assertThat(loader.size()).isEqualTo(9);
+            manualSeed(123);
+            Tensor[] b = loader.iterator().next();
+            assertThat(b[0].shape()).containsExactly(4, 256);
+            assertThat(b[1].shape()).containsExactly(4, 256);
+        }
+
+        @Test
+        @DisplayName("2.7 torch.manual_seed(123); Embedding(6, 3): weights and lookups")
+        void tokenEmbeddings() {
+            manualSeed(123);
+            Embedding embeddingLayer = new Embedding(6, 3);
+            assertThat(embeddingLayer.weight().toString()).isEqualTo("""
+                    tensor([[ 0.3374, -0.1778, -0.1690],
+                            [ 0.9178,  1.5810,  1.3010],
+                            [ 1.2753, -0.2010, -0.1606],
+                            [-0.4015,  0.9666, -1.1481],
+                            [-1.1589,  0.3255, -0.6315],
+                            [-2.8400, -0.7849, -1.4096]], requires_grad=True)""");
+            assertThat(embeddingLayer.forward(tensor(new long[] {3})).toString())
+                    .isEqualTo("tensor([[-0.4015,  0.9666, -1.1481]], grad_fn=<EmbeddingBackward0>)");
+            assertThat(embeddingLayer.forward(tensor(new long[] {2, 3, 5, 1})).toString()).isEqualTo("""
+                    tensor([[ 1.2753, -0.2010, -0.1606],
+                            [-0.4015,  0.9666, -1.1481],
+                            [-2.8400, -0.7849, -1.4096],
+                            [ 0.9178,  1.5810,  1.3010]], grad_fn=<EmbeddingBackward0>)""");
+        }
+
+        @Test
+        @DisplayName("2.8 token + absolute position embeddings: shapes 8x4x256")
+        void positionEmbeddings() {
+            int vocabSize = 50257, outputDim = 256, contextLength = 4;
+            Embedding tokenEmbeddingLayer = new Embedding(vocabSize, outputDim);
+            Tensor[] b = GPTDatasetV1.createDataloaderV1(rawText(), 8, contextLength, contextLength, false, true).iterator().next();
+            Tensor tokenEmbeddings = tokenEmbeddingLayer.forward(b[0]);
+            assertThat(tokenEmbeddings.shape()).containsExactly(8, 4, 256);
+            Embedding posEmbeddingLayer = new Embedding(contextLength, outputDim);
+            Tensor posEmbeddings = posEmbeddingLayer.forward(arange(contextLength));
+            assertThat(posEmbeddings.shape()).containsExactly(4, 256);
+            Tensor inputEmbeddings = tokenEmbeddings.add(posEmbeddings);
+            assertThat(inputEmbeddings.shape()).containsExactly(8, 4, 256);
+            assertThat(inputEmbeddings.get(1, 2).toFloatArray())
+                    .containsExactly(tokenEmbeddings.get(1, 2).add(posEmbeddings.get(2)).toFloatArray());
+        }
     }
 }
