@@ -52,7 +52,7 @@ public final class VectorKernels extends ScalarKernels {
     public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k,
                             float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
                             float[] c, int[] cOffs, int ldc, boolean accumulate) {
-        checkBatch("gemmBatched", batch, aOffs, bOffs, cOffs);
+        checkBatch(batch, aOffs, bOffs, cOffs);
         int threads = Parallel.inWorker() ? 1 : Parallel.numThreads();
         long work = (long) m * n * k;
         // Batch entries in parallel (each entry single-threaded, no synchronisation inside) when
@@ -70,12 +70,6 @@ public final class VectorKernels extends ScalarKernels {
                 Gemm.gemm(transA, transB, m, n, k, a, aOffs[i], lda, b, bOffs[i], ldb,
                         c, cOffs[i], ldc, accumulate, threads);
         }
-    }
-
-    static void checkBatch(String op, int batch, int[] aOffs, int[] bOffs, int[] cOffs) {
-        if (batch < 0 || aOffs.length < batch || bOffs.length < batch || cOffs.length < batch)
-            throw new IllegalArgumentException(op + ": batch " + batch + " but offset arrays have lengths "
-                    + aOffs.length + ", " + bOffs.length + ", " + cOffs.length);
     }
 
     /**
@@ -135,7 +129,7 @@ public final class VectorKernels extends ScalarKernels {
         static void gemm(boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, boolean accumulate, int threads) {
-            checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            checkGemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             if (m == 0 || n == 0) return;
             if (k == 0) {
                 if (!accumulate)
@@ -187,27 +181,6 @@ public final class VectorKernels extends ScalarKernels {
 
         static int ceilDiv(int x, int y) {
             return (x + y - 1) / y;
-        }
-
-        static void checkArgs(boolean transA, boolean transB, int m, int n, int k,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float[] c, int cOff, int ldc) {
-            if (m < 0 || n < 0 || k < 0)
-                throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
-            if (m == 0 || n == 0) return;
-            int aRows = transA ? k : m, aCols = transA ? m : k;
-            int bRows = transB ? n : k, bCols = transB ? k : n;
-            if (k > 0) {
-                if (lda < aCols || aOff < 0 || (long) aOff + (long) (aRows - 1) * lda + aCols > a.length)
-                    throw new IllegalArgumentException("gemm: A (" + aRows + "×" + aCols + ", lda=" + lda + ", offset "
-                            + aOff + ") does not fit in an array of " + a.length + " for m=" + m + " n=" + n + " k=" + k);
-                if (ldb < bCols || bOff < 0 || (long) bOff + (long) (bRows - 1) * ldb + bCols > b.length)
-                    throw new IllegalArgumentException("gemm: B (" + bRows + "×" + bCols + ", ldb=" + ldb + ", offset "
-                            + bOff + ") does not fit in an array of " + b.length + " for m=" + m + " n=" + n + " k=" + k);
-            }
-            if (ldc < n || cOff < 0 || (long) cOff + (long) (m - 1) * ldc + n > c.length)
-                throw new IllegalArgumentException("gemm: C (" + m + "×" + n + ", ldc=" + ldc + ", offset "
-                        + cOff + ") does not fit in an array of " + c.length + " for k=" + k);
         }
 
         // ------------------------------------------------------------ the packed path
@@ -443,6 +416,568 @@ public final class VectorKernels extends ScalarKernels {
                 }
             });
         }
+    }
+
+    // ================================================================== threading helpers
+
+    /** Runs {@code body} over {@code [0, n)}, split over threads only when {@code n} is large. */
+    static void splitElems(int n, Parallel.RangeBody body) {
+        if (n < 2 * PARALLEL_ELEMS || Parallel.numThreads() == 1 || Parallel.inWorker()) body.run(0, n);
+        else Parallel.forRange(n, PARALLEL_ELEMS, body);
+    }
+
+    /** Runs {@code body} over rows {@code [0, rows)}, split over threads when rows×cols is large. */
+    static void splitRows(int rows, int cols, Parallel.RangeBody body) {
+        if ((long) rows * cols < PARALLEL_ELEMS || rows < 2 || Parallel.numThreads() == 1 || Parallel.inWorker())
+            body.run(0, rows);
+        else Parallel.forRange(rows, Math.max(1, PARALLEL_ELEMS / 2 / Math.max(1, cols)), body);
+    }
+
+    // ================================================================== element-wise
+
+    @Override
+    public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
+        });
+    }
+
+    @Override
+    public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
+        });
+    }
+
+    @Override
+    public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
+        });
+    }
+
+    @Override
+    public void div(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] / b[bOff + i];
+        });
+    }
+
+    @Override
+    public void scaleShift(float[] a, int aOff, float sc, float t, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            FloatVector vs = FloatVector.broadcast(S, sc), vt = FloatVector.broadcast(S, t);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).mul(vs).add(vt).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] * sc + t;
+        });
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        splitElems(n, (s, e) -> axpyRange(alpha, x, xOff + s, y, yOff + s, e - s));
+    }
+
+    @Override
+    public void addRowVector(float[] x, int xOff, float[] bias, int bOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L)
+                    FloatVector.fromArray(S, x, xr + c).add(FloatVector.fromArray(S, bias, bOff + c)).intoArray(out, orow + c);
+                for (; c < cols; c++) out[orow + c] = x[xr + c] + bias[bOff + c];
+            }
+        });
+    }
+
+    /** Rows summed in float vectors per block of this many rows, then added into doubles. */
+    private static final int SUM_BLOCK = 32;
+
+    @Override
+    public void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
+        // Split over columns (in whole vectors) so that threads write disjoint parts of out.
+        int colVecs = (cols + L - 1) / L;
+        Parallel.RangeBody body = (v0, v1) -> {
+            int c0 = v0 * L, c1 = Math.min(cols, v1 * L), w = c1 - c0;
+            double[] acc = new double[w];
+            float[] part = new float[w];
+            for (int rb = 0; rb < rows; rb += SUM_BLOCK) {
+                int re = Math.min(rows, rb + SUM_BLOCK);
+                int c = 0, ub = S.loopBound(w);
+                for (; c < ub; c += L) {
+                    FloatVector s = FloatVector.zero(S);
+                    for (int r = rb; r < re; r++) s = s.add(FloatVector.fromArray(S, x, xOff + r * cols + c0 + c));
+                    s.intoArray(part, c);
+                }
+                for (; c < w; c++) {
+                    float s = 0f;
+                    for (int r = rb; r < re; r++) s += x[xOff + r * cols + c0 + c];
+                    part[c] = s;
+                }
+                for (int j = 0; j < w; j++) acc[j] += part[j];
+            }
+            for (int j = 0; j < w; j++)
+                out[oOff + c0 + j] = (float) ((accumulate ? out[oOff + c0 + j] : 0) + acc[j]);
+        };
+        if ((long) rows * cols < 2L * PARALLEL_ELEMS || colVecs < 2 || Parallel.numThreads() == 1 || Parallel.inWorker())
+            body.run(0, colVecs);
+        else Parallel.forRange(colVecs, 1, body);
+    }
+
+    /** Elements summed in float vector lanes per block before adding into a double. */
+    private static final int DSUM_BLOCK = 1024;
+
+    @Override
+    public double sum(float[] x, int xOff, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) s += x[xOff + i];
+            total += s;
+        }
+        return total;
+    }
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < ub; i += L)
+                acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) s += (double) x[xOff + i] * y[yOff + i];
+            total += s;
+        }
+        return total;
+    }
+
+    // ================================================================== activations
+
+    @Override
+    public void relu(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) FloatVector.fromArray(S, x, xOff + i).max(0f).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = Math.max(x[xOff + i], 0f);
+        });
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        splitElems(n, (s, e) -> {
+            FloatVector zero = FloatVector.zero(S);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector g = zero.blend(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f));
+                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
+                g.intoArray(dx, dxOff + i);
+            }
+            for (; i < e; i++) {
+                float g = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+                dx[dxOff + i] = accumulate ? dx[dxOff + i] + g : g;
+            }
+        });
+    }
+
+    @Override
+    public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                FloatVector inner = v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C);
+                v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(out, oOff + i);
+            }
+            if (i < e) super.gelu(x, xOff + i, out, oOff + i, e - i);
+        });
+    }
+
+    @Override
+    public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                FloatVector v2 = v.mul(v);
+                FloatVector t = v2.mul(GELU_A).mul(v).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
+                FloatVector dInner = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
+                // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
+                FloatVector d = t.add(1f).mul(0.5f)
+                        .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
+                FloatVector g = FloatVector.fromArray(S, dy, dyOff + i).mul(d);
+                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
+                g.intoArray(dx, dxOff + i);
+            }
+            if (i < e) super.geluBackward(x, xOff + i, dy, dyOff + i, dx, dxOff + i, e - i, accumulate);
+        });
+    }
+
+    @Override
+    public void exp(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
+        });
+    }
+
+    @Override
+    public void tanh(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = (float) Math.tanh(x[xOff + i]);
+        });
+    }
+
+    // ================================================================== row-wise
+
+    /** The maximum of {@code x[xi:xi+n]} (−∞ for n = 0; NaN if any element is NaN). */
+    static float rowMax(float[] x, int xi, int n) {
+        int c = 0, ub = S.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        if (ub > 0) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; c < ub; c += L) m = m.max(FloatVector.fromArray(S, x, xi + c));
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; c < n; c++) max = Math.max(max, x[xi + c]);
+        return max;
+    }
+
+    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}; summed in double per block. */
+    static double sumExp(float[] x, int xi, float shift, float[] out, int oi, int n) {
+        FloatVector vs = FloatVector.broadcast(S, shift);
+        double total = 0;
+        int c = 0;
+        while (c < n) {
+            int e = Math.min(n, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < ub; c += L) {
+                FloatVector t = FloatVector.fromArray(S, x, xi + c).sub(vs).lanewise(VectorOperators.EXP);
+                if (out != null) t.intoArray(out, oi + c);
+                acc = acc.add(t);
+            }
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < e; c++) {
+                float t = (float) Math.exp(x[xi + c] - shift);
+                if (out != null) out[oi + c] = t;
+                s += t;
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    /** {@code y[yi:yi+n] *= s}. */
+    static void scaleRange(float[] y, int yi, float s, int n) {
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int c = 0, ub = S.loopBound(n);
+        for (; c < ub; c += L) FloatVector.fromArray(S, y, yi + c).mul(vs).intoArray(y, yi + c);
+        for (; c < n; c++) y[yi + c] *= s;
+    }
+
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                float max = rowMax(x, xr, cols);
+                double s = sumExp(x, xr, max, out, orow, cols);
+                scaleRange(out, orow, (float) (1.0 / s), cols);
+            }
+        });
+    }
+
+    @Override
+    public void softmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                    int rows, int cols, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+                float d = (float) dot(dy, dyr, y, yr, cols);
+                FloatVector vd = FloatVector.broadcast(S, d);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, y, yr + c).mul(FloatVector.fromArray(S, dy, dyr + c).sub(vd));
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
+                    g.intoArray(dx, dxr + c);
+                }
+                for (; c < cols; c++) {
+                    float g = y[yr + c] * (dy[dyr + c] - d);
+                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void logSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                float max = rowMax(x, xr, cols);
+                float lse = (float) (max + Math.log(sumExp(x, xr, max, null, 0, cols)));
+                FloatVector vl = FloatVector.broadcast(S, lse);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) FloatVector.fromArray(S, x, xr + c).sub(vl).intoArray(out, orow + c);
+                for (; c < cols; c++) out[orow + c] = x[xr + c] - lse;
+            }
+        });
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                       int rows, int cols, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+                float sf = (float) sum(dy, dyr, cols);
+                FloatVector vs = FloatVector.broadcast(S, sf);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, dyr + c)
+                            .sub(FloatVector.fromArray(S, y, yr + c).lanewise(VectorOperators.EXP).mul(vs));
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
+                    g.intoArray(dx, dxr + c);
+                }
+                for (; c < cols; c++) {
+                    float g = dy[dyr + c] - (float) Math.exp(y[yr + c]) * sf;
+                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormRows(float[] x, int xOff, float[] scale, float[] shift, float eps,
+                              float[] out, int oOff, float[] mean, float[] rstd, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                double mu = sum(x, xr, cols) / cols;
+                float m = (float) mu;
+                // Σ (x − μ)², float lanes per block, combined in double
+                FloatVector vm = FloatVector.broadcast(S, m);
+                double ss = 0;
+                int c = 0;
+                while (c < cols) {
+                    int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+                    FloatVector acc = FloatVector.zero(S);
+                    for (; c < ub; c += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
+                        acc = d.fma(d, acc);
+                    }
+                    double part = acc.reduceLanes(VectorOperators.ADD);
+                    for (; c < e; c++) {
+                        double d = x[xr + c] - mu;
+                        part += d * d;
+                    }
+                    ss += part;
+                }
+                float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
+                mean[r] = m;
+                rstd[r] = rs;
+                FloatVector vr = FloatVector.broadcast(S, rs);
+                c = 0;
+                int ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                    if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
+                    if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
+                    v.intoArray(out, orow + c);
+                }
+                for (; c < cols; c++) {
+                    float v = (x[xr + c] - m) * rs;
+                    if (scale != null) v *= scale[c];
+                    if (shift != null) v += shift[c];
+                    out[orow + c] = v;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormBackwardRows(float[] x, int xOff, float[] scale, float[] mean, float[] rstd,
+                                      float[] dy, int dyOff, float[] dx, int dxOff,
+                                      float[] dScale, float[] dShift, int rows, int cols, boolean accumulate) {
+        boolean split = (long) rows * cols >= PARALLEL_ELEMS && rows >= 2 && Parallel.numThreads() > 1 && !Parallel.inWorker();
+        if (!split) {
+            layerNormBackwardRange(x, xOff, scale, mean, rstd, dy, dyOff, dx, dxOff, dScale, dShift, 0, rows, cols, accumulate);
+            return;
+        }
+        // Each chunk accumulates the parameter gradients into its own buffers; they are added in order afterwards.
+        int chunks = Math.min(Parallel.numThreads(), rows);
+        float[][] dS = new float[chunks][], dB = new float[chunks][];
+        Parallel.forRange(chunks, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
+                float[] ls = dScale != null ? new float[cols] : null, lb = dShift != null ? new float[cols] : null;
+                layerNormBackwardRange(x, xOff, scale, mean, rstd, dy, dyOff, dx, dxOff, ls, lb, r0, r1, cols, accumulate);
+                dS[t] = ls;
+                dB[t] = lb;
+            }
+        });
+        for (int t = 0; t < chunks; t++) {
+            if (dScale != null) add(dScale, 0, dS[t], 0, dScale, 0, cols);
+            if (dShift != null) add(dShift, 0, dB[t], 0, dShift, 0, cols);
+        }
+    }
+
+    private void layerNormBackwardRange(float[] x, int xOff, float[] scale, float[] mean, float[] rstd,
+                                        float[] dy, int dyOff, float[] dx, int dxOff,
+                                        float[] dScale, float[] dShift, int r0, int r1, int cols, boolean accumulate) {
+        int ub = S.loopBound(cols);
+        for (int r = r0; r < r1; r++) {
+            int xr = xOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+            float m = mean[r], rs = rstd[r];
+            FloatVector vm = FloatVector.broadcast(S, m), vr = FloatVector.broadcast(S, rs);
+            FloatVector accG = FloatVector.zero(S), accGX = FloatVector.zero(S);
+            int c = 0;
+            for (; c < ub; c += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                FloatVector g = FloatVector.fromArray(S, dy, dyr + c);
+                if (dShift != null) g.add(FloatVector.fromArray(S, dShift, c)).intoArray(dShift, c);
+                if (dScale != null) g.fma(xhat, FloatVector.fromArray(S, dScale, c)).intoArray(dScale, c);
+                FloatVector gh = scale != null ? g.mul(FloatVector.fromArray(S, scale, c)) : g;
+                accG = accG.add(gh);
+                accGX = gh.fma(xhat, accGX);
+            }
+            double sumG = accG.reduceLanes(VectorOperators.ADD), sumGX = accGX.reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) {
+                float xhat = (x[xr + c] - m) * rs;
+                float g = dy[dyr + c];
+                if (dShift != null) dShift[c] += g;
+                if (dScale != null) dScale[c] += g * xhat;
+                float gh = scale != null ? g * scale[c] : g;
+                sumG += gh;
+                sumGX += (double) gh * xhat;
+            }
+            if (dx == null) continue;
+            float meanG = (float) (sumG / cols), meanGX = (float) (sumGX / cols);
+            FloatVector vG = FloatVector.broadcast(S, meanG), vGX = FloatVector.broadcast(S, meanGX);
+            c = 0;
+            for (; c < ub; c += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                FloatVector gh = FloatVector.fromArray(S, dy, dyr + c);
+                if (scale != null) gh = gh.mul(FloatVector.fromArray(S, scale, c));
+                FloatVector v = gh.sub(vG).sub(xhat.mul(vGX)).mul(vr);
+                if (accumulate) v = v.add(FloatVector.fromArray(S, dx, dxr + c));
+                v.intoArray(dx, dxr + c);
+            }
+            for (; c < cols; c++) {
+                float xhat = (x[xr + c] - m) * rs;
+                float gh = scale != null ? dy[dyr + c] * scale[c] : dy[dyr + c];
+                float v = rs * (gh - meanG - xhat * meanGX);
+                dx[dxr + c] = accumulate ? dx[dxr + c] + v : v;
+            }
+        }
+    }
+
+    @Override
+    public double crossEntropyRows(float[] logits, int lOff, long[] targets, int tOff, int rows, int cols,
+                                   long ignoreIndex, float[] lse) {
+        double[] loss = new double[rows];
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int lr = lOff + r * cols;
+                long t = targets[tOff + r];
+                float max = rowMax(logits, lr, cols);
+                float l = (float) (max + Math.log(sumExp(logits, lr, max, null, 0, cols)));
+                lse[r] = l;
+                if (t == ignoreIndex) continue;
+                if (t < 0 || t >= cols)
+                    throw new IllegalArgumentException("cross_entropy: target " + t + " out of range for " + cols + " classes (row " + r + ")");
+                loss[r] = l - logits[lr + (int) t];
+            }
+        });
+        double total = 0;
+        for (double v : loss) total += v;
+        return total;
+    }
+
+    @Override
+    public void crossEntropyBackwardRows(float[] logits, int lOff, long[] targets, int tOff, float[] lse,
+                                         int rows, int cols, long ignoreIndex, float scale,
+                                         float[] dlogits, int dOff, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int lr = lOff + r * cols, dr = dOff + r * cols;
+                long t = targets[tOff + r];
+                if (t == ignoreIndex) {
+                    if (!accumulate) java.util.Arrays.fill(dlogits, dr, dr + cols, 0f);
+                    continue;
+                }
+                FloatVector vl = FloatVector.broadcast(S, lse[r]), vs = FloatVector.broadcast(S, scale);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, logits, lr + c).sub(vl).lanewise(VectorOperators.EXP).mul(vs);
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dr + c));
+                    g.intoArray(dlogits, dr + c);
+                }
+                float l = lse[r];
+                for (; c < cols; c++) {
+                    float g = scale * (float) Math.exp(logits[lr + c] - l);
+                    dlogits[dr + c] = accumulate ? dlogits[dr + c] + g : g;
+                }
+                if (t >= 0 && t < cols) dlogits[dr + (int) t] -= scale;
+            }
+        });
+    }
+
+    // ================================================================== optimizer
+
+    @Override
+    public void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float decay = 1f - lr * weightDecay;
+        float stepSize = lr / bc1;
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        float oneMinusB1 = 1f - beta1, oneMinusB2 = 1f - beta2;
+        splitElems(n, (s, e) -> {
+            FloatVector vDecay = FloatVector.broadcast(S, decay), vStep = FloatVector.broadcast(S, stepSize);
+            FloatVector vB1 = FloatVector.broadcast(S, oneMinusB1), vB2 = FloatVector.broadcast(S, beta2);
+            FloatVector vOB2 = FloatVector.broadcast(S, oneMinusB2), vBc2 = FloatVector.broadcast(S, sqrtBc2);
+            FloatVector vEps = FloatVector.broadcast(S, eps);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
+                FloatVector mi0 = FloatVector.fromArray(S, m, mOff + i);
+                FloatVector mi = mi0.add(gi.sub(mi0).mul(vB1));
+                FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(vB2).add(vOB2.mul(gi).mul(gi));
+                mi.intoArray(m, mOff + i);
+                vi.intoArray(v, vOff + i);
+                FloatVector denom = vi.sqrt().div(vBc2).add(vEps);
+                FloatVector pi = FloatVector.fromArray(S, p, pOff + i);
+                pi.mul(vDecay).sub(vStep.mul(mi).div(denom)).intoArray(p, pOff + i);
+            }
+            if (i < e) VectorKernels.super.adamW(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, e - i,
+                    lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        });
     }
 
     // ================================================================== shared vector helpers
