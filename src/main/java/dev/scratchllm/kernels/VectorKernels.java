@@ -110,11 +110,14 @@ public final class VectorKernels extends ScalarKernels {
      * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely.
      */
     static final class Gemm {
+        // Block sizes. KC·NR·4 bytes (32 KB) of B stay in the 48 KB L1 with an A sliver; an MC×KC
+        // block of A (256 KB) stays in L2; a KC×NC panel of B (3 MB) in L3. KC, MC and NC can be
+        // overridden for tuning with -Dsgemm.kc=… -Dsgemm.mc=… -Dsgemm.nc=… (read once at start-up).
         static final int MR = 8;
         static final int NR = 2 * L;
-        static final int KC = 256;
-        static final int MC = 128;
-        static final int NC = 3072;
+        static final int KC = Integer.getInteger("sgemm.kc", 256);
+        static final int MC = Integer.getInteger("sgemm.mc", 256);
+        static final int NC = Integer.getInteger("sgemm.nc", 3072);
         /** Below this many multiply-adds the direct (unpacked) loops are used. */
         static final long DIRECT_WORK = 32 * 1024;
         /** Below this many multiply-adds a product runs on one thread. */
@@ -157,7 +160,10 @@ public final class VectorKernels extends ScalarKernels {
                 // imbalance: the largest tile's share of micro-kernel work versus the ideal
                 double imbalance = (double) ceilDiv(mBlocks, tm) * ceilDiv(nBlocks, tn) * tm * tn
                         / ((double) mBlocks * nBlocks);
-                double cost = work * imbalance + (double) (tn - 1) * m * k * 4 + (double) (tm - 1) * k * n * 4;
+                // Packing an element costs roughly as much as 4–8 multiply-adds; the transposing
+                // packs (A as stored, Bᵀ) run about half as fast as the straight copies.
+                double cost = work * imbalance + (double) (tn - 1) * m * k * (transA ? 4 : 8)
+                        + (double) (tm - 1) * k * n * (transB ? 6 : 4);
                 if (cost < bestCost) {
                     bestCost = cost;
                     bestTm = tm;
@@ -301,8 +307,19 @@ public final class VectorKernels extends ScalarKernels {
             if (rows < w) {
                 for (int p = 0; p < kc; p++) java.util.Arrays.fill(buf, dst + p * w + rows, dst + p * w + w, 0f);
             }
-            // Four source rows at a time keeps four read streams and writes 4 floats per w-row.
             int j = 0;
+            if (ld <= GATHER_MAX_LD && w == NR) {
+                // Whole vectors of rows by gathers: lane l of the vector for column p reads src[s + (j+l)·ld + p].
+                int[] idx = new int[L];
+                for (int l = 0; l < L; l++) idx[l] = l * ld;
+                for (; j + L <= rows; j += L) {
+                    int base = s + j * ld;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++, d += w)
+                        FloatVector.fromArray(S, src, base + p, idx, 0).intoArray(buf, d);
+                }
+            }
+            // Four source rows at a time keeps four read streams and writes 4 floats per w-row.
             for (; j + 4 <= rows; j += 4) {
                 int s0 = s + j * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
                 int d = dst + j;
@@ -319,6 +336,9 @@ public final class VectorKernels extends ScalarKernels {
                 for (int p = 0; p < kc; p++, d += w) buf[d] = src[s0 + p];
             }
         }
+
+        /** Gathers index with int offsets {@code l·ld}; beyond this the scalar path is used. */
+        static final int GATHER_MAX_LD = Integer.MAX_VALUE / (4 * L);
 
         /**
          * The MR×NR micro-kernel: {@code C[0:8, 0:32] (+)= Σ_p a[p][0:8] ⊗ b[p][0:32]} over the packed
