@@ -31,6 +31,14 @@ public final class Parallel {
         return numThreads;
     }
 
+    /**
+     * True while the current thread runs a chunk of a {@link #forRange} call; a nested
+     * {@code forRange} then runs inline, so kernels use this to plan for one thread.
+     */
+    public static boolean inWorker() {
+        return INSIDE.get();
+    }
+
     /** Sets the number of threads kernels may use (at least 1), like {@code torch.set_num_threads}. */
     public static synchronized void setNumThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: need at least 1 thread, got " + n);

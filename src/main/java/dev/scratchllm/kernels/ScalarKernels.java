@@ -2,8 +2,11 @@ package dev.scratchllm.kernels;
 
 /**
  * The reference implementation of {@link Kernels}: plain Java loops, written for clarity.
- * Every fast path is tested against this class. Row-wise ops accumulate sums in double;
- * matrix multiply uses an i-k-j loop per output row, split over rows between threads.
+ * Every fast path is tested against this class. Row-wise ops accumulate sums in double.
+ * Matrix multiply: {@link #gemmReference} is the plain i-k-j loop (the reference);
+ * {@link #gemm} runs a cache-blocked version of it split over rows between threads
+ * (tens of GFLOP/s, against hundreds for the Vector API kernel). It does not use SIMD
+ * explicitly and never touches {@code jdk.incubator.vector}.
  */
 public class ScalarKernels implements Kernels {
 
@@ -18,24 +21,65 @@ public class ScalarKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean accumulate) {
+        checkGemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
         long work = (long) m * n * k;
-        int minRows = work < 64L * 64 * 64 ? m : Math.max(1, m / Math.max(1, Parallel.numThreads()));
+        if (work < 32L * 32 * 32) {
+            gemmReference(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int threads = Parallel.inWorker() ? 1 : Parallel.numThreads();
+        int minRows = work < 64L * 64 * 64 ? m : Math.max(1, (m + threads - 1) / threads);
         Parallel.forRange(m, minRows, (r0, r1) ->
-                gemmRows(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
+                gemmBlocked(transA, transB, r0, r1, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate));
     }
 
-    /** Rows {@code [r0, r1)} of C: zero or keep, then add {@code op(A)[i][p]·op(B)[p][:]} for each p. */
-    static void gemmRows(boolean transA, boolean transB, int r0, int r1, int n, int k,
-                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                         float[] c, int cOff, int ldc, boolean accumulate) {
+    /**
+     * Checks gemm's sizes, strides and offsets against the arrays; throws
+     * {@link IllegalArgumentException} naming the op, the sizes and the offending matrix.
+     */
+    static void checkGemm(String op, boolean transA, boolean transB, int m, int n, int k,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0)
+            throw new IllegalArgumentException(op + ": negative size m=" + m + " n=" + n + " k=" + k);
+        if (m == 0 || n == 0) return;
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        if (k > 0) {
+            if (lda < aCols || aOff < 0 || (long) aOff + (long) (aRows - 1) * lda + aCols > a.length)
+                throw new IllegalArgumentException(op + ": A (" + aRows + "×" + aCols + ", lda=" + lda + ", offset "
+                        + aOff + ") does not fit in an array of " + a.length + " for m=" + m + " n=" + n + " k=" + k);
+            if (ldb < bCols || bOff < 0 || (long) bOff + (long) (bRows - 1) * ldb + bCols > b.length)
+                throw new IllegalArgumentException(op + ": B (" + bRows + "×" + bCols + ", ldb=" + ldb + ", offset "
+                        + bOff + ") does not fit in an array of " + b.length + " for m=" + m + " n=" + n + " k=" + k);
+        }
+        if (ldc < n || cOff < 0 || (long) cOff + (long) (m - 1) * ldc + n > c.length)
+            throw new IllegalArgumentException(op + ": C (" + m + "×" + n + ", ldc=" + ldc + ", offset "
+                    + cOff + ") does not fit in an array of " + c.length + " for m=" + m + " k=" + k);
+    }
+
+    /** Checks that the offset arrays of gemmBatched hold {@code batch} entries. */
+    static void checkBatch(int batch, int[] aOffs, int[] bOffs, int[] cOffs) {
+        if (batch < 0 || aOffs.length < batch || bOffs.length < batch || cOffs.length < batch)
+            throw new IllegalArgumentException("gemmBatched: batch " + batch + " but offset arrays have lengths "
+                    + aOffs.length + ", " + bOffs.length + ", " + cOffs.length);
+    }
+
+    /**
+     * The simple reference product, single-threaded: for each row of C an i-k-j loop in float.
+     * Kept deliberately plain; the fast paths are tested against it.
+     */
+    public static void gemmReference(boolean transA, boolean transB, int m, int n, int k,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     float[] c, int cOff, int ldc, boolean accumulate) {
         float[] row = new float[n];
-        for (int i = r0; i < r1; i++) {
+        for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (accumulate) System.arraycopy(c, ci, row, 0, n);
             else java.util.Arrays.fill(row, 0f);
             for (int p = 0; p < k; p++) {
                 float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                if (av == 0f) continue;
                 if (!transB) {
                     int bp = bOff + p * ldb;
                     for (int j = 0; j < n; j++) row[j] += av * b[bp + j];
@@ -48,14 +92,77 @@ public class ScalarKernels implements Kernels {
         }
     }
 
+    /** Column and depth block of the blocked scalar product: a 256×256 op(B) block is 256 KB. */
+    private static final int SB_N = 256, SB_K = 256;
+
+    /**
+     * Rows {@code [r0, r1)} of C, blocked: op(B) is copied block by block into a dense buffer
+     * (which absorbs transB), then each row of the block of C is accumulated in a temporary row
+     * with an i-k-j loop over two distinct arrays, which C2 auto-vectorises.
+     */
+    static void gemmBlocked(boolean transA, boolean transB, int r0, int r1, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        if (k == 0) {
+            if (!accumulate) for (int i = r0; i < r1; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        // op(B)'s block as separate row arrays: the inner loop then reads and writes two distinct
+        // arrays from index 0, the form C2's auto-vectoriser handles (a shared flat array with
+        // offsets is not vectorised, as the offsets might alias).
+        float[][] bp = new float[Math.min(SB_K, k)][Math.min(SB_N, n)];
+        float[] row = new float[Math.min(SB_N, n)];
+        for (int jc = 0; jc < n; jc += SB_N) {
+            int nb = Math.min(SB_N, n - jc);
+            for (int pc = 0; pc < k; pc += SB_K) {
+                int kb = Math.min(SB_K, k - pc);
+                for (int p = 0; p < kb; p++) {
+                    float[] bRow = bp[p];
+                    if (!transB) System.arraycopy(b, bOff + (pc + p) * ldb + jc, bRow, 0, nb);
+                    else for (int j = 0; j < nb; j++) bRow[j] = b[bOff + (jc + j) * ldb + pc + p];
+                }
+                boolean load = accumulate || pc > 0;
+                for (int i = r0; i < r1; i++) {
+                    int ci = cOff + i * ldc + jc;
+                    if (load) System.arraycopy(c, ci, row, 0, nb);
+                    else java.util.Arrays.fill(row, 0, nb, 0f);
+                    int p = 0;
+                    for (; p + 4 <= kb; p += 4) {
+                        int ai = transA ? aOff + (pc + p) * lda + i : aOff + i * lda + pc + p;
+                        int as = transA ? lda : 1;
+                        axpy4Row(a[ai], a[ai + as], a[ai + 2 * as], a[ai + 3 * as],
+                                bp[p], bp[p + 1], bp[p + 2], bp[p + 3], row, nb);
+                    }
+                    for (; p < kb; p++) {
+                        float av = transA ? a[aOff + (pc + p) * lda + i] : a[aOff + i * lda + pc + p];
+                        axpyRow(av, bp[p], row, nb);
+                    }
+                    System.arraycopy(row, 0, c, ci, nb);
+                }
+            }
+        }
+    }
+
+    /** Four axpys at once (one load and store of {@code row} per four multiply-adds). */
+    private static void axpy4Row(float a0, float a1, float a2, float a3,
+                                 float[] b0, float[] b1, float[] b2, float[] b3, float[] row, int n) {
+        for (int j = 0; j < n; j++) row[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+    }
+
+    /** {@code row[j] += av·src[j]} for {@code j < n}: two arrays from index 0, auto-vectorised by C2. */
+    private static void axpyRow(float av, float[] src, float[] row, int n) {
+        for (int j = 0; j < n; j++) row[j] += av * src[j];
+    }
+
     @Override
     public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k,
                             float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
                             float[] c, int[] cOffs, int ldc, boolean accumulate) {
+        checkBatch(batch, aOffs, bOffs, cOffs);
         if (batch >= Parallel.numThreads() && batch > 1) {
             Parallel.forRange(batch, 1, (s, e) -> {
                 for (int i = s; i < e; i++)
-                    gemmRows(transA, transB, 0, m, n, k, a, aOffs[i], lda, b, bOffs[i], ldb, c, cOffs[i], ldc, accumulate);
+                    gemm(transA, transB, m, n, k, a, aOffs[i], lda, b, bOffs[i], ldb, c, cOffs[i], ldc, accumulate);
             });
         } else {
             for (int i = 0; i < batch; i++)

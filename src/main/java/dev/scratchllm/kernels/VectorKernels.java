@@ -1,0 +1,1028 @@
+package dev.scratchllm.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API implementation of {@link Kernels} (the only class of the project that imports
+ * {@code jdk.incubator.vector}). It is loaded reflectively by {@link KernelProvider} when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>What it does: a packed, blocked, register-tiled SGEMM (see {@link Gemm}) for all four
+ * transpose combinations, and vectorised element-wise, row-wise and optimizer kernels that split
+ * large inputs over {@link Parallel}'s threads. {@code exp} and {@code tanh} use the polynomial
+ * approximations in {@link VMath} (relative error ≈ 1e-7, far below float32's loss elsewhere).
+ *
+ * <p>What it does not do: it does not change any result's definition — every method keeps the
+ * contract of {@link Kernels} and is tested against {@link ScalarKernels}; sums that the
+ * reference accumulates in double are accumulated here in float vectors over lanes (each lane a
+ * partial sum) and combined in double, so results agree to float rounding, not bit for bit.
+ */
+public final class VectorKernels extends ScalarKernels {
+
+    /** The vector shape used throughout: the widest the CPU supports (16 floats with AVX-512). */
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector. */
+    static final int L = S.length();
+
+    /** Row-wise ops and element-wise ops split over threads above this many elements. */
+    static final int PARALLEL_ELEMS = 1 << 15;
+
+    /** Public for reflection in {@link KernelProvider}. */
+    public VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    // ================================================================== matrix multiply
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        Gemm.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
+                Parallel.inWorker() ? 1 : Parallel.numThreads());
+    }
+
+    @Override
+    public void gemmBatched(boolean transA, boolean transB, int batch, int m, int n, int k,
+                            float[] a, int[] aOffs, int lda, float[] b, int[] bOffs, int ldb,
+                            float[] c, int[] cOffs, int ldc, boolean accumulate) {
+        checkBatch(batch, aOffs, bOffs, cOffs);
+        int threads = Parallel.inWorker() ? 1 : Parallel.numThreads();
+        long work = (long) m * n * k;
+        // Batch entries in parallel (each entry single-threaded, no synchronisation inside) when
+        // there are enough of them to balance, or when each one is too small to split well.
+        boolean overBatch = threads > 1 && batch > 1
+                && (batch >= 2 * threads || batch % threads == 0 || work < Gemm.MIN_PARALLEL_WORK);
+        if (overBatch) {
+            Parallel.forRange(batch, 1, (s, e) -> {
+                for (int i = s; i < e; i++)
+                    Gemm.gemm(transA, transB, m, n, k, a, aOffs[i], lda, b, bOffs[i], ldb,
+                            c, cOffs[i], ldc, accumulate, 1);
+            });
+        } else {
+            for (int i = 0; i < batch; i++)
+                Gemm.gemm(transA, transB, m, n, k, a, aOffs[i], lda, b, bOffs[i], ldb,
+                        c, cOffs[i], ldc, accumulate, threads);
+        }
+    }
+
+    /**
+     * The SGEMM engine: a Goto/BLIS-style packed kernel.
+     *
+     * <h2>Blocking scheme</h2>
+     * <pre>
+     * for jc in [n0, n1) step NC              — a column panel of C (and op(B))
+     *   for pc in [0, k) step KC              — a depth slice
+     *     pack op(B)[pc:pc+kc, jc:jc+nc]      → bufB: ⌈nc/NR⌉ panels, each kc×NR, row p contiguous
+     *     for ic in [m0, m1) step MC          — a row block of C (and op(A))
+     *       pack op(A)[ic:ic+mc, pc:pc+kc]    → bufA: ⌈mc/MR⌉ slivers, each kc×MR ("MR-interleaved")
+     *       for jr in [0, nc) step NR         — one B panel (32 KB, stays in L1)
+     *         for ir in [0, mc) step MR       — one A sliver (read from L2)
+     *           micro-kernel: C[ir:ir+MR, jr:jr+NR] (+)= sliver · panel
+     * </pre>
+     * Packing absorbs the transposes, strides and offsets: the micro-kernel only ever reads two
+     * dense buffers. Ragged edges are zero-padded in the buffers; the micro-kernel then writes a
+     * full MR×NR tile into a small temporary and only the valid part is added to C.
+     *
+     * <h2>Micro-kernel register layout (MR = 8, NR = 2 vectors = 32 floats with AVX-512)</h2>
+     * <pre>
+     *            b0 = bufB[p][0:16]   b1 = bufB[p][16:32]
+     * a0 = bcast(bufA[p][0])   c00 += a0·b0   c01 += a0·b1
+     * a1 = bcast(bufA[p][1])   c10 += a1·b0   c11 += a1·b1
+     * ...                      ...            ...
+     * a7 = bcast(bufA[p][7])   c70 += a7·b0   c71 += a7·b1
+     * </pre>
+     * 16 accumulators + 2 B vectors + 1 broadcast = 19 of the 32 zmm registers; 16 FMAs per
+     * 10 loads, enough independent chains (16) to cover the FMA latency on two FMA ports.
+     *
+     * <h2>Threads</h2>
+     * C is cut into {@code T} 2-D tiles (a {@code tm × tn} grid chosen to minimise duplicated
+     * packing: splitting columns re-packs A in each thread, splitting rows re-packs B); each thread
+     * runs the whole blocked loop above on its tile with its own packing buffers, so the threads
+     * never synchronise inside a product. One {@link Parallel#forRange} call per product; small
+     * products ({@code m·n·k < MIN_PARALLEL_WORK}) stay on the calling thread, and tiny ones
+     * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely.
+     */
+    static final class Gemm {
+        // Block sizes. KC·NR·4 bytes (32 KB) of B stay in the 48 KB L1 with an A sliver; an MC×KC
+        // block of A (256 KB) stays in L2; a KC×NC panel of B (3 MB) in L3. KC, MC and NC can be
+        // overridden for tuning with -Dsgemm.kc=… -Dsgemm.mc=… -Dsgemm.nc=… (read once at start-up).
+        static final int MR = 8;
+        static final int NR = 2 * L;
+        static final int KC = Integer.getInteger("sgemm.kc", 256);
+        static final int MC = Integer.getInteger("sgemm.mc", 256);
+        static final int NC = Integer.getInteger("sgemm.nc", 3072);
+        /** Below this many multiply-adds the direct (unpacked) loops are used. */
+        static final long DIRECT_WORK = 32 * 1024;
+        /** Below this many multiply-adds a product runs on one thread. */
+        static final long MIN_PARALLEL_WORK = 1L << 20;
+
+        private Gemm() {
+        }
+
+        /** Per-thread packing buffers, grown on demand and reused across calls. */
+        private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
+
+        static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+            checkGemm("gemm", transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            if (m == 0 || n == 0) return;
+            if (k == 0) {
+                if (!accumulate)
+                    for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                return;
+            }
+            long work = (long) m * n * k;
+            if (work < DIRECT_WORK || m < 4 && n >= NR) {
+                direct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+                return;
+            }
+            if (threads <= 1 || work < MIN_PARALLEL_WORK) {
+                blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                return;
+            }
+            // Choose the tm × tn grid of tiles that duplicates the least packing work:
+            // each of the tn column groups packs its rows of A; each of the tm row groups packs B.
+            int mBlocks = (m + MR - 1) / MR, nBlocks = (n + NR - 1) / NR;
+            int bestTm = 1;
+            double bestCost = Double.MAX_VALUE;
+            for (int tm = 1; tm <= threads; tm++) {
+                if (threads % tm != 0) continue;
+                int tn = threads / tm;
+                if (tm > mBlocks || tn > nBlocks) continue;
+                // imbalance: the largest tile's share of micro-kernel work versus the ideal
+                double imbalance = (double) ceilDiv(mBlocks, tm) * ceilDiv(nBlocks, tn) * tm * tn
+                        / ((double) mBlocks * nBlocks);
+                // Packing an element costs roughly as much as 4–8 multiply-adds; the transposing
+                // packs (A as stored, Bᵀ) run about half as fast as the straight copies.
+                double cost = work * imbalance + (double) (tn - 1) * m * k * (transA ? 4 : 8)
+                        + (double) (tm - 1) * k * n * (transB ? 6 : 4);
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    bestTm = tm;
+                }
+            }
+            if (bestCost == Double.MAX_VALUE) {
+                blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                return;
+            }
+            final int tm = bestTm, tn = threads / tm;
+            Parallel.forRange(threads, 1, (s, e) -> {
+                for (int t = s; t < e; t++) {
+                    int ti = t / tn, tj = t % tn;
+                    int m0 = (int) ((long) mBlocks * ti / tm) * MR, m1 = Math.min(m, (int) ((long) mBlocks * (ti + 1) / tm) * MR);
+                    int n0 = (int) ((long) nBlocks * tj / tn) * NR, n1 = Math.min(n, (int) ((long) nBlocks * (tj + 1) / tn) * NR);
+                    if (m0 < m1 && n0 < n1)
+                        blocked(transA, transB, m0, m1, n0, n1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+                }
+            });
+        }
+
+        static int ceilDiv(int x, int y) {
+            return (x + y - 1) / y;
+        }
+
+        // ------------------------------------------------------------ the packed path
+
+        /** C[m0:m1, n0:n1] (+)= op(A)[m0:m1, :] · op(B)[:, n0:n1] on the calling thread. */
+        static void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+            // Even block sizes: 769 = 257+256+256 rather than 256+256+256+1.
+            int kBlocks = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks);
+            int mTile = m1 - m0, mcBlocks = ceilDiv(mTile, MC);
+            int mc0 = Math.min(MC, ceilDiv(ceilDiv(mTile, mcBlocks), MR) * MR);
+            int nTile = n1 - n0, ncBlocks = ceilDiv(nTile, NC);
+            int nc0 = ceilDiv(ceilDiv(nTile, ncBlocks), NR) * NR;
+
+            float[][] bufs = BUFFERS.get();
+            int needB = kc0 * nc0, needA = kc0 * mc0;
+            if (bufs[0] == null || bufs[0].length < needB) bufs[0] = new float[Math.max(needB, KC * NR)];
+            if (bufs[1] == null || bufs[1].length < needA) bufs[1] = new float[Math.max(needA, KC * MR)];
+            if (bufs[2] == null) bufs[2] = new float[MR * NR];
+            float[] bufB = bufs[0], bufA = bufs[1], tmp = bufs[2];
+
+            for (int jc = n0; jc < n1; jc += nc0) {
+                int nc = Math.min(nc0, n1 - jc);
+                for (int pc = 0; pc < k; pc += kc0) {
+                    int kc = Math.min(kc0, k - pc);
+                    boolean load = accumulate || pc > 0;
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, bufB);
+                    for (int ic = m0; ic < m1; ic += mc0) {
+                        int mc = Math.min(mc0, m1 - ic);
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, bufA);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            int bIdx = jr * kc;                      // panel jr/NR starts at (jr/NR)·kc·NR
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int mr = Math.min(MR, mc - ir);
+                                int aIdx = ir * kc;                  // sliver ir/MR starts at (ir/MR)·kc·MR
+                                int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                                if (mr == MR && nr == NR) {
+                                    kernel(kc, bufA, aIdx, bufB, bIdx, c, cIdx, ldc, load);
+                                } else {
+                                    kernel(kc, bufA, aIdx, bufB, bIdx, tmp, 0, NR, false);
+                                    for (int i = 0; i < mr; i++) {
+                                        int ci = cIdx + i * ldc, ti = i * NR;
+                                        if (load) for (int j = 0; j < nr; j++) c[ci + j] += tmp[ti + j];
+                                        else System.arraycopy(tmp, ti, c, ci, nr);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns: element (p, j) of panel q goes
+         * to {@code buf[q·kc·NR + p·NR + j]}; columns past nc are zero.
+         */
+        static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] buf) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int dst = jr * kc;
+                if (!transB) {
+                    // op(B) = B (k×n): each panel row is a contiguous run of B's row pc+p.
+                    int src = bOff + pc * ldb + jc + jr;
+                    if (nr == NR) {
+                        for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                            FloatVector.fromArray(S, b, src).intoArray(buf, dst);
+                            FloatVector.fromArray(S, b, src + L).intoArray(buf, dst + L);
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                            System.arraycopy(b, src, buf, dst, nr);
+                            java.util.Arrays.fill(buf, dst + nr, dst + NR, 0f);
+                        }
+                    }
+                } else {
+                    // op(B) = Bᵀ, B stored n×k: panel column j is a contiguous run of B's row jc+jr+j.
+                    transposePack(b, bOff + (jc + jr) * ldb + pc, ldb, nr, kc, buf, dst, NR);
+                }
+            }
+        }
+
+        /**
+         * Packs op(A)[ic:ic+mc, pc:pc+kc] into slivers of MR rows: element (i, p) of sliver q goes to
+         * {@code buf[q·kc·MR + p·MR + i]}; rows past mc are zero.
+         */
+        static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] buf) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int dst = ir * kc;
+                if (transA) {
+                    // op(A) = Aᵀ, A stored k×m: sliver row p is a contiguous run of A's row pc+p.
+                    int src = aOff + pc * lda + ic + ir;
+                    if (mr == MR) {
+                        for (int p = 0; p < kc; p++, src += lda, dst += MR)
+                            System.arraycopy(a, src, buf, dst, MR);
+                    } else {
+                        for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                            System.arraycopy(a, src, buf, dst, mr);
+                            java.util.Arrays.fill(buf, dst + mr, dst + MR, 0f);
+                        }
+                    }
+                } else {
+                    // op(A) = A (m×k): sliver column i is a contiguous run of A's row ic+ir+i.
+                    transposePack(a, aOff + (ic + ir) * lda + pc, lda, mr, kc, buf, dst, MR);
+                }
+            }
+        }
+
+        /**
+         * {@code buf[dst + p·w + j] = src[s + j·ld + p]} for {@code j < rows}, {@code p < kc}, and zero
+         * for {@code rows ≤ j < w}: turns {@code rows} contiguous source rows into an interleaved
+         * kc×w block. Reads stream along each source row; the block (≤ 32 KB) stays in L1.
+         */
+        static void transposePack(float[] src, int s, int ld, int rows, int kc, float[] buf, int dst, int w) {
+            if (rows < w) {
+                for (int p = 0; p < kc; p++) java.util.Arrays.fill(buf, dst + p * w + rows, dst + p * w + w, 0f);
+            }
+            int j = 0;
+            if (ld <= GATHER_MAX_LD && w == NR) {
+                // Whole vectors of rows by gathers: lane l of the vector for column p reads src[s + (j+l)·ld + p].
+                int[] idx = new int[L];
+                for (int l = 0; l < L; l++) idx[l] = l * ld;
+                for (; j + L <= rows; j += L) {
+                    int base = s + j * ld;
+                    int d = dst + j;
+                    for (int p = 0; p < kc; p++, d += w)
+                        FloatVector.fromArray(S, src, base + p, idx, 0).intoArray(buf, d);
+                }
+            }
+            // Four source rows at a time keeps four read streams and writes 4 floats per w-row.
+            for (; j + 4 <= rows; j += 4) {
+                int s0 = s + j * ld, s1 = s0 + ld, s2 = s1 + ld, s3 = s2 + ld;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++, d += w) {
+                    buf[d] = src[s0 + p];
+                    buf[d + 1] = src[s1 + p];
+                    buf[d + 2] = src[s2 + p];
+                    buf[d + 3] = src[s3 + p];
+                }
+            }
+            for (; j < rows; j++) {
+                int s0 = s + j * ld;
+                int d = dst + j;
+                for (int p = 0; p < kc; p++, d += w) buf[d] = src[s0 + p];
+            }
+        }
+
+        /** Gathers index with int offsets {@code l·ld}; beyond this the scalar path is used. */
+        static final int GATHER_MAX_LD = Integer.MAX_VALUE / (4 * L);
+
+        /**
+         * The MR×NR micro-kernel: {@code C[0:8, 0:32] (+)= Σ_p a[p][0:8] ⊗ b[p][0:32]} over the packed
+         * sliver at {@code ap[aIdx…]} and panel at {@code bp[bIdx…]}. When {@code load} the existing C
+         * values are added, else overwritten. See {@link Gemm} for the register layout.
+         */
+        static void kernel(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+                           float[] c, int cIdx, int ldc, boolean load) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int bi = bIdx + p * NR, ai = aIdx + p * MR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector av;
+                av = FloatVector.broadcast(S, ap[ai]);
+                c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+                av = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+                av = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+                av = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+                av = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+                av = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+                av = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
+                av = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
+            }
+            // Written out rather than through a helper: passing vectors to a call that C2 does not
+            // inline would box them.
+            int i0 = cIdx, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc, i4 = i3 + ldc, i5 = i4 + ldc, i6 = i5 + ldc, i7 = i6 + ldc;
+            if (load) {
+                c00 = c00.add(FloatVector.fromArray(S, c, i0)); c01 = c01.add(FloatVector.fromArray(S, c, i0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, i1)); c11 = c11.add(FloatVector.fromArray(S, c, i1 + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, i2)); c21 = c21.add(FloatVector.fromArray(S, c, i2 + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, i3)); c31 = c31.add(FloatVector.fromArray(S, c, i3 + L));
+                c40 = c40.add(FloatVector.fromArray(S, c, i4)); c41 = c41.add(FloatVector.fromArray(S, c, i4 + L));
+                c50 = c50.add(FloatVector.fromArray(S, c, i5)); c51 = c51.add(FloatVector.fromArray(S, c, i5 + L));
+                c60 = c60.add(FloatVector.fromArray(S, c, i6)); c61 = c61.add(FloatVector.fromArray(S, c, i6 + L));
+                c70 = c70.add(FloatVector.fromArray(S, c, i7)); c71 = c71.add(FloatVector.fromArray(S, c, i7 + L));
+            }
+            c00.intoArray(c, i0); c01.intoArray(c, i0 + L);
+            c10.intoArray(c, i1); c11.intoArray(c, i1 + L);
+            c20.intoArray(c, i2); c21.intoArray(c, i2 + L);
+            c30.intoArray(c, i3); c31.intoArray(c, i3 + L);
+            c40.intoArray(c, i4); c41.intoArray(c, i4 + L);
+            c50.intoArray(c, i5); c51.intoArray(c, i5 + L);
+            c60.intoArray(c, i6); c61.intoArray(c, i6 + L);
+            c70.intoArray(c, i7); c71.intoArray(c, i7 + L);
+        }
+
+        // ------------------------------------------------------------ the direct path
+
+        /**
+         * Unpacked loops for tiny or thin products (e.g. one token's row times a weight matrix):
+         * for {@code op(B) = B} an i-p-j axpy over contiguous rows of B, for {@code op(B) = Bᵀ} a dot
+         * product per output. Splits output columns over threads when the work is large.
+         */
+        static void direct(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+            long work = (long) m * n * k;
+            int chunks = threads > 1 && work >= MIN_PARALLEL_WORK ? threads : 1;
+            int minCols = Math.max(1, n / chunks);
+            Parallel.forRange(n, minCols, (j0, j1) -> {
+                for (int i = 0; i < m; i++) {
+                    int ci = cOff + i * ldc;
+                    if (!transB) {
+                        if (!accumulate) java.util.Arrays.fill(c, ci + j0, ci + j1, 0f);
+                        for (int p = 0; p < k; p++) {
+                            float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                            axpyRange(av, b, bOff + p * ldb + j0, c, ci + j0, j1 - j0);
+                        }
+                    } else {
+                        for (int j = j0; j < j1; j++) {
+                            float s;
+                            if (!transA) s = dotF(a, aOff + i * lda, b, bOff + j * ldb, k);
+                            else {
+                                s = 0f;
+                                for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                            }
+                            c[ci + j] = accumulate ? c[ci + j] + s : s;
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    // ================================================================== threading helpers
+
+    /** Runs {@code body} over {@code [0, n)}, split over threads only when {@code n} is large. */
+    static void splitElems(int n, Parallel.RangeBody body) {
+        if (n < 2 * PARALLEL_ELEMS || Parallel.numThreads() == 1 || Parallel.inWorker()) body.run(0, n);
+        else Parallel.forRange(n, PARALLEL_ELEMS, body);
+    }
+
+    /** Runs {@code body} over rows {@code [0, rows)}, split over threads when rows×cols is large. */
+    static void splitRows(int rows, int cols, Parallel.RangeBody body) {
+        if ((long) rows * cols < PARALLEL_ELEMS || rows < 2 || Parallel.numThreads() == 1 || Parallel.inWorker())
+            body.run(0, rows);
+        else Parallel.forRange(rows, Math.max(1, PARALLEL_ELEMS / 2 / Math.max(1, cols)), body);
+    }
+
+    // ================================================================== element-wise
+
+    @Override
+    public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
+        });
+    }
+
+    @Override
+    public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] - b[bOff + i];
+        });
+    }
+
+    @Override
+    public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] * b[bOff + i];
+        });
+    }
+
+    @Override
+    public void div(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] / b[bOff + i];
+        });
+    }
+
+    @Override
+    public void scaleShift(float[] a, int aOff, float sc, float t, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            FloatVector vs = FloatVector.broadcast(S, sc), vt = FloatVector.broadcast(S, t);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, a, aOff + i).mul(vs).add(vt).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = a[aOff + i] * sc + t;
+        });
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        splitElems(n, (s, e) -> axpyRange(alpha, x, xOff + s, y, yOff + s, e - s));
+    }
+
+    @Override
+    public void addRowVector(float[] x, int xOff, float[] bias, int bOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L)
+                    FloatVector.fromArray(S, x, xr + c).add(FloatVector.fromArray(S, bias, bOff + c)).intoArray(out, orow + c);
+                for (; c < cols; c++) out[orow + c] = x[xr + c] + bias[bOff + c];
+            }
+        });
+    }
+
+    /** Rows summed in float vectors per block of this many rows, then added into doubles. */
+    private static final int SUM_BLOCK = 32;
+
+    @Override
+    public void sumRows(float[] x, int xOff, int rows, int cols, float[] out, int oOff, boolean accumulate) {
+        // Split over columns (in whole vectors) so that threads write disjoint parts of out.
+        int colVecs = (cols + L - 1) / L;
+        Parallel.RangeBody body = (v0, v1) -> {
+            int c0 = v0 * L, c1 = Math.min(cols, v1 * L), w = c1 - c0;
+            double[] acc = new double[w];
+            float[] part = new float[w];
+            for (int rb = 0; rb < rows; rb += SUM_BLOCK) {
+                int re = Math.min(rows, rb + SUM_BLOCK);
+                int c = 0, ub = S.loopBound(w);
+                for (; c < ub; c += L) {
+                    FloatVector s = FloatVector.zero(S);
+                    for (int r = rb; r < re; r++) s = s.add(FloatVector.fromArray(S, x, xOff + r * cols + c0 + c));
+                    s.intoArray(part, c);
+                }
+                for (; c < w; c++) {
+                    float s = 0f;
+                    for (int r = rb; r < re; r++) s += x[xOff + r * cols + c0 + c];
+                    part[c] = s;
+                }
+                for (int j = 0; j < w; j++) acc[j] += part[j];
+            }
+            for (int j = 0; j < w; j++)
+                out[oOff + c0 + j] = (float) ((accumulate ? out[oOff + c0 + j] : 0) + acc[j]);
+        };
+        if ((long) rows * cols < 2L * PARALLEL_ELEMS || colVecs < 2 || Parallel.numThreads() == 1 || Parallel.inWorker())
+            body.run(0, colVecs);
+        else Parallel.forRange(colVecs, 1, body);
+    }
+
+    /** Elements summed in float vector lanes per block before adding into a double. */
+    private static final int DSUM_BLOCK = 1024;
+
+    @Override
+    public double sum(float[] x, int xOff, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) s += x[xOff + i];
+            total += s;
+        }
+        return total;
+    }
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        double total = 0;
+        int i = 0;
+        while (i < n) {
+            int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < ub; i += L)
+                acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < e; i++) s += (double) x[xOff + i] * y[yOff + i];
+            total += s;
+        }
+        return total;
+    }
+
+    // ================================================================== activations
+
+    @Override
+    public void relu(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) FloatVector.fromArray(S, x, xOff + i).max(0f).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = Math.max(x[xOff + i], 0f);
+        });
+    }
+
+    @Override
+    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        splitElems(n, (s, e) -> {
+            FloatVector zero = FloatVector.zero(S);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector g = zero.blend(FloatVector.fromArray(S, dy, dyOff + i),
+                        FloatVector.fromArray(S, x, xOff + i).compare(VectorOperators.GT, 0f));
+                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
+                g.intoArray(dx, dxOff + i);
+            }
+            for (; i < e; i++) {
+                float g = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
+                dx[dxOff + i] = accumulate ? dx[dxOff + i] + g : g;
+            }
+        });
+    }
+
+    @Override
+    public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                FloatVector inner = v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C);
+                v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(out, oOff + i);
+            }
+            if (i < e) super.gelu(x, xOff + i, out, oOff + i, e - i);
+        });
+    }
+
+    @Override
+    public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                FloatVector v2 = v.mul(v);
+                FloatVector t = v2.mul(GELU_A).mul(v).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
+                FloatVector dInner = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
+                // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
+                FloatVector d = t.add(1f).mul(0.5f)
+                        .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
+                FloatVector g = FloatVector.fromArray(S, dy, dyOff + i).mul(d);
+                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
+                g.intoArray(dx, dxOff + i);
+            }
+            if (i < e) super.geluBackward(x, xOff + i, dy, dyOff + i, dx, dxOff + i, e - i, accumulate);
+        });
+    }
+
+    @Override
+    public void exp(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
+        });
+    }
+
+    @Override
+    public void tanh(float[] x, int xOff, float[] out, int oOff, int n) {
+        splitElems(n, (s, e) -> {
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, oOff + i);
+            for (; i < e; i++) out[oOff + i] = (float) Math.tanh(x[xOff + i]);
+        });
+    }
+
+    // ================================================================== row-wise
+
+    /** The maximum of {@code x[xi:xi+n]} (−∞ for n = 0; NaN if any element is NaN). */
+    static float rowMax(float[] x, int xi, int n) {
+        int c = 0, ub = S.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        if (ub > 0) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; c < ub; c += L) m = m.max(FloatVector.fromArray(S, x, xi + c));
+            max = m.reduceLanes(VectorOperators.MAX);
+        }
+        for (; c < n; c++) max = Math.max(max, x[xi + c]);
+        return max;
+    }
+
+    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}; summed in double per block. */
+    static double sumExp(float[] x, int xi, float shift, float[] out, int oi, int n) {
+        FloatVector vs = FloatVector.broadcast(S, shift);
+        double total = 0;
+        int c = 0;
+        while (c < n) {
+            int e = Math.min(n, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < ub; c += L) {
+                FloatVector t = FloatVector.fromArray(S, x, xi + c).sub(vs).lanewise(VectorOperators.EXP);
+                if (out != null) t.intoArray(out, oi + c);
+                acc = acc.add(t);
+            }
+            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (; c < e; c++) {
+                float t = (float) Math.exp(x[xi + c] - shift);
+                if (out != null) out[oi + c] = t;
+                s += t;
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    /** {@code y[yi:yi+n] *= s}. */
+    static void scaleRange(float[] y, int yi, float s, int n) {
+        FloatVector vs = FloatVector.broadcast(S, s);
+        int c = 0, ub = S.loopBound(n);
+        for (; c < ub; c += L) FloatVector.fromArray(S, y, yi + c).mul(vs).intoArray(y, yi + c);
+        for (; c < n; c++) y[yi + c] *= s;
+    }
+
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                float max = rowMax(x, xr, cols);
+                double s = sumExp(x, xr, max, out, orow, cols);
+                scaleRange(out, orow, (float) (1.0 / s), cols);
+            }
+        });
+    }
+
+    @Override
+    public void softmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                    int rows, int cols, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+                float d = (float) dot(dy, dyr, y, yr, cols);
+                FloatVector vd = FloatVector.broadcast(S, d);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, y, yr + c).mul(FloatVector.fromArray(S, dy, dyr + c).sub(vd));
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
+                    g.intoArray(dx, dxr + c);
+                }
+                for (; c < cols; c++) {
+                    float g = y[yr + c] * (dy[dyr + c] - d);
+                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void logSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                float max = rowMax(x, xr, cols);
+                float lse = (float) (max + Math.log(sumExp(x, xr, max, null, 0, cols)));
+                FloatVector vl = FloatVector.broadcast(S, lse);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) FloatVector.fromArray(S, x, xr + c).sub(vl).intoArray(out, orow + c);
+                for (; c < cols; c++) out[orow + c] = x[xr + c] - lse;
+            }
+        });
+    }
+
+    @Override
+    public void logSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                       int rows, int cols, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+                float sf = (float) sum(dy, dyr, cols);
+                FloatVector vs = FloatVector.broadcast(S, sf);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, dyr + c)
+                            .sub(FloatVector.fromArray(S, y, yr + c).lanewise(VectorOperators.EXP).mul(vs));
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
+                    g.intoArray(dx, dxr + c);
+                }
+                for (; c < cols; c++) {
+                    float g = dy[dyr + c] - (float) Math.exp(y[yr + c]) * sf;
+                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormRows(float[] x, int xOff, float[] scale, float[] shift, float eps,
+                              float[] out, int oOff, float[] mean, float[] rstd, int rows, int cols) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                double mu = sum(x, xr, cols) / cols;
+                float m = (float) mu;
+                // Σ (x − μ)², float lanes per block, combined in double
+                FloatVector vm = FloatVector.broadcast(S, m);
+                double ss = 0;
+                int c = 0;
+                while (c < cols) {
+                    int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+                    FloatVector acc = FloatVector.zero(S);
+                    for (; c < ub; c += L) {
+                        FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
+                        acc = d.fma(d, acc);
+                    }
+                    double part = acc.reduceLanes(VectorOperators.ADD);
+                    for (; c < e; c++) {
+                        double d = x[xr + c] - mu;
+                        part += d * d;
+                    }
+                    ss += part;
+                }
+                float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
+                mean[r] = m;
+                rstd[r] = rs;
+                FloatVector vr = FloatVector.broadcast(S, rs);
+                c = 0;
+                int ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                    if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
+                    if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
+                    v.intoArray(out, orow + c);
+                }
+                for (; c < cols; c++) {
+                    float v = (x[xr + c] - m) * rs;
+                    if (scale != null) v *= scale[c];
+                    if (shift != null) v += shift[c];
+                    out[orow + c] = v;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormBackwardRows(float[] x, int xOff, float[] scale, float[] mean, float[] rstd,
+                                      float[] dy, int dyOff, float[] dx, int dxOff,
+                                      float[] dScale, float[] dShift, int rows, int cols, boolean accumulate) {
+        boolean split = (long) rows * cols >= PARALLEL_ELEMS && rows >= 2 && Parallel.numThreads() > 1 && !Parallel.inWorker();
+        if (!split) {
+            layerNormBackwardRange(x, xOff, scale, mean, rstd, dy, dyOff, dx, dxOff, dScale, dShift, 0, rows, cols, accumulate);
+            return;
+        }
+        // Each chunk accumulates the parameter gradients into its own buffers; they are added in order afterwards.
+        int chunks = Math.min(Parallel.numThreads(), rows);
+        float[][] dS = new float[chunks][], dB = new float[chunks][];
+        Parallel.forRange(chunks, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int r0 = (int) ((long) rows * t / chunks), r1 = (int) ((long) rows * (t + 1) / chunks);
+                float[] ls = dScale != null ? new float[cols] : null, lb = dShift != null ? new float[cols] : null;
+                layerNormBackwardRange(x, xOff, scale, mean, rstd, dy, dyOff, dx, dxOff, ls, lb, r0, r1, cols, accumulate);
+                dS[t] = ls;
+                dB[t] = lb;
+            }
+        });
+        for (int t = 0; t < chunks; t++) {
+            if (dScale != null) add(dScale, 0, dS[t], 0, dScale, 0, cols);
+            if (dShift != null) add(dShift, 0, dB[t], 0, dShift, 0, cols);
+        }
+    }
+
+    private void layerNormBackwardRange(float[] x, int xOff, float[] scale, float[] mean, float[] rstd,
+                                        float[] dy, int dyOff, float[] dx, int dxOff,
+                                        float[] dScale, float[] dShift, int r0, int r1, int cols, boolean accumulate) {
+        int ub = S.loopBound(cols);
+        for (int r = r0; r < r1; r++) {
+            int xr = xOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+            float m = mean[r], rs = rstd[r];
+            FloatVector vm = FloatVector.broadcast(S, m), vr = FloatVector.broadcast(S, rs);
+            FloatVector accG = FloatVector.zero(S), accGX = FloatVector.zero(S);
+            int c = 0;
+            for (; c < ub; c += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                FloatVector g = FloatVector.fromArray(S, dy, dyr + c);
+                if (dShift != null) g.add(FloatVector.fromArray(S, dShift, c)).intoArray(dShift, c);
+                if (dScale != null) g.fma(xhat, FloatVector.fromArray(S, dScale, c)).intoArray(dScale, c);
+                FloatVector gh = scale != null ? g.mul(FloatVector.fromArray(S, scale, c)) : g;
+                accG = accG.add(gh);
+                accGX = gh.fma(xhat, accGX);
+            }
+            double sumG = accG.reduceLanes(VectorOperators.ADD), sumGX = accGX.reduceLanes(VectorOperators.ADD);
+            for (; c < cols; c++) {
+                float xhat = (x[xr + c] - m) * rs;
+                float g = dy[dyr + c];
+                if (dShift != null) dShift[c] += g;
+                if (dScale != null) dScale[c] += g * xhat;
+                float gh = scale != null ? g * scale[c] : g;
+                sumG += gh;
+                sumGX += (double) gh * xhat;
+            }
+            if (dx == null) continue;
+            float meanG = (float) (sumG / cols), meanGX = (float) (sumGX / cols);
+            FloatVector vG = FloatVector.broadcast(S, meanG), vGX = FloatVector.broadcast(S, meanGX);
+            c = 0;
+            for (; c < ub; c += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                FloatVector gh = FloatVector.fromArray(S, dy, dyr + c);
+                if (scale != null) gh = gh.mul(FloatVector.fromArray(S, scale, c));
+                FloatVector v = gh.sub(vG).sub(xhat.mul(vGX)).mul(vr);
+                if (accumulate) v = v.add(FloatVector.fromArray(S, dx, dxr + c));
+                v.intoArray(dx, dxr + c);
+            }
+            for (; c < cols; c++) {
+                float xhat = (x[xr + c] - m) * rs;
+                float gh = scale != null ? dy[dyr + c] * scale[c] : dy[dyr + c];
+                float v = rs * (gh - meanG - xhat * meanGX);
+                dx[dxr + c] = accumulate ? dx[dxr + c] + v : v;
+            }
+        }
+    }
+
+    @Override
+    public double crossEntropyRows(float[] logits, int lOff, long[] targets, int tOff, int rows, int cols,
+                                   long ignoreIndex, float[] lse) {
+        double[] loss = new double[rows];
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int lr = lOff + r * cols;
+                long t = targets[tOff + r];
+                float max = rowMax(logits, lr, cols);
+                float l = (float) (max + Math.log(sumExp(logits, lr, max, null, 0, cols)));
+                lse[r] = l;
+                if (t == ignoreIndex) continue;
+                if (t < 0 || t >= cols)
+                    throw new IllegalArgumentException("cross_entropy: target " + t + " out of range for " + cols + " classes (row " + r + ")");
+                loss[r] = l - logits[lr + (int) t];
+            }
+        });
+        double total = 0;
+        for (double v : loss) total += v;
+        return total;
+    }
+
+    @Override
+    public void crossEntropyBackwardRows(float[] logits, int lOff, long[] targets, int tOff, float[] lse,
+                                         int rows, int cols, long ignoreIndex, float scale,
+                                         float[] dlogits, int dOff, boolean accumulate) {
+        splitRows(rows, cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int lr = lOff + r * cols, dr = dOff + r * cols;
+                long t = targets[tOff + r];
+                if (t == ignoreIndex) {
+                    if (!accumulate) java.util.Arrays.fill(dlogits, dr, dr + cols, 0f);
+                    continue;
+                }
+                FloatVector vl = FloatVector.broadcast(S, lse[r]), vs = FloatVector.broadcast(S, scale);
+                int c = 0, ub = S.loopBound(cols);
+                for (; c < ub; c += L) {
+                    FloatVector g = FloatVector.fromArray(S, logits, lr + c).sub(vl).lanewise(VectorOperators.EXP).mul(vs);
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dr + c));
+                    g.intoArray(dlogits, dr + c);
+                }
+                float l = lse[r];
+                for (; c < cols; c++) {
+                    float g = scale * (float) Math.exp(logits[lr + c] - l);
+                    dlogits[dr + c] = accumulate ? dlogits[dr + c] + g : g;
+                }
+                if (t >= 0 && t < cols) dlogits[dr + (int) t] -= scale;
+            }
+        });
+    }
+
+    // ================================================================== optimizer
+
+    @Override
+    public void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
+                      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float decay = 1f - lr * weightDecay;
+        float stepSize = lr / bc1;
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        float oneMinusB1 = 1f - beta1, oneMinusB2 = 1f - beta2;
+        splitElems(n, (s, e) -> {
+            FloatVector vDecay = FloatVector.broadcast(S, decay), vStep = FloatVector.broadcast(S, stepSize);
+            FloatVector vB1 = FloatVector.broadcast(S, oneMinusB1), vB2 = FloatVector.broadcast(S, beta2);
+            FloatVector vOB2 = FloatVector.broadcast(S, oneMinusB2), vBc2 = FloatVector.broadcast(S, sqrtBc2);
+            FloatVector vEps = FloatVector.broadcast(S, eps);
+            int i = s, ub = s + S.loopBound(e - s);
+            for (; i < ub; i += L) {
+                FloatVector gi = FloatVector.fromArray(S, g, gOff + i);
+                FloatVector mi0 = FloatVector.fromArray(S, m, mOff + i);
+                FloatVector mi = mi0.add(gi.sub(mi0).mul(vB1));
+                FloatVector vi = FloatVector.fromArray(S, v, vOff + i).mul(vB2).add(vOB2.mul(gi).mul(gi));
+                mi.intoArray(m, mOff + i);
+                vi.intoArray(v, vOff + i);
+                FloatVector denom = vi.sqrt().div(vBc2).add(vEps);
+                FloatVector pi = FloatVector.fromArray(S, p, pOff + i);
+                pi.mul(vDecay).sub(vStep.mul(mi).div(denom)).intoArray(p, pOff + i);
+            }
+            if (i < e) VectorKernels.super.adamW(p, pOff + i, g, gOff + i, m, mOff + i, v, vOff + i, e - i,
+                    lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        });
+    }
+
+    // ================================================================== shared vector helpers
+
+    /** {@code y[yi:yi+n] += alpha·x[xi:xi+n]}. */
+    static void axpyRange(float alpha, float[] x, int xi, float[] y, int yi, int n) {
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        int i = 0, ub = S.loopBound(n);
+        for (; i < ub; i += L)
+            FloatVector.fromArray(S, x, xi + i).fma(va, FloatVector.fromArray(S, y, yi + i)).intoArray(y, yi + i);
+        for (; i < n; i++) y[yi + i] += alpha * x[xi + i];
+    }
+
+    /** Float dot product with vector partial sums (for the gemm's direct path). */
+    static float dotF(float[] x, int xi, float[] y, int yi, int n) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = FloatVector.fromArray(S, x, xi + i).fma(FloatVector.fromArray(S, y, yi + i), acc0);
+            acc1 = FloatVector.fromArray(S, x, xi + i + L).fma(FloatVector.fromArray(S, y, yi + i + L), acc1);
+        }
+        for (; i + L <= n; i += L)
+            acc0 = FloatVector.fromArray(S, x, xi + i).fma(FloatVector.fromArray(S, y, yi + i), acc0);
+        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xi + i] * y[yi + i];
+        return s;
+    }
+}
