@@ -1,0 +1,25 @@
+// The error DataFiles raises when a book data file is nowhere to be found.
+// It does: carry the relative name looked for, and a message naming every location tried.
+// It does not: try to fetch the file.
+package dev.scratchllm.data;
+
+/** Thrown when a data file such as {@code the-verdict.txt} cannot be found; the message says where it was looked for. */
+public final class MissingDataFileException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+
+    /**
+     * @param name   the relative name looked for (e.g. {@code "gpt2/encoder.json"})
+     * @param detail what went wrong and where it looked
+     */
+    public MissingDataFileException(String name, String detail) {
+        super("data file \"" + name + "\": " + detail);
+        this.name = name;
+    }
+
+    /** The relative name that was looked for. */
+    public String name() {
+        return name;
+    }
+}
