@@ -353,6 +353,26 @@ class Ch03Test {
     }
 
     @Test
+    @DisplayName("Exercise 3.2: MultiHeadAttentionWrapper with d_out = 1 per head returns 2-dimensional context vectors (seed 123)")
+    void exercise32() {
+        Tensor batch = batch();
+        manualSeed(123);
+        MultiHeadAttentionWrapper mha = new MultiHeadAttentionWrapper(3, 1, batch.size(1), 0.0, 2);
+        Tensor contextVecs = mha.forward(batch);
+        assertThat("context_vecs.shape: " + shape(contextVecs)).isEqualTo("context_vecs.shape: torch.Size([2, 6, 2])");
+        // The solution notebook prints numbers (-9.1476e-02, ...) from an earlier version of the
+        // chapter's classes; PyTorch 1.13 running the current CausalAttention prints these:
+        String one = """
+                [[-0.5740,  0.2216],
+                         [-0.7320,  0.0155],
+                         [-0.7774, -0.0546],
+                         [-0.6979, -0.0817],
+                         [-0.6538, -0.0957],
+                         [-0.6424, -0.1065]]""";
+        assertThat(contextVecs.toString()).isEqualTo("tensor([" + one + ",\n\n        " + one + "], grad_fn=<CatBackward0>)");
+    }
+
+    @Test
     @DisplayName("Listing 3.5 MultiHeadAttention with weight splits (seed 123)")
     void multiHeadAttention() {
         Tensor batch = batch();

@@ -15,6 +15,7 @@ import dev.scratchllm.nn.ReLU;
 import dev.scratchllm.nn.Sequential;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -42,16 +43,32 @@ import static org.assertj.core.api.Assertions.within;
  */
 class Ch04Test {
 
-    /** {@code GPT_CONFIG_124M}'s model after {@code torch.manual_seed(123)}, and its first (train-mode) output. */
-    private static final class Book124M {
-        static final GPTModel MODEL;
-        static final Tensor TRAIN_LOGITS;
+    private static GPTModel model124M;
+    private static Tensor trainLogits124M;
 
-        static {
+    /**
+     * {@code GPT_CONFIG_124M}'s model after {@code torch.manual_seed(123)}, built on first use;
+     * its first forward pass (train mode, so dropout draws) runs right after construction.
+     */
+    private static synchronized GPTModel book124M() {
+        if (model124M == null) {
             manualSeed(123);
-            MODEL = new GPTModel(GPT_CONFIG_124M);
-            TRAIN_LOGITS = MODEL.forward(batch());
+            model124M = new GPTModel(GPT_CONFIG_124M);
+            trainLogits124M = model124M.forward(batch());
         }
+        return model124M;
+    }
+
+    /** The 124M model's first output: {@code out = model(batch)} in section 4.6. */
+    private static Tensor trainLogits124M() {
+        book124M();
+        return trainLogits124M;
+    }
+
+    @AfterAll
+    static void releaseModel() {
+        model124M = null; // 650 MB of weights: do not keep them for the other test classes
+        trainLogits124M = null;
     }
 
     private static GPT2Tokenizer tokenizer() {
@@ -226,7 +243,7 @@ class Ch04Test {
     @Test
     @DisplayName("Listing 4.7 GPTModel(GPT_CONFIG_124M) (seed 123): output shape and train-mode logits")
     void gptModelLogits() {
-        Tensor out = Book124M.TRAIN_LOGITS;
+        Tensor out = trainLogits124M();
         assertThat("Input batch:\n " + batch()).isEqualTo("""
                 Input batch:
                  tensor([[6109, 3626, 6100,  345],
@@ -251,7 +268,7 @@ class Ch04Test {
     @Test
     @DisplayName("4.6 Parameter count (163,009,536; 124,412,160 with weight tying), layer shapes and size (621.83 MB)")
     void gptModelSize() {
-        GPTModel model = Book124M.MODEL;
+        GPTModel model = book124M();
         long totalParams = model.numParameters();
         assertThat(String.format("Total number of parameters: %,d", totalParams)).isEqualTo("Total number of parameters: 163,009,536");
         assertThat("Token embedding layer shape: " + shape(model.tokEmb().weight())).isEqualTo("Token embedding layer shape: torch.Size([50257, 768])");
@@ -340,7 +357,7 @@ class Ch04Test {
         Tensor encodedTensor = tensor(encoded).unsqueeze(0);
         assertThat("encoded_tensor.shape: " + shape(encodedTensor)).isEqualTo("encoded_tensor.shape: torch.Size([1, 4])");
 
-        GPTModel model = Book124M.MODEL;
+        GPTModel model = book124M();
         model.eval(); // disable dropout
         Tensor out = Generation.generateTextSimple(model, encodedTensor, 6, GPT_CONFIG_124M.contextLength());
         assertThat("Output: " + out).isEqualTo("Output: tensor([[15496,    11,   314,   716, 27018, 24086, 47843, 30961, 42348,  7267]])");
