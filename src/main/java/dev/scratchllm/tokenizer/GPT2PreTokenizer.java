@@ -16,15 +16,11 @@ final class GPT2PreTokenizer {
     static final byte LETTER = 1;
     static final byte NUMBER = 2;
     static final byte SPACE = 3;
-    /** BMP table marker: a surrogate, to be classified by looking at its neighbour. */
-    private static final byte SURROGATE = 4;
-
-    private static final byte[] BMP = new byte[0x10000];
+    /** The class of each ASCII character; everything else asks {@link Character#getType(int)}. */
+    private static final byte[] ASCII = new byte[0x80];
 
     static {
-        for (int c = 0; c < 0x10000; c++) {
-            BMP[c] = Character.isSurrogate((char) c) ? SURROGATE : classOf(c);
-        }
+        for (int c = 0; c < 0x80; c++) ASCII[c] = classOf(c);
     }
 
     private GPT2PreTokenizer() {}
@@ -48,8 +44,8 @@ final class GPT2PreTokenizer {
     /** The class of the code point starting at {@code i}; a lone surrogate is {@link #OTHER}. */
     private static byte classAt(String s, int i, int end) {
         char c = s.charAt(i);
-        byte k = BMP[c];
-        if (k != SURROGATE) return k;
+        if (c < 0x80) return ASCII[c];
+        if (!Character.isSurrogate(c)) return classOf(c);
         if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
             return classOf(Character.toCodePoint(c, s.charAt(i + 1)));
         }
@@ -86,7 +82,7 @@ final class GPT2PreTokenizer {
             k = classAt(s, start + 1, end);
             if (k != SPACE) return runEnd(s, start + 1, end, k);
         }
-        k = c < 0xD800 ? BMP[c] : classAt(s, i, end);
+        k = c < 0x80 ? ASCII[c] : classAt(s, i, end);
         if (k != SPACE) return runEnd(s, i, end, k);
         // whitespace: "\s+(?!\S)" keeps the last whitespace char for the next piece, "\s+" otherwise
         int j = i + 1;
@@ -99,8 +95,11 @@ final class GPT2PreTokenizer {
     private static int runEnd(String s, int i, int end, byte k) {
         while (i < end) {
             char c = s.charAt(i);
-            if (c < 0xD800) {
-                if (BMP[c] != k) break;
+            if (c < 0x80) {
+                if (ASCII[c] != k) break;
+                i++;
+            } else if (!Character.isSurrogate(c)) {
+                if (classOf(c) != k) break;
                 i++;
             } else {
                 if (classAt(s, i, end) != k) break;

@@ -86,7 +86,8 @@ public final class GPT2Tokenizer {
         return t;
     }
 
-    private static GPT2Tokenizer loadBundled() {
+    /** Parses the bundled ranks afresh (load() caches the result). */
+    static GPT2Tokenizer loadBundled() {
         byte[] content;
         try (InputStream in = GPT2Tokenizer.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("GPT2Tokenizer.load: the resource dev/scratchllm/tokenizer/" + RESOURCE + " is missing from the class path");
@@ -280,6 +281,11 @@ public final class GPT2Tokenizer {
     /** The id of {@code <|endoftext|>}: 50256 for GPT-2. */
     public int eotToken() {
         return eotToken;
+    }
+
+    /** The rank table, for tests in this package. */
+    TokenTable table() {
+        return table;
     }
 
     /** The special tokens and their ids. */

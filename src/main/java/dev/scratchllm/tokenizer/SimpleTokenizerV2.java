@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * // "<|unk|>, do you like tea? <|endoftext|> In the sunlit terraces of the <|unk|>."
  * }</pre>
  */
-public class SimpleTokenizerV2 extends SimpleTokenizerV1 {
+public final class SimpleTokenizerV2 extends SimpleTokenizerV1 {
     /** {@code re.sub(r'\s+([,.:;?!"()\'])', r'\1', text)} from the book's V2 decode. */
     private static final Pattern SPACE_BEFORE_PUNCT = Pattern.compile("[\\s\\x1C-\\x1F]+([,.:;?!\"()'])", Pattern.UNICODE_CHARACTER_CLASS);
 

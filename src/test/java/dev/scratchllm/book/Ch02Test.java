@@ -48,8 +48,35 @@ class Ch02Test {
                     .isEqualTo("I HAD always thought Jack Gisburn rather a cheap genius--though a good fellow enough--so it was no ");
         }
 
+        /** Python's {@code re.split} with one capturing group: pieces and delimiters, empty strings kept. */
+        private static List<String> reSplit(String regex, String text) {
+            List<String> out = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+            int last = 0;
+            while (m.find()) {
+                out.add(text.substring(last, m.start()));
+                out.add(m.group(1));
+                last = m.end();
+            }
+            out.add(text.substring(last));
+            return out;
+        }
+
         @Test
-        @DisplayName("splitting on whitespace and punctuation, dropping empty strings")
+        @DisplayName("re.split on whitespace, then on commas and periods too")
+        void regexSplitSteps() {
+            String text = "Hello, world. This, is a test.";
+            assertThat(reSplit("(\\s)", text))
+                    .containsExactly("Hello,", " ", "world.", " ", "This,", " ", "is", " ", "a", " ", "test.");
+            List<String> result = reSplit("([,.]|\\s)", text);
+            assertThat(result).containsExactly("Hello", ",", "", " ", "world", ".", "", " ", "This", ",", "", " ", "is", " ",
+                    "a", " ", "test", ".", "");
+            assertThat(result.stream().filter(item -> !item.isBlank()).toList())
+                    .containsExactly("Hello", ",", "world", ".", "This", ",", "is", "a", "test", ".");
+        }
+
+        @Test
+        @DisplayName("SimpleVocab.split does all of it: split, strip, drop empty strings")
         void splitSimpleSentence() {
             assertThat(SimpleVocab.split("Hello, world. This, is a test."))
                     .containsExactly("Hello", ",", "world", ".", "This", ",", "is", "a", "test", ".");

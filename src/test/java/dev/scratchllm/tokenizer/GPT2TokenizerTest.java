@@ -262,24 +262,13 @@ class GPT2TokenizerTest {
     }
 
     @Test
-    @DisplayName("load() is fast: under half a second in a fresh class loader")
-    void loadIsFast() {
+    @DisplayName("the bundled ranks parse into a working tokenizer (the time is printed, not asserted)")
+    void loadBundled() {
         long t0 = System.nanoTime();
-        // the shared instance may already exist; time the parse itself
-        GPT2Tokenizer fresh = loadFresh();
+        GPT2Tokenizer fresh = GPT2Tokenizer.loadBundled();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(fresh.encode("hello world")).containsExactly(31373, 995);
         System.out.println("GPT2Tokenizer bundled ranks parsed in " + ms + " ms");
-    }
-
-    private static GPT2Tokenizer loadFresh() {
-        try {
-            var m = GPT2Tokenizer.class.getDeclaredMethod("loadBundled");
-            m.setAccessible(true);
-            return (GPT2Tokenizer) m.invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static String read(Path p) {
@@ -295,7 +284,7 @@ class GPT2TokenizerTest {
     @Test
     @DisplayName("the heap merge gives the same ids as tiktoken's linear merge on every piece")
     void heapMergeEqualsLinear() {
-        TokenTable table = tableOf(tok);
+        TokenTable table = tok.table();
         BytePairMerge.Scratch s = new BytePairMerge.Scratch();
         List<String> texts = new ArrayList<>(TokenizerCorpus.handPicked());
         texts.addAll(TokenizerCorpus.random(5L, 1000));
@@ -306,18 +295,10 @@ class GPT2TokenizerTest {
                 IntList h = new IntList(8);
                 BytePairMerge.encodeLinear(table, b, len, a, s);
                 BytePairMerge.encodeWithHeap(table, b, len, h, s);
-                assertThat(h.toArray()).as("%s, %d bytes", printable(text), len).isEqualTo(a.toArray());
+                if (!Arrays.equals(h.toArray(), a.toArray())) {
+                    assertThat(h.toArray()).as("%s, %d bytes", printable(text), len).isEqualTo(a.toArray());
+                }
             }
-        }
-    }
-
-    private static TokenTable tableOf(GPT2Tokenizer t) {
-        try {
-            var f = GPT2Tokenizer.class.getDeclaredField("table");
-            f.setAccessible(true);
-            return (TokenTable) f.get(t);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
         }
     }
 }
