@@ -1,0 +1,127 @@
+package dev.scratchllm.attention;
+
+import dev.scratchllm.nn.Dropout;
+import dev.scratchllm.nn.Linear;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * The book's {@code MultiHeadAttention} (listing 3.5), the attention of the GPT model: one
+ * set of projections {@code W_query}, {@code W_key}, {@code W_value} ({@code d_in → d_out},
+ * bias only if {@code qkvBias}) whose outputs are split into {@code num_heads} heads of
+ * {@code head_dim = d_out / num_heads}, causal scaled dot-product attention per head (batched),
+ * dropout on the attention weights, heads merged back and passed through
+ * {@code out_proj = Linear(d_out, d_out)} (with bias).
+ *
+ * <p>Registration order is the book's, so seeded initialisation and state-dict keys match
+ * PyTorch: {@code W_query}, {@code W_key}, {@code W_value}, {@code out_proj}, {@code dropout},
+ * buffer {@code mask} ({@code triu(ones(context_length, context_length), 1)}, float32). The
+ * state dict lists {@code mask} first because PyTorch writes a module's own buffers before its
+ * children.
+ *
+ * <p>The forward pass works on views: splitting into heads is a {@code view} plus a
+ * {@code transpose} (no copy), the score and context products are batched matmuls that read
+ * the transposed views directly, and the only copy is the {@code contiguous()} that merges the
+ * heads, as in the book. Inputs longer than {@code contextLength} are rejected.
+ */
+public class MultiHeadAttention extends Module {
+    private final int dIn, dOut, numHeads, headDim, contextLength;
+    private final Linear wQuery, wKey, wValue, outProj;
+    private final Dropout dropout;
+
+    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    public MultiHeadAttention(int dIn, int dOut, int contextLength, double dropout, int numHeads) {
+        this(dIn, dOut, contextLength, dropout, numHeads, false);
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code dOut} is not divisible by {@code numHeads}, or a
+     *     size is not positive
+     */
+    public MultiHeadAttention(int dIn, int dOut, int contextLength, double dropout, int numHeads, boolean qkvBias) {
+        if (numHeads < 1) throw new IllegalArgumentException("MultiHeadAttention: num_heads must be positive, got " + numHeads);
+        if (dOut % numHeads != 0)
+            throw new IllegalArgumentException("MultiHeadAttention: d_out must be divisible by num_heads (d_out=" + dOut + ", num_heads=" + numHeads + ")");
+        if (contextLength < 1) throw new IllegalArgumentException("MultiHeadAttention: context_length must be positive, got " + contextLength);
+        this.dIn = dIn;
+        this.dOut = dOut;
+        this.numHeads = numHeads;
+        this.headDim = dOut / numHeads; // reduce the projection dim to match the desired output dim
+        this.contextLength = contextLength;
+        wQuery = registerModule("W_query", new Linear(dIn, dOut, qkvBias));
+        wKey = registerModule("W_key", new Linear(dIn, dOut, qkvBias));
+        wValue = registerModule("W_value", new Linear(dIn, dOut, qkvBias));
+        outProj = registerModule("out_proj", new Linear(dOut, dOut)); // combines the head outputs
+        this.dropout = registerModule("dropout", new Dropout(dropout));
+        registerBuffer("mask", Tensor.ones(contextLength, contextLength).triu(1));
+    }
+
+    public Linear wQuery() {
+        return wQuery;
+    }
+
+    public Linear wKey() {
+        return wKey;
+    }
+
+    public Linear wValue() {
+        return wValue;
+    }
+
+    public Linear outProj() {
+        return outProj;
+    }
+
+    /** The float mask buffer, ones above the diagonal, shape (context_length, context_length). */
+    public Tensor mask() {
+        return buffer("mask");
+    }
+
+    public int numHeads() {
+        return numHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);
+        int b = x.size(0), numTokens = x.size(1);
+
+        Tensor keys = wKey.forward(x);       // (b, T, d_out)
+        Tensor queries = wQuery.forward(x);  // (b, T, d_out)
+        Tensor values = wValue.forward(x);   // (b, T, d_out)
+
+        // Split the last dim into heads: (b, T, d_out) -> (b, T, num_heads, head_dim)
+        keys = keys.view(b, numTokens, numHeads, headDim);       // (b, T, num_heads, head_dim)
+        values = values.view(b, numTokens, numHeads, headDim);   // (b, T, num_heads, head_dim)
+        queries = queries.view(b, numTokens, numHeads, headDim); // (b, T, num_heads, head_dim)
+
+        // Heads before tokens (a view, no copy): (b, num_heads, T, head_dim)
+        keys = keys.transpose(1, 2);       // (b, num_heads, T, head_dim)
+        queries = queries.transpose(1, 2); // (b, num_heads, T, head_dim)
+        values = values.transpose(1, 2);   // (b, num_heads, T, head_dim)
+
+        // Scaled dot-product attention with a causal mask, all heads in one batched product
+        Tensor attnScores = queries.matmul(keys.transpose(2, 3)); // (b, num_heads, T, T)
+        attnScores.maskedFill_(CausalAttention.causalMaskBool(mask(), numTokens), Float.NEGATIVE_INFINITY);
+        Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1); // (b, num_heads, T, T)
+        attnWeights = dropout.forward(attnWeights);
+
+        Tensor contextVec = attnWeights.matmul(values).transpose(1, 2); // (b, T, num_heads, head_dim)
+        // Merge the heads: d_out = num_heads * head_dim
+        contextVec = contextVec.contiguous().view(b, numTokens, dOut);  // (b, T, d_out)
+        return outProj.forward(contextVec);                             // (b, T, d_out)
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "d_in=" + dIn + ", d_out=" + dOut + ", context_length=" + contextLength + ", num_heads=" + numHeads;
+    }
+}

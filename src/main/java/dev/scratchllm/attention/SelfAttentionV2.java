@@ -1,0 +1,56 @@
+package dev.scratchllm.attention;
+
+import dev.scratchllm.nn.Linear;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * The book's {@code SelfAttention_v2} (listing 3.2): the same computation as
+ * {@link SelfAttentionV1} but with {@code nn.Linear} projections {@code W_query}, {@code W_key},
+ * {@code W_value} (created in that order, bias only if {@code qkvBias}), which brings PyTorch's
+ * Kaiming-uniform initialisation. Note the weights are stored {@code (d_out, d_in)}: copying
+ * them transposed into a {@code SelfAttentionV1} gives the same outputs (exercise 3.1).
+ *
+ * <p>One sequence {@code (num_tokens, d_in)} in, {@code (num_tokens, d_out)} out; no batch,
+ * no mask, no dropout.
+ */
+public class SelfAttentionV2 extends Module {
+    private final int dIn;
+    private final Linear wQuery, wKey, wValue;
+
+    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    public SelfAttentionV2(int dIn, int dOut) {
+        this(dIn, dOut, false);
+    }
+
+    public SelfAttentionV2(int dIn, int dOut, boolean qkvBias) {
+        this.dIn = dIn;
+        wQuery = registerModule("W_query", new Linear(dIn, dOut, qkvBias));
+        wKey = registerModule("W_key", new Linear(dIn, dOut, qkvBias));
+        wValue = registerModule("W_value", new Linear(dIn, dOut, qkvBias));
+    }
+
+    public Linear wQuery() {
+        return wQuery;
+    }
+
+    public Linear wKey() {
+        return wKey;
+    }
+
+    public Linear wValue() {
+        return wValue;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (x.dim() != 2 || x.size(1) != dIn)
+            throw new IllegalArgumentException("SelfAttentionV2: expected input (num_tokens, " + dIn + "), got " + java.util.Arrays.toString(x.shape()));
+        Tensor keys = wKey.forward(x);       // (T, d_out)
+        Tensor queries = wQuery.forward(x);  // (T, d_out)
+        Tensor values = wValue.forward(x);   // (T, d_out)
+        Tensor attnScores = queries.matmul(keys.t()); // (T, T)
+        Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1);
+        return attnWeights.matmul(values);   // (T, d_out)
+    }
+}

@@ -1,0 +1,107 @@
+package dev.scratchllm.gpt;
+
+/**
+ * The GPT model's hyper-parameters, the book's {@code GPT_CONFIG_124M} dictionary as a record
+ * (chapter 4): {@code vocab_size}, {@code context_length}, {@code emb_dim}, {@code n_heads},
+ * {@code n_layers}, {@code drop_rate}, {@code qkv_bias}.
+ *
+ * <p>Exercise 4.3 splits the dropout rate into three: {@code drop_rate_emb} (after the
+ * embeddings), {@code drop_rate_attn} (on the attention weights) and
+ * {@code drop_rate_shortcut} (on the residual branches). They are the last three components;
+ * the book's seven-argument constructor sets all three to {@code dropRate}, and the modules
+ * only ever read the three per-site rates. Use {@link #withDropRates} for the exercise.
+ *
+ * <p>Immutable; the {@code with…} methods return modified copies (chapter 5 shortens the
+ * context with {@code GPT_CONFIG_124M.withContextLength(256)}).
+ *
+ * @param vocabSize        vocabulary size (50,257 for GPT-2's BPE)
+ * @param contextLength    the longest input the model accepts (positional embeddings, mask)
+ * @param embDim           embedding dimension
+ * @param nHeads           attention heads per block ({@code embDim} must be divisible by it)
+ * @param nLayers          transformer blocks
+ * @param dropRate         the book's single dropout rate (the default of the three below)
+ * @param qkvBias          whether the query/key/value projections have a bias
+ * @param dropRateEmb      dropout after token + position embeddings ({@code drop_emb})
+ * @param dropRateAttn     dropout on the attention weights
+ * @param dropRateShortcut dropout on the residual branches ({@code drop_shortcut})
+ */
+public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads, int nLayers, double dropRate, boolean qkvBias,
+                        double dropRateEmb, double dropRateAttn, double dropRateShortcut) {
+
+    /** The book's {@code GPT_CONFIG_124M}: 50257, 1024, 768, 12 heads, 12 layers, dropout 0.1, no qkv bias. */
+    public static final GPTConfig GPT_CONFIG_124M = new GPTConfig(50257, 1024, 768, 12, 12, 0.1, false);
+    /** GPT-2 medium as in exercise 4.2: {@link #GPT_CONFIG_124M} with emb 1024, 24 layers, 16 heads. */
+    public static final GPTConfig GPT_CONFIG_355M = GPT_CONFIG_124M.withSize(1024, 24, 16);
+    /** GPT-2 large as in exercise 4.2: emb 1280, 36 layers, 20 heads. */
+    public static final GPTConfig GPT_CONFIG_774M = GPT_CONFIG_124M.withSize(1280, 36, 20);
+    /** GPT-2 XL as in exercise 4.2: emb 1600, 48 layers, 25 heads. */
+    public static final GPTConfig GPT_CONFIG_1558M = GPT_CONFIG_124M.withSize(1600, 48, 25);
+
+    /** Validates sizes and rates. */
+    public GPTConfig {
+        if (vocabSize < 1 || contextLength < 1 || embDim < 1 || nHeads < 1 || nLayers < 0)
+            throw new IllegalArgumentException("GPTConfig: sizes must be positive, got vocab_size=" + vocabSize + ", context_length=" + contextLength
+                    + ", emb_dim=" + embDim + ", n_heads=" + nHeads + ", n_layers=" + nLayers);
+        if (embDim % nHeads != 0)
+            throw new IllegalArgumentException("GPTConfig: emb_dim must be divisible by n_heads (emb_dim=" + embDim + ", n_heads=" + nHeads + ")");
+        for (double r : new double[] {dropRate, dropRateEmb, dropRateAttn, dropRateShortcut})
+            if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("GPTConfig: dropout rates must be in [0, 1], got " + r);
+    }
+
+    /** The book's configuration dictionary: one dropout rate for all three places. */
+    public GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads, int nLayers, double dropRate, boolean qkvBias) {
+        this(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRate, dropRate, dropRate);
+    }
+
+    /** A copy with another context length. */
+    public GPTConfig withContextLength(int contextLength) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
+    }
+
+    /** A copy with another vocabulary size. */
+    public GPTConfig withVocabSize(int vocabSize) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
+    }
+
+    /** A copy with one dropout rate for all three places (the book's {@code drop_rate}). */
+    public GPTConfig withDropRate(double dropRate) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias);
+    }
+
+    /** Exercise 4.3: a copy with separate rates for the embeddings, the attention weights and the shortcuts. */
+    public GPTConfig withDropRates(double dropRateEmb, double dropRateAttn, double dropRateShortcut) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
+    }
+
+    /** A copy with or without the query/key/value bias. */
+    public GPTConfig withQkvBias(boolean qkvBias) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
+    }
+
+    /** A copy with another model size (embedding dimension, layers, heads). */
+    public GPTConfig withSize(int embDim, int nLayers, int nHeads) {
+        return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
+    }
+
+    /**
+     * Exercise 4.2's {@code get_config(base_config, model_name)}: {@code base} with the size of
+     * {@code gpt2-small}, {@code gpt2-medium}, {@code gpt2-large} or {@code gpt2-xl}. The
+     * chapter 5 spelling with the count in parentheses ({@code "gpt2-medium (355M)"}) is
+     * accepted too.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static GPTConfig getConfig(GPTConfig base, String modelName) {
+        String name = modelName == null ? "" : modelName.strip();
+        int paren = name.indexOf(" (");
+        if (paren > 0) name = name.substring(0, paren);
+        return switch (name) {
+            case "gpt2-small" -> base.withSize(768, 12, 12);
+            case "gpt2-medium" -> base.withSize(1024, 24, 16);
+            case "gpt2-large" -> base.withSize(1280, 36, 20);
+            case "gpt2-xl" -> base.withSize(1600, 48, 25);
+            default -> throw new IllegalArgumentException("Incorrect model name " + modelName
+                    + " (expected gpt2-small, gpt2-medium, gpt2-large or gpt2-xl)");
+        };
+    }
+}

@@ -1,0 +1,138 @@
+package dev.scratchllm.gpt;
+
+import dev.scratchllm.nn.Dropout;
+import dev.scratchllm.nn.Embedding;
+import dev.scratchllm.nn.LayerNorm;
+import dev.scratchllm.nn.Linear;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.nn.Sequential;
+import dev.scratchllm.tensor.DType;
+import dev.scratchllm.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The book's {@code GPTModel(cfg)} (listing 4.7): token embedding plus position embedding,
+ * embedding dropout, {@code n_layers} {@link TransformerBlock}s, a final {@link LayerNorm} and
+ * the output head, a {@code Linear(E, vocab_size, bias=False)} without weight tying.
+ *
+ * <p>Submodules in the book's order, so that {@code manualSeed(123)} gives PyTorch's weights
+ * and the state dict has PyTorch's keys: {@code tok_emb}, {@code pos_emb}, {@code drop_emb},
+ * {@code trf_blocks} (a {@link Sequential}: {@code trf_blocks.0.att.W_query.weight}, …),
+ * {@code final_norm}, {@code out_head}. The 124M configuration has 163,009,536 parameters
+ * (124,412,160 if the head shared the token embedding, as GPT-2 does).
+ *
+ * <p>{@link #forward} maps int64 token ids {@code (b, num_tokens)} to logits
+ * {@code (b, num_tokens, vocab_size)}. It does not generate text (see
+ * {@link Generation#generateTextSimple}) and has no KV cache.
+ */
+public class GPTModel extends Module {
+    private final GPTConfig cfg;
+    private final Embedding tokEmb, posEmb;
+    private final Dropout dropEmb;
+    private final Sequential trfBlocks;
+    private final LayerNorm finalNorm;
+    private final Linear outHead;
+
+    public GPTModel(GPTConfig cfg) {
+        this.cfg = cfg;
+        tokEmb = registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
+        posEmb = registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
+        dropEmb = registerModule("drop_emb", new Dropout(cfg.dropRateEmb()));
+        TransformerBlock[] blocks = new TransformerBlock[cfg.nLayers()];
+        for (int i = 0; i < blocks.length; i++) blocks[i] = new TransformerBlock(cfg);
+        trfBlocks = registerModule("trf_blocks", new Sequential(blocks));
+        finalNorm = registerModule("final_norm", new LayerNorm(cfg.embDim()));
+        outHead = registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
+    }
+
+    /** The configuration this model was built with. */
+    public GPTConfig config() {
+        return cfg;
+    }
+
+    public Embedding tokEmb() {
+        return tokEmb;
+    }
+
+    public Embedding posEmb() {
+        return posEmb;
+    }
+
+    public Dropout dropEmb() {
+        return dropEmb;
+    }
+
+    public Sequential trfBlocks() {
+        return trfBlocks;
+    }
+
+    /** Transformer block {@code i} ({@code model.trf_blocks[i]}). */
+    public TransformerBlock trfBlock(int i) {
+        return (TransformerBlock) trfBlocks.get(i);
+    }
+
+    public LayerNorm finalNorm() {
+        return finalNorm;
+    }
+
+    public Linear outHead() {
+        return outHead;
+    }
+
+    /**
+     * Logits for a batch of token ids.
+     *
+     * @param inIdx int64 ids, shape (batch, num_tokens), num_tokens ≤ context length
+     * @return float logits, shape (batch, num_tokens, vocab_size)
+     * @throws IllegalArgumentException for non-integer ids, another rank, an input longer than
+     *     the context length, or an id outside the vocabulary
+     */
+    @Override
+    public Tensor forward(Tensor inIdx) {
+        checkIds(inIdx, cfg.contextLength());
+        int seqLen = inIdx.size(1);
+        Tensor tokEmbeds = tokEmb.forward(inIdx);                    // (b, T, E)
+        Tensor posEmbeds = posEmb.forward(Tensor.arange(seqLen));    // (T, E)
+        Tensor x = tokEmbeds.add(posEmbeds);                         // (b, T, E)
+        x = dropEmb.forward(x);
+        x = trfBlocks.forward(x);                                    // (b, T, E)
+        x = finalNorm.forward(x);
+        return outHead.forward(x);                                   // (b, T, vocab_size)
+    }
+
+    static void checkIds(Tensor inIdx, int contextLength) {
+        if (inIdx.dtype() != DType.INT64)
+            throw new IllegalArgumentException("GPTModel: expected token ids of dtype torch.int64, got " + inIdx.dtype().torchName()
+                    + " " + Arrays.toString(inIdx.shape()));
+        if (inIdx.dim() != 2)
+            throw new IllegalArgumentException("GPTModel: expected token ids of shape (batch, num_tokens), got " + Arrays.toString(inIdx.shape())
+                    + " (add a batch dimension with unsqueeze(0))");
+        if (inIdx.size(1) > contextLength)
+            throw new IllegalArgumentException("GPTModel: the input has " + inIdx.size(1) + " tokens but the context length is " + contextLength
+                    + " (crop it to the last " + contextLength + " tokens)");
+    }
+
+    /**
+     * The number of parameters a {@code GPTModel(cfg)} has, computed from the configuration
+     * without building it (exercise 4.2's larger models need gigabytes):
+     * {@code V·E + C·E + L·(4E² + E + 3E·qkv_bias + 8E² + 5E + 4E) + 2E + E·V}.
+     */
+    public static long parameterCount(GPTConfig cfg) {
+        long v = cfg.vocabSize(), c = cfg.contextLength(), e = cfg.embDim(), l = cfg.nLayers();
+        long att = 4 * e * e + e + (cfg.qkvBias() ? 3 * e : 0);
+        long ff = e * 4 * e + 4 * e + 4 * e * e + e;
+        long norms = 4 * e;
+        return v * e + c * e + l * (att + ff + norms) + 2 * e + e * v;
+    }
+
+    /** Parameters minus the output head, the count with GPT-2's weight tying (124,412,160 for 124M). */
+    public static long parameterCountWithWeightTying(GPTConfig cfg) {
+        return parameterCount(cfg) - (long) cfg.embDim() * cfg.vocabSize();
+    }
+
+    /** The book's model size: {@code parameters · 4 bytes / (1024 · 1024)} (float32), in MB. */
+    public static double sizeInMB(long numParameters) {
+        return numParameters * 4.0 / (1024 * 1024);
+    }
+}

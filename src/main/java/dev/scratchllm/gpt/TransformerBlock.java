@@ -1,0 +1,72 @@
+package dev.scratchllm.gpt;
+
+import dev.scratchllm.attention.MultiHeadAttention;
+import dev.scratchllm.nn.Dropout;
+import dev.scratchllm.nn.LayerNorm;
+import dev.scratchllm.nn.Module;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * The book's {@code TransformerBlock(cfg)} (listing 4.6), pre-LayerNorm:
+ * <pre>
+ *   x = x + drop_shortcut(att(norm1(x)))
+ *   x = x + drop_shortcut(ff(norm2(x)))
+ * </pre>
+ * Submodules in the book's order (so seeded initialisation and state-dict keys match):
+ * {@code att} ({@link MultiHeadAttention} E → E with {@code n_heads} heads, the config's
+ * context length, attention dropout and qkv bias), {@code ff} ({@link FeedForward}),
+ * {@code norm1}, {@code norm2} ({@link LayerNorm}), {@code drop_shortcut}. Input and output
+ * {@code (b, num_tokens, E)}.
+ */
+public class TransformerBlock extends Module {
+    private final MultiHeadAttention att;
+    private final FeedForward ff;
+    private final LayerNorm norm1, norm2;
+    private final Dropout dropShortcut;
+
+    public TransformerBlock(GPTConfig cfg) {
+        att = registerModule("att", new MultiHeadAttention(
+                cfg.embDim(), cfg.embDim(), cfg.contextLength(), cfg.dropRateAttn(), cfg.nHeads(), cfg.qkvBias()));
+        ff = registerModule("ff", new FeedForward(cfg));
+        norm1 = registerModule("norm1", new LayerNorm(cfg.embDim()));
+        norm2 = registerModule("norm2", new LayerNorm(cfg.embDim()));
+        dropShortcut = registerModule("drop_shortcut", new Dropout(cfg.dropRateShortcut()));
+    }
+
+    public MultiHeadAttention att() {
+        return att;
+    }
+
+    public FeedForward ff() {
+        return ff;
+    }
+
+    public LayerNorm norm1() {
+        return norm1;
+    }
+
+    public LayerNorm norm2() {
+        return norm2;
+    }
+
+    public Dropout dropShortcut() {
+        return dropShortcut;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        // Shortcut connection around the attention
+        Tensor shortcut = x;
+        x = norm1.forward(x);
+        x = att.forward(x);           // (b, T, E)
+        x = dropShortcut.forward(x);
+        x = x.add(shortcut);          // add the original input back
+
+        // Shortcut connection around the feed-forward network
+        shortcut = x;
+        x = norm2.forward(x);
+        x = ff.forward(x);            // (b, T, E)
+        x = dropShortcut.forward(x);
+        return x.add(shortcut);
+    }
+}
