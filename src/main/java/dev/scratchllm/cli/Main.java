@@ -9,19 +9,26 @@ import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.tensor.Tensor;
 
 /**
- * The command line. For now its main job is appendix A.7: a small neural network trained with
- * the library's autograd and SGD on the book's toy data, printing the loss falling, the final
- * logits and the accuracy. Chapter 5's pretraining run replaces it as the default once the GPT
- * chapters land.
+ * The command line. Its main job ({@code pretrain}, the default) is chapter 5's pretraining run;
+ * {@code toy} is appendix A.7's small network trained with SGD on the book's toy data.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
-        String cmd = args.length == 0 ? "toy" : args[0];
+        String cmd = args.length == 0 ? "pretrain" : args[0];
+        java.util.List<String> rest = java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         switch (cmd) {
             case "toy" -> toy();
+            case "pretrain" -> {
+                try {
+                    Pretrain.run(Pretrain.parse(rest), System.out);
+                } catch (IllegalArgumentException | java.io.IOException e) {
+                    System.err.println("scratchllm: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("scratchllm: unknown command '" + cmd + "'");
@@ -35,7 +42,10 @@ public final class Main {
         System.out.println("""
                 usage: mvn -q compile exec:exec [-Dargs="COMMAND"]
                 commands:
-                  toy    appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set (default)""");
+                  pretrain [--epochs N --context N --emb-dim N --layers N --heads N --batch N --lr X
+                            --weight-decay X --eval-freq N --eval-iter N --seed N --text FILE --out DIR --threads N]
+                           chapter 5: pretrain GPT-124M (context 256) on the-verdict (default)
+                  toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 
     private static void toy() {

@@ -62,16 +62,18 @@ public final class LossPlot {
             // frame and ticks
             g.setColor(Color.BLACK);
             g.drawRect(LEFT, TOP, pw, ph);
-            for (double v : ticks(yMin, yMax)) {
+            double[] yTicks = ticks(yMin, yMax);
+            for (double v : yTicks) {
                 int y = TOP + (int) Math.round(ph * (1 - (v - yMin) / (yMax - yMin)));
                 g.drawLine(LEFT - 5, y, LEFT, y);
-                String s = fmt(v);
+                String s = fmt(v, yTicks);
                 g.drawString(s, LEFT - 8 - fm.stringWidth(s), y + fm.getAscent() / 2 - 1);
             }
-            for (double v : ticks(xMin, xMax)) {
+            double[] xTicks = ticks(xMin, xMax);
+            for (double v : xTicks) {
                 int x = LEFT + (int) Math.round(pw * (v - xMin) / (xMax - xMin));
                 g.drawLine(x, TOP + ph, x, TOP + ph + 5);
-                String s = fmt(v);
+                String s = fmt(v, xTicks);
                 g.drawString(s, x - fm.stringWidth(s) / 2, TOP + ph + 8 + fm.getAscent());
             }
             if (tokensSeen != null && !tokensSeen.isEmpty()) {
@@ -158,9 +160,11 @@ public final class LossPlot {
         return t;
     }
 
-    private static String fmt(double v) {
-        if (Math.abs(v - Math.rint(v)) < 1e-9) return String.format(Locale.ROOT, "%.0f", v);
-        return String.format(Locale.ROOT, Math.abs(v) < 1 ? "%.2f" : "%.1f", v);
+    /** A tick label with as many decimals as the tick spacing needs (all labels of an axis alike). */
+    private static String fmt(double v, double[] ticks) {
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+        int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
     private static double min(List<Double> l) {

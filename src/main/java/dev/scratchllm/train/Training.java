@@ -31,8 +31,50 @@ public final class Training {
     public record History(List<Double> trainLosses, List<Double> valLosses, List<Long> tokensSeen, List<Double> learningRates) {
     }
 
+    /** Callbacks of a training run (all optional): progress bars, logging, samples after each epoch. */
+    public interface Listener {
+        /** After each optimizer step: the batch loss, the global step (from 0) and the tokens seen so far. */
+        default void onBatch(int epoch, long step, double loss, long tokensSeen) {
+        }
+
+        /** After each evaluation (every {@code evalFreq} steps); {@code stepWord} is the book's "Step" (chapter 5) or "Iter" (appendix D). */
+        default void onEval(int epoch, long step, double trainLoss, double valLoss, long tokensSeen, String stepWord) {
+        }
+
+        /** At the end of each epoch (the book prints a greedy sample here). */
+        default void onEpochEnd(int epoch) {
+        }
+
+        /** Prints the book's evaluation lines ({@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}) and calls {@code afterEpoch}. */
+        static Listener printing(PrintStream out, Consumer<Integer> afterEpoch) {
+            return new Listener() {
+                @Override
+                public void onEval(int epoch, long step, double trainLoss, double valLoss, long tokensSeen, String stepWord) {
+                    if (out != null)
+                        out.printf(Locale.ROOT, "Ep %d (%s %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, stepWord, step, trainLoss, valLoss);
+                }
+
+                @Override
+                public void onEpochEnd(int epoch) {
+                    if (afterEpoch != null) afterEpoch.accept(epoch);
+                }
+            };
+        }
+    }
+
     /** Options of a training run besides model, loaders and optimizer. */
-    public record Options(int numEpochs, int evalFreq, int evalIter, PrintStream out, Consumer<Integer> afterEpoch) {
+    public record Options(int numEpochs, int evalFreq, int evalIter, Listener listener) {
+        public Options {
+            if (numEpochs < 0 || evalFreq < 1 || evalIter < 1)
+                throw new IllegalArgumentException("Training.Options: need numEpochs >= 0, evalFreq >= 1, evalIter >= 1; got "
+                        + numEpochs + ", " + evalFreq + ", " + evalIter);
+            if (listener == null) listener = new Listener() { };
+        }
+
+        /** The book's printing: evaluation lines to {@code out} (may be null), {@code afterEpoch} after each epoch (may be null). */
+        public Options(int numEpochs, int evalFreq, int evalIter, PrintStream out, Consumer<Integer> afterEpoch) {
+            this(numEpochs, evalFreq, evalIter, Listener.printing(out, afterEpoch));
+        }
     }
 
     /** {@code calc_loss_batch}: cross entropy of {@code model(input)} against the targets, batch and sequence flattened. */
@@ -103,16 +145,16 @@ public final class Training {
                 optimizer.step();
                 tokensSeen += batch[0].numel();
                 globalStep++;
+                o.listener().onBatch(epoch, globalStep, loss.item(), tokensSeen);
                 if (globalStep % o.evalFreq() == 0) {
                     double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
                     trainLosses.add(l[0]);
                     valLosses.add(l[1]);
                     tokens.add(tokensSeen);
-                    if (o.out() != null)
-                        o.out().printf(Locale.ROOT, "Ep %d (Step %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, globalStep, l[0], l[1]);
+                    o.listener().onEval(epoch, globalStep, l[0], l[1], tokensSeen, "Step");
                 }
             }
-            if (o.afterEpoch() != null) o.afterEpoch().accept(epoch);
+            o.listener().onEpochEnd(epoch);
         }
         return new History(trainLosses, valLosses, tokens, List.of());
     }
@@ -144,16 +186,16 @@ public final class Training {
                 if (globalStep >= warmupSteps) GradClip.clipGradNorm(model.parameters(), 1.0);
                 optimizer.step();
                 tokensSeen += batch[0].numel();
+                o.listener().onBatch(epoch, globalStep, loss.item(), tokensSeen);
                 if (globalStep % o.evalFreq() == 0) {
                     double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
                     trainLosses.add(l[0]);
                     valLosses.add(l[1]);
                     tokens.add(tokensSeen);
-                    if (o.out() != null)
-                        o.out().printf(Locale.ROOT, "Ep %d (Iter %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, globalStep, l[0], l[1]);
+                    o.listener().onEval(epoch, globalStep, l[0], l[1], tokensSeen, "Iter");
                 }
             }
-            if (o.afterEpoch() != null) o.afterEpoch().accept(epoch);
+            o.listener().onEpochEnd(epoch);
         }
         return new History(trainLosses, valLosses, tokens, lrs);
     }

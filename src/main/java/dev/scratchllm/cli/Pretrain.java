@@ -1,0 +1,184 @@
+package dev.scratchllm.cli;
+
+import dev.scratchllm.ScratchLLM;
+import dev.scratchllm.data.DataFiles;
+import dev.scratchllm.data.DataLoader;
+import dev.scratchllm.data.GPTDatasetV1;
+import dev.scratchllm.gpt.GPTConfig;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.gpt.Generation;
+import dev.scratchllm.io.Checkpoint;
+import dev.scratchllm.kernels.KernelProvider;
+import dev.scratchllm.optim.AdamW;
+import dev.scratchllm.tensor.Tensor;
+import dev.scratchllm.tokenizer.GPT2Tokenizer;
+import dev.scratchllm.train.LossPlot;
+import dev.scratchllm.train.ProgressBar;
+import dev.scratchllm.train.TextGeneration;
+import dev.scratchllm.train.Training;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code pretrain}: chapter 5's run (section 5.2) with the book's settings by default —
+ * GPT_CONFIG_124M with context 256, the-verdict split 90/10, batch 2, stride 256, AdamW lr 4e-4
+ * and weight decay 0.1, 10 epochs, evaluation every 5 steps over 5 batches, seed 123, a greedy
+ * sample after each epoch — with a progress bar per epoch (loss, tokens/s), the loss table,
+ * a PNG plot of training and validation loss, the final model as a checkpoint, and a sampled
+ * continuation (temperature 1.4, top-k 25, as section 5.3.3). Every setting can be changed on
+ * the command line ({@code --epochs 2 --emb-dim 64 …}).
+ */
+public final class Pretrain {
+    /** The run's settings; {@link #defaults()} are the book's. */
+    public record Settings(String textFile, int contextLength, int embDim, int nHeads, int nLayers, double dropRate,
+                           int batchSize, double trainRatio, double lr, double weightDecay, int epochs, int evalFreq,
+                           int evalIter, long seed, String startContext, Path outDir, int threads) {
+        public static Settings defaults() {
+            GPTConfig c = GPTConfig.GPT_CONFIG_124M;
+            return new Settings("the-verdict.txt", 256, c.embDim(), c.nHeads(), c.nLayers(), c.dropRate(), 2, 0.90, 4e-4, 0.1, 10, 5, 5, 123,
+                    "Every effort moves you", Path.of("runs", "pretrain"), ScratchLLM.getNumThreads());
+        }
+
+        GPTConfig config() {
+            return new GPTConfig(GPTConfig.GPT_CONFIG_124M.vocabSize(), contextLength, embDim, nHeads, nLayers, dropRate, false);
+        }
+    }
+
+    private Pretrain() {
+    }
+
+    /** Parses {@code --name value} pairs over the defaults. */
+    static Settings parse(List<String> args) {
+        Settings s = Settings.defaults();
+        String text = s.textFile(), start = s.startContext();
+        int ctx = s.contextLength(), emb = s.embDim(), heads = s.nHeads(), layers = s.nLayers(), batch = s.batchSize(), epochs = s.epochs();
+        int evalFreq = s.evalFreq(), evalIter = s.evalIter(), threads = s.threads();
+        double drop = s.dropRate(), ratio = s.trainRatio(), lr = s.lr(), wd = s.weightDecay();
+        long seed = s.seed();
+        Path out = s.outDir();
+        for (int i = 0; i < args.size(); i++) {
+            String k = args.get(i);
+            if (i + 1 >= args.size()) throw new IllegalArgumentException("pretrain: option " + k + " needs a value");
+            String v = args.get(++i);
+            try {
+                switch (k) {
+                    case "--text" -> text = v;
+                    case "--context" -> ctx = Integer.parseInt(v);
+                    case "--emb-dim" -> emb = Integer.parseInt(v);
+                    case "--heads" -> heads = Integer.parseInt(v);
+                    case "--layers" -> layers = Integer.parseInt(v);
+                    case "--drop-rate" -> drop = Double.parseDouble(v);
+                    case "--batch" -> batch = Integer.parseInt(v);
+                    case "--train-ratio" -> ratio = Double.parseDouble(v);
+                    case "--lr" -> lr = Double.parseDouble(v);
+                    case "--weight-decay" -> wd = Double.parseDouble(v);
+                    case "--epochs" -> epochs = Integer.parseInt(v);
+                    case "--eval-freq" -> evalFreq = Integer.parseInt(v);
+                    case "--eval-iter" -> evalIter = Integer.parseInt(v);
+                    case "--seed" -> seed = Long.parseLong(v);
+                    case "--start" -> start = v;
+                    case "--out" -> out = Path.of(v);
+                    case "--threads" -> threads = Integer.parseInt(v);
+                    default -> throw new IllegalArgumentException("pretrain: unknown option " + k);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("pretrain: option " + k + " expects a number, got '" + v + "'");
+            }
+        }
+        return new Settings(text, ctx, emb, heads, layers, drop, batch, ratio, lr, wd, epochs, evalFreq, evalIter, seed, start, out, threads);
+    }
+
+    /** Runs the whole job; returns the loss history. */
+    public static Training.History run(Settings s, PrintStream out) throws IOException {
+        ScratchLLM.setNumThreads(s.threads());
+        GPTConfig cfg = s.config();
+        Path textPath = Files.isRegularFile(Path.of(s.textFile())) ? Path.of(s.textFile()) : DataFiles.resolve(s.textFile());
+        String text = Files.readString(textPath, StandardCharsets.UTF_8);
+        GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
+        out.printf(Locale.ROOT, "ScratchLLM pretraining (chapter 5) - JDK %s, %s kernels, %d threads%n", Runtime.version(), KernelProvider.get().name(), s.threads());
+        out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", textPath, text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
+
+        int split = (int) (s.trainRatio() * text.length());
+        String trainData = text.substring(0, split), valData = text.substring(split);
+        DataLoader<Tensor[], Tensor[]> trainLoader = DataLoader.of(new GPTDatasetV1(trainData, tokenizer, s.contextLength(), s.contextLength()), s.batchSize(), true, true);
+        DataLoader<Tensor[], Tensor[]> valLoader = DataLoader.of(new GPTDatasetV1(valData, tokenizer, s.contextLength(), s.contextLength()), s.batchSize(), false, false);
+        if (trainLoader.size() == 0 || valLoader.size() == 0)
+            throw new IllegalArgumentException("pretrain: the text is too short for context " + s.contextLength() + " (train batches " + trainLoader.size()
+                    + ", validation batches " + valLoader.size() + "); lower --context or --train-ratio");
+
+        ScratchLLM.manualSeed(s.seed());
+        GPTModel model = new GPTModel(cfg);
+        AdamW optimizer = new AdamW(model.parameters(), s.lr(), s.weightDecay());
+        out.printf(Locale.ROOT, "Model: %,d parameters (emb %d, %d layers, %d heads, context %d); %d training and %d validation batches of %d x %d%n%n",
+                model.numParameters(), cfg.embDim(), cfg.nLayers(), cfg.nHeads(), cfg.contextLength(), trainLoader.size(), valLoader.size(), s.batchSize(), s.contextLength());
+
+        boolean live = System.console() != null;
+        long started = System.nanoTime();
+        Training.Listener listener = new Training.Listener() {
+            ProgressBar bar;
+            long epochStart, epochTokens0;
+
+            @Override
+            public void onBatch(int epoch, long step, double loss, long tokensSeen) {
+                if (bar == null) {
+                    bar = new ProgressBar(out, String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, s.epochs()), trainLoader.size(), live);
+                    epochStart = System.nanoTime();
+                    epochTokens0 = tokensSeen - (long) s.batchSize() * s.contextLength();
+                }
+                double secs = Math.max(1e-9, (System.nanoTime() - epochStart) / 1e9);
+                bar.step(String.format(Locale.ROOT, "loss %.3f | %.0f tok/s", loss, (tokensSeen - epochTokens0) / secs));
+            }
+
+            @Override
+            public void onEval(int epoch, long step, double trainLoss, double valLoss, long tokensSeen, String word) {
+                if (live) out.print("\r\033[2K");
+                out.printf(Locale.ROOT, "Ep %d (%s %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, word, step, trainLoss, valLoss);
+            }
+
+            @Override
+            public void onEpochEnd(int epoch) {
+                if (bar != null) bar.finish();
+                bar = null;
+                model.eval();
+                Tensor ids = Generation.generateTextSimple(model, TextGeneration.textToTokenIds(s.startContext(), tokenizer), 50, cfg.contextLength());
+                out.println(TextGeneration.tokenIdsToText(ids, tokenizer).replace("\n", " "));
+                model.train();
+            }
+        };
+        Training.History h = Training.trainModelSimple(model, trainLoader, valLoader, optimizer,
+                new Training.Options(s.epochs(), s.evalFreq(), s.evalIter(), listener));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf(Locale.ROOT, "%nTraining completed in %.2f minutes.%n%n", seconds / 60);
+
+        out.println("  step   tokens seen   train loss   val loss");
+        for (int i = 0; i < h.trainLosses().size(); i++)
+            out.printf(Locale.ROOT, "%6d  %12d   %10.3f  %9.3f%n", (long) i * s.evalFreq(), h.tokensSeen().get(i), h.trainLosses().get(i), h.valLosses().get(i));
+
+        Files.createDirectories(s.outDir());
+        List<Double> epochsSeen = new ArrayList<>();
+        int n = h.trainLosses().size();
+        for (int i = 0; i < n; i++) epochsSeen.add(n == 1 ? 0.0 : s.epochs() * (double) i / (n - 1)); // torch.linspace(0, num_epochs, n)
+        Path plot = s.outDir().resolve("loss-plot.png");
+        if (n > 0) LossPlot.write(plot, epochsSeen, h.tokensSeen(), h.trainLosses(), h.valLosses(), "Loss");
+        Path ckpt = s.outDir().resolve("checkpoint");
+        Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(),
+                Map.of("config", cfg.toString(), "text", s.textFile()));
+        out.println();
+        if (n > 0) out.println("Loss plot:  " + plot.toAbsolutePath());
+        out.println("Checkpoint: " + ckpt.toAbsolutePath());
+
+        model.eval();
+        ScratchLLM.manualSeed(s.seed());
+        Tensor sampled = TextGeneration.generate(model, TextGeneration.textToTokenIds(s.startContext(), tokenizer), 15, cfg.contextLength(), 1.4f, 25, null);
+        out.println("\nSampled (temperature 1.4, top-k 25):\n" + TextGeneration.tokenIdsToText(sampled, tokenizer));
+        return h;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.scratchllm.cli;
+
+import dev.scratchllm.data.DataFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class PretrainTest {
+    @Test
+    void aSmallRunTrainsPrintsPlotsAndCheckpoints(@TempDir Path tmp) throws Exception {
+        assumeTrue(DataFiles.find("the-verdict.txt").isPresent(), () -> "skipped: " + DataFiles.describeSearch("the-verdict.txt"));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        var settings = Pretrain.parse(List.of("--epochs", "2", "--emb-dim", "32", "--layers", "1", "--heads", "2", "--context", "32",
+                "--eval-freq", "20", "--out", tmp.toString(), "--threads", "2"));
+        var history = Pretrain.run(settings, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("Ep 1 (Step 000000): Train loss").contains("Epoch 2/2 [").contains("tok/s").contains("Every effort moves you")
+                .contains("step   tokens seen   train loss   val loss").contains("Sampled (temperature 1.4, top-k 25):");
+        assertThat(history.trainLosses().get(history.trainLosses().size() - 1)).isLessThan(history.trainLosses().get(0));
+        assertThat(Files.size(tmp.resolve("loss-plot.png"))).isGreaterThan(1000);
+        assertThat(tmp.resolve("checkpoint/model.safetensors")).exists();
+    }
+
+    @Test
+    void badOptionsAreExplained() {
+        assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs", "ten"))).hasMessageContaining("expects a number");
+        assertThatThrownBy(() -> Pretrain.parse(List.of("--speed", "1"))).hasMessageContaining("unknown option --speed");
+        assertThat(Pretrain.parse(List.of()).contextLength()).isEqualTo(256);
+    }
+}
