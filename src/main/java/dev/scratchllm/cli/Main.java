@@ -24,7 +24,7 @@ public final class Main {
             case "pretrain" -> {
                 try {
                     Pretrain.run(Pretrain.parse(rest), System.out);
-                } catch (IllegalArgumentException | java.io.IOException e) {
+                } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
                     System.err.println("scratchllm: " + e.getMessage());
                     System.exit(1);
                 }

@@ -1,7 +1,7 @@
 package dev.scratchllm.cli;
 
 import dev.scratchllm.ScratchLLM;
-import dev.scratchllm.data.DataFiles;
+import dev.scratchllm.data.BookData;
 import dev.scratchllm.data.DataLoader;
 import dev.scratchllm.data.GPTDatasetV1;
 import dev.scratchllm.gpt.GPTConfig;
@@ -100,7 +100,7 @@ public final class Pretrain {
     public static Training.History run(Settings s, PrintStream out) throws IOException {
         ScratchLLM.setNumThreads(s.threads());
         GPTConfig cfg = s.config();
-        Path textPath = Files.isRegularFile(Path.of(s.textFile())) ? Path.of(s.textFile()) : DataFiles.resolve(s.textFile());
+        Path textPath = Files.isRegularFile(Path.of(s.textFile())) ? Path.of(s.textFile()) : BookData.path(s.textFile());
         String text = Files.readString(textPath, StandardCharsets.UTF_8);
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         out.printf(Locale.ROOT, "ScratchLLM pretraining (chapter 5) - JDK %s, %s kernels, %d threads%n", Runtime.version(), KernelProvider.get().name(), s.threads());

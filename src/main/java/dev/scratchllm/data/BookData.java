@@ -1,0 +1,57 @@
+package dev.scratchllm.data;
+
+import dev.scratchllm.io.Download;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The book's data files with their canonical download addresses and SHA-256 checksums, and the
+ * last step of the design's resolution order: a file that {@link DataFiles} cannot find (explicit
+ * path, {@code SCRATCHLLM_DATA}, {@code data/}) is downloaded into the project's {@code data/}
+ * folder (git-ignored), verified, and used from there. Offline the error names the file, where
+ * it was looked for and where to put it.
+ */
+public final class BookData {
+    /** A known file: where the book gets it and what its bytes must hash to. */
+    public record Source(String url, String sha256, long maxBytes) {
+    }
+
+    private static final String BOOK = "https://raw.githubusercontent.com/rasbt/LLMs-from-scratch/main/";
+    private static final String GPT2 = "https://openaipublic.blob.core.windows.net/gpt-2/models/124M/";
+
+    /** The files the library can fetch by itself. */
+    public static final Map<String, Source> SOURCES = Map.of(
+            "the-verdict.txt", new Source(BOOK + "ch02/01_main-chapter-code/the-verdict.txt",
+                    "b41e41a68f0398a3154ae69e2e4c0e2694e17fe0d66730536837f1b01935b31f", 1 << 20),
+            "instruction-data.json", new Source(BOOK + "ch07/01_main-chapter-code/instruction-data.json",
+                    "7e09a9af353722ca15c18bc580f093f9c39d3178335a75177319cb1e1d163944", 4 << 20),
+            "gpt2/encoder.json", new Source(GPT2 + "encoder.json",
+                    "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783", 8 << 20),
+            "gpt2/vocab.bpe", new Source(GPT2 + "vocab.bpe",
+                    "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5", 8 << 20));
+
+    private BookData() {
+    }
+
+    /** The file's path: found locally, or downloaded into {@code data/} when it is a known file. */
+    public static Path path(String name) {
+        return path(DataFiles.fromEnvironment(), DataFiles.PROJECT_DATA_DIR, name);
+    }
+
+    static Path path(DataFiles files, Path cacheDir, String name) {
+        Optional<Path> local = files.locate(name);
+        if (local.isPresent()) return local.get();
+        Source src = SOURCES.get(name);
+        if (src == null) return files.path(name); // throws, naming every place looked
+        try {
+            return Download.fetch(URI.create(src.url()), cacheDir.resolve(name), src.sha256(), src.maxBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("BookData: \"" + name + "\" is not on disk (" + files.searchDescription(name) + ") and " + e.getMessage(), e);
+        }
+    }
+}
