@@ -21,6 +21,14 @@ public final class Main {
         java.util.List<String> rest = java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         switch (cmd) {
             case "toy" -> toy();
+            case "generate" -> {
+                try {
+                    Generate.run(Generate.parse(rest), System.out);
+                } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
+                    System.err.println("scratchllm: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
             case "pretrain" -> {
                 try {
                     Pretrain.run(Pretrain.parse(rest), System.out);
@@ -45,6 +53,8 @@ public final class Main {
                   pretrain [--epochs N --context N --emb-dim N --layers N --heads N --batch N --lr X
                             --weight-decay X --eval-freq N --eval-iter N --seed N --text FILE --out DIR --threads N]
                            chapter 5: pretrain GPT-124M (context 256) on the-verdict (default)
+                  generate [--checkpoint DIR --prompt TEXT --max-tokens N --temperature X --top-k K|none --seed N]
+                           continue a prompt with a pretrained checkpoint (default runs/pretrain/checkpoint)
                   toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 

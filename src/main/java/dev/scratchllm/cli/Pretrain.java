@@ -170,7 +170,7 @@ public final class Pretrain {
         if (n > 0) LossPlot.write(plot, epochsSeen, h.tokensSeen(), h.trainLosses(), h.valLosses(), "Loss");
         Path ckpt = s.outDir().resolve("checkpoint");
         Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(),
-                Map.of("config", cfg.toString(), "text", s.textFile()));
+                Map.of("gpt.config", cfg.toJson(), "text", s.textFile()));
         out.println();
         if (n > 0) out.println("Loss plot:  " + plot.toAbsolutePath());
         out.println("Checkpoint: " + ckpt.toAbsolutePath());

@@ -53,6 +53,46 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
         this(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRate, dropRate, dropRate);
     }
 
+    /** The book's dictionary keys and values ({@code vocab_size}, {@code context_length}, …) as JSON text, for checkpoints. */
+    public String toJson() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("vocab_size", (long) vocabSize);
+        m.put("context_length", (long) contextLength);
+        m.put("emb_dim", (long) embDim);
+        m.put("n_heads", (long) nHeads);
+        m.put("n_layers", (long) nLayers);
+        m.put("drop_rate", dropRate);
+        m.put("qkv_bias", qkvBias);
+        m.put("drop_rate_emb", dropRateEmb);
+        m.put("drop_rate_attn", dropRateAttn);
+        m.put("drop_rate_shortcut", dropRateShortcut);
+        return dev.scratchllm.io.Json.write(m);
+    }
+
+    /** Parses {@link #toJson()}; a missing or mistyped field is an error naming it. */
+    public static GPTConfig fromJson(String json, String source) {
+        java.util.Map<String, Object> m = dev.scratchllm.io.Json.parseObject(json, source);
+        return new GPTConfig(intField(m, "vocab_size", source), intField(m, "context_length", source), intField(m, "emb_dim", source),
+                intField(m, "n_heads", source), intField(m, "n_layers", source), numField(m, "drop_rate", source), boolField(m, "qkv_bias", source),
+                numField(m, "drop_rate_emb", source), numField(m, "drop_rate_attn", source), numField(m, "drop_rate_shortcut", source));
+    }
+
+    private static int intField(java.util.Map<String, Object> m, String k, String src) {
+        if (!(m.get(k) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE)
+            throw new IllegalArgumentException(src + ": field " + k + " is missing or not a non-negative integer");
+        return (int) (long) v;
+    }
+
+    private static double numField(java.util.Map<String, Object> m, String k, String src) {
+        if (!(m.get(k) instanceof Number v)) throw new IllegalArgumentException(src + ": field " + k + " is missing or not a number");
+        return v.doubleValue();
+    }
+
+    private static boolean boolField(java.util.Map<String, Object> m, String k, String src) {
+        if (!(m.get(k) instanceof Boolean v)) throw new IllegalArgumentException(src + ": field " + k + " is missing or not a boolean");
+        return v;
+    }
+
     /** A copy with another context length. */
     public GPTConfig withContextLength(int contextLength) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);

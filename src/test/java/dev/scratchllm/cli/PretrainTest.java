@@ -29,6 +29,15 @@ class PretrainTest {
         assertThat(history.trainLosses().get(history.trainLosses().size() - 1)).isLessThan(history.trainLosses().get(0));
         assertThat(Files.size(tmp.resolve("loss-plot.png"))).isGreaterThan(1000);
         assertThat(tmp.resolve("checkpoint/model.safetensors")).exists();
+
+        ByteArrayOutputStream gen = new ByteArrayOutputStream();
+        String text = Generate.run(Generate.parse(List.of("--checkpoint", tmp.resolve("checkpoint").toString(), "--max-tokens", "5", "--prompt", "Every")),
+                new PrintStream(gen, true, StandardCharsets.UTF_8));
+        assertThat(text).startsWith("Every");
+        String again = Generate.run(Generate.parse(List.of("--checkpoint", tmp.resolve("checkpoint").toString(), "--max-tokens", "5", "--prompt", "Every")),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(again).isEqualTo(text); // seeded
+        assertThatThrownBy(() -> Generate.run(Generate.parse(List.of("--checkpoint", tmp.toString())), System.out)).hasMessageContaining("no checkpoint here");
     }
 
     @Test
