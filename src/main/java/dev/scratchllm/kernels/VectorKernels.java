@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>What it does: a packed, blocked, register-tiled SGEMM (see {@link Gemm}) for all four
  * transpose combinations, and vectorised element-wise, row-wise and optimizer kernels that split
- * large inputs over {@link Parallel}'s threads. {@code exp} and {@code tanh} use the polynomial
- * approximations in {@link VMath} (relative error ≈ 1e-7, far below float32's loss elsewhere).
+ * large inputs over {@link Parallel}'s threads. {@code exp} and {@code tanh} (also inside GELU,
+ * softmax and cross entropy) use the Vector API's lanewise {@code EXP}/{@code TANH}, which HotSpot
+ * compiles to its vector math library on x86 (about 1 ulp; tested to 1e-6 relative).
  *
  * <p>What it does not do: it does not change any result's definition — every method keeps the
  * contract of {@link Kernels} and is tested against {@link ScalarKernels}; sums that the
@@ -218,26 +219,30 @@ public final class VectorKernels extends ScalarKernels {
                     for (int ic = m0; ic < m1; ic += mc0) {
                         int mc = Math.min(mc0, m1 - ic);
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, bufA);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int nr = Math.min(NR, nc - jr);
-                            int bIdx = jr * kc;                      // panel jr/NR starts at (jr/NR)·kc·NR
-                            for (int ir = 0; ir < mc; ir += MR) {
-                                int mr = Math.min(MR, mc - ir);
-                                int aIdx = ir * kc;                  // sliver ir/MR starts at (ir/MR)·kc·MR
-                                int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                                if (mr == MR && nr == NR) {
-                                    kernel(kc, bufA, aIdx, bufB, bIdx, c, cIdx, ldc, load);
-                                } else {
-                                    kernel(kc, bufA, aIdx, bufB, bIdx, tmp, 0, NR, false);
-                                    for (int i = 0; i < mr; i++) {
-                                        int ci = cIdx + i * ldc, ti = i * NR;
-                                        if (load) for (int j = 0; j < nr; j++) c[ci + j] += tmp[ti + j];
-                                        else System.arraycopy(tmp, ti, c, ci, nr);
-                                    }
-                                }
-                            }
-                        }
+                        // jr outer, ir inner: one B panel stays in L1 while all A slivers of the block
+                        // stream past it. (ir outer with a smaller NC measured 5–10 % slower.)
+                        for (int jr = 0; jr < nc; jr += NR)
+                            for (int ir = 0; ir < mc; ir += MR)
+                                tile(kc, mc, nc, ir, jr, bufA, bufB, tmp, c, cOff + (ic + ir) * ldc + jc + jr, ldc, load);
                     }
+                }
+            }
+        }
+
+        /** One MR×NR tile of C at (ir, jr) of the current block: straight into C, or through tmp at the edges. */
+        private static void tile(int kc, int mc, int nc, int ir, int jr, float[] bufA, float[] bufB, float[] tmp,
+                                 float[] c, int cIdx, int ldc, boolean load) {
+            int mr = Math.min(MR, mc - ir), nr = Math.min(NR, nc - jr);
+            int aIdx = ir * kc;                  // sliver ir/MR starts at (ir/MR)·kc·MR
+            int bIdx = jr * kc;                  // panel jr/NR starts at (jr/NR)·kc·NR
+            if (mr == MR && nr == NR) {
+                kernel(kc, bufA, aIdx, bufB, bIdx, c, cIdx, ldc, load);
+            } else {
+                kernel(kc, bufA, aIdx, bufB, bIdx, tmp, 0, NR, false);
+                for (int i = 0; i < mr; i++) {
+                    int ci = cIdx + i * ldc, ti = i * NR;
+                    if (load) for (int j = 0; j < nr; j++) c[ci + j] += tmp[ti + j];
+                    else System.arraycopy(tmp, ti, c, ci, nr);
                 }
             }
         }
