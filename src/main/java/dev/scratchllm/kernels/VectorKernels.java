@@ -220,12 +220,21 @@ public final class VectorKernels extends ScalarKernels {
         static void shared(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate, int threads, int maxFloats) {
+            shared(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, maxFloats, 0);
+        }
+
+        /** {@link #shared} with an explicit row-chunk size ({@code chunkRows ≤ 0}: automatic), for tuning. */
+        static void shared(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads, int maxFloats, int chunkRows) {
             int kBlocks = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks);
             int panelsTotal = ceilDiv(n, NR);
             int blockPanels = Math.max(1, Math.min(panelsTotal, maxFloats / (k * NR)));
             int nJc = ceilDiv(panelsTotal, blockPanels);
-            // about three row chunks per thread, whole slivers, at most MC rows
-            int chunk = Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 3 * threads), MR) * MR));
+            // about two row chunks per thread (balance against re-reading the B panel from L3 once per
+            // chunk), whole slivers, at most MC rows
+            int chunk = chunkRows > 0 ? chunkRows
+                    : Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 2 * threads), MR) * MR));
             int nChunks = ceilDiv(m, chunk);
             float[][] holder = SHARED_B.get();
             int need = k * blockPanels * NR;
