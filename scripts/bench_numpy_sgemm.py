@@ -59,47 +59,24 @@ def measure(threads, seconds=1.5, repeats=7):
 
 
 def core_info():
+    """numpy's version, the OpenBLAS environment, and the core type OpenBLAS actually chose."""
+    import ctypes
+    import glob
     import numpy as np
-    try:
-        from numpy._core import _multiarray_umath  # noqa: F401
-    except ImportError:
-        pass
     info = {"numpy": np.__version__,
             "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
             "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}
-    try:
-        import ctypes
-        import glob
-        import scipy_openblas64 as so  # numpy's wheel ships this under a private name
-        libdir = so.get_lib_dir()
-    except Exception:
-        libdir = None
-        import ctypes
-        import glob
-    try:
-        import numpy
-        base = os.path.dirname(os.path.dirname(numpy.__file__))
-        libs = glob.glob(os.path.join(base, "numpy.libs", "libscipy_openblas*.so*"))
-        if libdir:
-            libs += glob.glob(os.path.join(libdir, "libscipy_openblas*.so*"))
-        for path in libs:
-            lib = ctypes.CDLL(path)
-            for prefix in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
-                fn = getattr(lib, prefix, None)
+    base = os.path.dirname(os.path.dirname(np.__file__))
+    for path in glob.glob(os.path.join(base, "numpy.libs", "libscipy_openblas*.so*")):
+        lib = ctypes.CDLL(path)
+        for key, names in (("openblas_core", ("scipy_openblas_get_corename64_", "openblas_get_corename")),
+                           ("openblas_config", ("scipy_openblas_get_config64_", "openblas_get_config"))):
+            for name in names:
+                fn = getattr(lib, name, None)
                 if fn is not None:
                     fn.restype = ctypes.c_char_p
-                    info["openblas_core"] = fn().decode()
+                    info[key] = fn().decode()
                     break
-            for prefix in ("scipy_openblas_get_config64_", "scipy_openblas_get_config", "openblas_get_config"):
-                fn = getattr(lib, prefix, None)
-                if fn is not None:
-                    fn.restype = ctypes.c_char_p
-                    info["openblas_config"] = fn().decode()
-                    break
-            if "openblas_core" in info:
-                break
-    except Exception as e:  # pragma: no cover - informational only
-        info["core_error"] = repr(e)
     return info
 
 

@@ -108,7 +108,9 @@ public final class VectorKernels extends ScalarKernels {
      * runs the whole blocked loop above on its tile with its own packing buffers, so the threads
      * never synchronise inside a product. One {@link Parallel#forRange} call per product; small
      * products ({@code m·n·k < MIN_PARALLEL_WORK}) stay on the calling thread, and tiny ones
-     * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely.
+     * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely. An alternative, {@link #shared}
+     * (B packed once into a buffer shared by the threads, row chunks handed out dynamically), is
+     * selected with {@code -Dsgemm.sharedB=true}; see {@link #SHARED} for why it is not the default.
      */
     static final class Gemm {
         // Block sizes. KC·NR·4 bytes (32 KB) of B stay in the 48 KB L1 with an A sliver; an MC×KC
@@ -157,8 +159,8 @@ public final class VectorKernels extends ScalarKernels {
         }
 
         /**
-         * The multi-threaded path for products with few rows: C cut into {@code threads} static 2-D
-         * tiles, each computed by {@link #blocked} with its own packing.
+         * The default multi-threaded path: C cut into {@code threads} static 2-D tiles, each computed
+         * by {@link #blocked} with its own packing buffers and no synchronisation until the end.
          */
         static void staticTiles(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -201,15 +203,21 @@ public final class VectorKernels extends ScalarKernels {
             });
         }
 
-        /** Use the shared-B, dynamically scheduled path for multi-threaded products (else static 2-D tiles). */
-        static final boolean SHARED = !Boolean.getBoolean("sgemm.staticTiles");
+        /**
+         * Use the shared-B, dynamically scheduled path for multi-threaded products instead of static
+         * 2-D tiles ({@code -Dsgemm.sharedB=true}). Off by default: in a quiet moment on the 2-vCPU
+         * machine static tiles scaled 1.94× on 512×768·768×3072 against 1.7–1.8× for the shared path
+         * (each thread keeps its half of the B panel in its own L2); the shared path only wins when
+         * the other core is busy with something else.
+         */
+        static final boolean SHARED = Boolean.getBoolean("sgemm.sharedB");
         /** The shared packed B holds at most this many floats (64 MB); wider products go in column blocks. */
         static final int SHARED_MAX = 16 << 20;
         /** Per calling thread: the shared packed-B buffer it lends to the workers of its products. */
         private static final ThreadLocal<float[][]> SHARED_B = ThreadLocal.withInitial(() -> new float[1][]);
 
         /**
-         * The multi-threaded path for products with enough rows: op(B) is packed once into a buffer
+         * The alternative multi-threaded path (see {@link #SHARED}): op(B) is packed once into a buffer
          * shared by all threads (its panels handed out dynamically, so a thread that starts late or
          * is descheduled simply packs fewer), then — after every panel is in — row chunks of C are
          * handed out dynamically through an atomic counter; each thread packs the A rows of the chunks
@@ -220,12 +228,21 @@ public final class VectorKernels extends ScalarKernels {
         static void shared(boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate, int threads, int maxFloats) {
+            shared(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads, maxFloats, 0);
+        }
+
+        /** {@link #shared} with an explicit row-chunk size ({@code chunkRows ≤ 0}: automatic), for tuning. */
+        static void shared(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads, int maxFloats, int chunkRows) {
             int kBlocks = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks);
             int panelsTotal = ceilDiv(n, NR);
             int blockPanels = Math.max(1, Math.min(panelsTotal, maxFloats / (k * NR)));
             int nJc = ceilDiv(panelsTotal, blockPanels);
-            // about three row chunks per thread, whole slivers, at most MC rows
-            int chunk = Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 3 * threads), MR) * MR));
+            // about two row chunks per thread (balance against re-reading the B panel from L3 once per
+            // chunk), whole slivers, at most MC rows
+            int chunk = chunkRows > 0 ? chunkRows
+                    : Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 2 * threads), MR) * MR));
             int nChunks = ceilDiv(m, chunk);
             float[][] holder = SHARED_B.get();
             int need = k * blockPanels * NR;
