@@ -56,6 +56,21 @@ class PretrainTest {
         }
     }
 
+    /** The book's whole section 5.2 run (minutes): {@code mvn test -Pslow -Dtest=PretrainTest}. */
+    @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void theFullChapter5Run(@TempDir Path tmp) throws Exception {
+        assumeTrue(DataFiles.find("the-verdict.txt").isPresent(), () -> "skipped: " + DataFiles.describeSearch("the-verdict.txt"));
+        var settings = Pretrain.parse(List.of("--out", tmp.toString()));
+        var h = Pretrain.run(settings, System.out);
+        assertThat(h.trainLosses()).hasSize(18); // 90 steps, evaluated every 5
+        // the book's first evaluation: "Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933"
+        assertThat(h.trainLosses().get(0)).isCloseTo(9.781, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(h.valLosses().get(0)).isCloseTo(9.933, org.assertj.core.api.Assertions.within(0.01));
+        assertThat(h.trainLosses().get(17)).isLessThan(1.5); // the book ends near 0.4 (it memorises the story)
+        assertThat(h.valLosses().get(17)).isBetween(5.0, 8.0);
+    }
+
     @Test
     void badOptionsAreExplained() {
         assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
