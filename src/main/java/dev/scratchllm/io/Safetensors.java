@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,14 +21,16 @@ import java.util.Map;
 /**
  * Reads and writes Hugging Face's safetensors format: an 8-byte little-endian header length,
  * a JSON header mapping each tensor name to its dtype, shape and byte range, then the raw
- * little-endian data. Reading memory-maps the file and checks every size and offset against
- * the file before using it; F32, F16 and BF16 become float32 tensors, I64 (and I32) int64
- * tensors, BOOL/U8 masks bool tensors. Writing emits F32, I64 and BOOL and replaces the target
+ * little-endian data. Reading checks every size and offset in the header against the file
+ * before using it, then memory-maps each tensor's bytes ({@link #open} reads one tensor at a time,
+ * for checkpoints larger than memory allows twice, or than 2 GB); F32, F16 and BF16 become
+ * float32 tensors, I64 (and I32) int64 tensors, BOOL/U8 masks bool tensors. Writing emits F32, I64 and BOOL and replaces the target
  * atomically (temp file, then rename). Metadata ({@code __metadata__}) is string to string.
  */
 public final class Safetensors {
     /** Largest header accepted (the format's own limit is 100 MB). */
     public static final long MAX_HEADER = 100L * 1024 * 1024;
+    private static final int CHUNK = 1 << 28;   // elements per mapping when reading a tensor
 
     private Safetensors() {
     }
@@ -45,42 +46,164 @@ public final class Safetensors {
 
     /** Reads all tensors and the {@code __metadata__} of a safetensors file. */
     public static Contents readWithMetadata(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.getLong(0);
-            if (headerLen <= 0 || headerLen > MAX_HEADER || headerLen > size - 8)
-                throw bad(file, "header length " + headerLen + " is invalid for a file of " + size + " bytes");
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            String headerText = new String(hb.array(), StandardCharsets.UTF_8);
-            Map<String, Object> header;
-            try {
-                header = Json.parseObject(headerText, file + " (safetensors header)");
-            } catch (IllegalArgumentException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-            long dataStart = 8 + headerLen;
-            long dataLen = size - dataStart;
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen);
-            map.order(ByteOrder.LITTLE_ENDIAN);
+        try (Reader r = open(file)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            Map<String, String> metadata = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : header.entrySet()) {
-                String name = e.getKey();
-                if (name.equals("__metadata__")) {
-                    if (!(e.getValue() instanceof Map<?, ?> m)) throw bad(file, "__metadata__ is not an object");
-                    for (Map.Entry<?, ?> me : m.entrySet()) {
-                        if (!(me.getValue() instanceof String sv)) throw bad(file, "__metadata__." + me.getKey() + " is not a string");
-                        metadata.put(String.valueOf(me.getKey()), sv);
-                    }
-                    continue;
+            for (String name : r.names()) tensors.put(name, r.read(name));
+            return new Contents(tensors, r.metadata());
+        }
+    }
+
+    /**
+     * Opens a safetensors file for reading one tensor at a time: the header is parsed and every
+     * entry checked (dtype, shape, byte range inside the file) now, the data is read only by
+     * {@link Reader#read(String)}. This keeps a single tensor in memory at a time (loading a
+     * 6 GB checkpoint into a model needs no second copy of it) and has no 2 GB file limit.
+     */
+    public static Reader open(Path file) throws IOException {
+        return new Reader(file);
+    }
+
+    /** An open safetensors file: its header, checked, and tensors read on demand. Close it after use. */
+    public static final class Reader implements AutoCloseable {
+        private final Path file;
+        private final FileChannel ch;
+        private final long dataStart;
+        private final Map<String, Entry> entries = new LinkedHashMap<>();
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+
+        private record Entry(String dtype, int[] shape, long begin, long end, int width) {
+        }
+
+        private Reader(Path file) throws IOException {
+            this.file = file;
+            this.ch = FileChannel.open(file, StandardOpenOption.READ);
+            try {
+                long size = ch.size();
+                if (size < 8) throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+                ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                readFully(ch, lenBuf, 0);
+                long headerLen = lenBuf.getLong(0);
+                if (headerLen <= 0 || headerLen > MAX_HEADER || headerLen > size - 8)
+                    throw bad(file, "header length " + headerLen + " is invalid for a file of " + size + " bytes");
+                ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+                readFully(ch, hb, 8);
+                String headerText = new String(hb.array(), StandardCharsets.UTF_8);
+                Map<String, Object> header;
+                try {
+                    header = Json.parseObject(headerText, file + " (safetensors header)");
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(e.getMessage(), e);
                 }
-                tensors.put(name, readTensor(file, name, e.getValue(), map, dataLen));
+                dataStart = 8 + headerLen;
+                long dataLen = size - dataStart;
+                for (Map.Entry<String, Object> e : header.entrySet()) {
+                    String name = e.getKey();
+                    if (name.equals("__metadata__")) {
+                        if (!(e.getValue() instanceof Map<?, ?> m)) throw bad(file, "__metadata__ is not an object");
+                        for (Map.Entry<?, ?> me : m.entrySet()) {
+                            if (!(me.getValue() instanceof String sv)) throw bad(file, "__metadata__." + me.getKey() + " is not a string");
+                            metadata.put(String.valueOf(me.getKey()), sv);
+                        }
+                        continue;
+                    }
+                    entries.put(name, parseEntry(file, name, e.getValue(), dataLen));
+                }
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
             }
-            return new Contents(tensors, metadata);
+        }
+
+        /** The file this reader reads. */
+        public Path file() {
+            return file;
+        }
+
+        /** The tensor names, in header order. */
+        public List<String> names() {
+            return List.copyOf(entries.keySet());
+        }
+
+        /** Whether the file holds a tensor called {@code name}. */
+        public boolean contains(String name) {
+            return entries.containsKey(name);
+        }
+
+        /** The {@code __metadata__} strings (empty if the file has none). */
+        public Map<String, String> metadata() {
+            return new LinkedHashMap<>(metadata);
+        }
+
+        /** The shape of tensor {@code name} as the header gives it (a copy). */
+        public int[] shape(String name) {
+            return entry(name).shape().clone();
+        }
+
+        /** The safetensors dtype of tensor {@code name} ({@code "F32"}, {@code "F16"}, {@code "I64"}, ...). */
+        public String dtype(String name) {
+            return entry(name).dtype();
+        }
+
+        private Entry entry(String name) {
+            Entry en = entries.get(name);
+            if (en == null) throw new IllegalArgumentException(file + ": no tensor \"" + name + "\" in this safetensors file");
+            return en;
+        }
+
+        /** Reads tensor {@code name}: float32 for F32/F16/BF16, int64 for I64/I32, bool for BOOL/U8. */
+        public Tensor read(String name) throws IOException {
+            Entry en = entry(name);
+            int n = (int) ((en.end() - en.begin()) / en.width());
+            long at = dataStart + en.begin();
+            int w = en.width();
+            // the data is mapped in chunks of at most 2^28 elements (≤ 2 GiB, a mapping's limit)
+            switch (en.dtype()) {
+                case "F32", "F16", "BF16": {
+                    float[] f = new float[n];
+                    for (int done = 0; done < n; ) {
+                        int k = Math.min(n - done, CHUNK);
+                        ByteBuffer b = map(at + (long) w * done, (long) w * k);
+                        switch (en.dtype()) {
+                            case "F32" -> b.asFloatBuffer().get(f, done, k);
+                            case "F16" -> { for (int i = 0; i < k; i++) f[done + i] = Float.float16ToFloat(b.getShort(2 * i)); }
+                            default -> { for (int i = 0; i < k; i++) f[done + i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16); }
+                        }
+                        done += k;
+                    }
+                    return Tensor.of(f, en.shape());
+                }
+                case "I64", "I32": {
+                    long[] l = new long[n];
+                    for (int done = 0; done < n; ) {
+                        int k = Math.min(n - done, CHUNK);
+                        ByteBuffer b = map(at + (long) w * done, (long) w * k);
+                        if (w == 8) b.asLongBuffer().get(l, done, k);
+                        else for (int i = 0; i < k; i++) l[done + i] = b.getInt(4 * i);
+                        done += k;
+                    }
+                    return Tensor.ofLongs(l, en.shape());
+                }
+                default: {
+                    boolean[] v = new boolean[n];
+                    for (int done = 0; done < n; ) {
+                        int k = Math.min(n - done, CHUNK);
+                        ByteBuffer b = map(at + done, k);
+                        for (int i = 0; i < k; i++) v[done + i] = b.get(i) != 0;
+                        done += k;
+                    }
+                    return Tensor.ofBools(v, en.shape());
+                }
+            }
+        }
+
+        private ByteBuffer map(long position, long length) throws IOException {
+            if (length == 0) return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+            return ch.map(FileChannel.MapMode.READ_ONLY, position, length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
         }
     }
 
@@ -95,7 +218,7 @@ public final class Safetensors {
         return new IOException(file + ": malformed safetensors file: " + what);
     }
 
-    private static Tensor readTensor(Path file, String name, Object spec, ByteBuffer data, long dataLen) throws IOException {
+    private static Reader.Entry parseEntry(Path file, String name, Object spec, long dataLen) throws IOException {
         if (!(spec instanceof Map<?, ?> m)) throw bad(file, "tensor \"" + name + "\": entry is not an object");
         if (!(m.get("dtype") instanceof String dtype)) throw bad(file, "tensor \"" + name + "\": field dtype missing or not a string");
         if (!(m.get("shape") instanceof List<?> shapeList)) throw bad(file, "tensor \"" + name + "\": field shape missing or not a list");
@@ -122,40 +245,7 @@ public final class Safetensors {
         if (end - begin != numel * width)
             throw bad(file, "tensor \"" + name + "\": data_offsets cover " + (end - begin) + " bytes but shape " + shapeList + " of " + dtype
                     + " needs " + numel * width);
-        int n = (int) numel;
-        int at = (int) (long) begin;
-        switch (dtype) {
-            case "F32": {
-                float[] f = new float[n];
-                data.slice(at, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-                return Tensor.of(f, shape);
-            }
-            case "F16": {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = Float.float16ToFloat(data.getShort(at + 2 * i));
-                return Tensor.of(f, shape);
-            }
-            case "BF16": {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) f[i] = Float.intBitsToFloat((data.getShort(at + 2 * i) & 0xffff) << 16);
-                return Tensor.of(f, shape);
-            }
-            case "I64": {
-                long[] l = new long[n];
-                data.slice(at, n * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(l);
-                return Tensor.ofLongs(l, shape);
-            }
-            case "I32": {
-                long[] l = new long[n];
-                for (int i = 0; i < n; i++) l[i] = data.getInt(at + 4 * i);
-                return Tensor.ofLongs(l, shape);
-            }
-            default: {
-                boolean[] b = new boolean[n];
-                for (int i = 0; i < n; i++) b[i] = data.get(at + i) != 0;
-                return Tensor.ofBools(b, shape);
-            }
-        }
+        return new Reader.Entry(dtype, shape, begin, end, width);
     }
 
     /** Writes tensors (float32, int64 or bool) to {@code file}, atomically. */

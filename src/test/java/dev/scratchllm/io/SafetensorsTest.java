@@ -77,4 +77,44 @@ class SafetensorsTest {
         Files.write(tiny, new byte[3]);
         assertThatThrownBy(() -> Safetensors.read(tiny)).hasMessageContaining("shorter than the 8-byte header length");
     }
+    @Test
+    void openReadsTheHeaderFirstAndTensorsOnDemand(@TempDir Path tmp) throws IOException {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("w", Tensor.fromArray(new float[][] {{1f, 2f, 3f}, {4f, 5f, 6f}}));
+        in.put("ids", Tensor.fromArray(new long[] {7, 8}));
+        Path p = tmp.resolve("x.safetensors");
+        Safetensors.write(p, in, Map.of("k", "v"));
+        try (Safetensors.Reader r = Safetensors.open(p)) {
+            assertThat(r.file()).isEqualTo(p);
+            assertThat(r.names()).containsExactly("w", "ids");
+            assertThat(r.contains("w")).isTrue();
+            assertThat(r.contains("x")).isFalse();
+            assertThat(r.shape("w")).containsExactly(2, 3);
+            assertThat(r.dtype("ids")).isEqualTo("I64");
+            assertThat(r.metadata()).containsEntry("k", "v");
+            assertThat(r.read("ids").toLongArray()).containsExactly(7, 8);
+            assertThat(r.read("w").toFloatArray()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+            assertThatThrownBy(() -> r.shape("x")).hasMessageContaining("x.safetensors").hasMessageContaining("no tensor \"x\"");
+        }
+    }
+
+    @Test
+    void readsTensorsBeyondTwoGigabytes(@TempDir Path tmp) throws IOException {
+        // a sparse file: two 1.5 GiB tensors that are a hole on disk, then 2 floats at offset 3 GiB
+        long half = 3L << 29, hole = 2 * half;
+        String header = "{\"a\":{\"dtype\":\"U8\",\"shape\":[" + half + "],\"data_offsets\":[0," + half + "]},"
+                + "\"b\":{\"dtype\":\"U8\",\"shape\":[" + half + "],\"data_offsets\":[" + half + "," + hole + "]},"
+                + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + hole + "," + (hole + 8) + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path p = tmp.resolve("big.safetensors");
+        try (var f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+            f.write(h);
+            f.seek(8 + h.length + hole);
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.25f).putFloat(-3f).array());
+        }
+        try (Safetensors.Reader r = Safetensors.open(p)) {
+            assertThat(r.read("tail").toFloatArray()).containsExactly(1.25f, -3f);
+        }
+    }
 }
