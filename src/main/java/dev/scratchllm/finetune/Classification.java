@@ -295,6 +295,11 @@ public final class Classification {
      * @return the class index
      */
     public static int classifyReview(String text, GPTModel model, GPT2Tokenizer tokenizer, int maxLength, int padTokenId) {
+        return classifyReview(text, model, tokenizer, maxLength, padTokenId, LAST_TOKEN);
+    }
+
+    /** {@link #classifyReview(String, GPTModel, GPT2Tokenizer, int, int)} reading the logits at {@code tokenIndex} (exercise 6.3: {@link #FIRST_TOKEN}). */
+    public static int classifyReview(String text, GPTModel model, GPT2Tokenizer tokenizer, int maxLength, int padTokenId, int tokenIndex) {
         if (maxLength < 1) throw new IllegalArgumentException("classifyReview: max_length must be positive, got " + maxLength);
         model.eval();
         int[] ids = tokenizer.encode(text);
@@ -306,7 +311,7 @@ public final class Classification {
         Tensor input = Tensor.ofLongs(padded, 1, len); // add the batch dimension
         Tensor logits;
         try (var g = GradMode.noGrad()) {
-            logits = logitsAt(model, input, LAST_TOKEN); // (1, num_classes)
+            logits = logitsAt(model, input, tokenIndex); // (1, num_classes)
         }
         return (int) logits.argmax(-1).toLongArray()[0];
     }
