@@ -307,6 +307,40 @@ class Ch06Test {
         }
     }
 
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @DisplayName("6.6 The book's untrained accuracies, explained without GPT-2's weights")
+    class BookAccuracies {
+        /** A "model" that answers spam for every message: logits (b, T, 2) favouring class 1. */
+        static final class AlwaysSpam extends dev.scratchllm.nn.Module {
+            @Override
+            public Tensor forward(Tensor ids) {
+                int b = ids.size(0), t = ids.size(1);
+                float[] logits = new float[b * t * 2];
+                for (int i = 1; i < logits.length; i += 2) logits[i] = 1f;
+                return Tensor.of(logits, b, t, 2);
+            }
+        }
+
+        @Test
+        @DisplayName("answering \"spam\" for everything scores 46.25 % / 45.00 % / 48.75 % on the 10 seeded batches: the untrained GPT-2 classifier's numbers are the share of spam there")
+        void alwaysSpam() {
+            assumeSpamData();
+            SpamData.Split<LabeledText> s = bookSplit();
+            SpamDataset train = new SpamDataset(s.train(), TOKENIZER, null, 50256);
+            manualSeed(123);
+            var trainLoader = DataLoader.of(train, 8, true, true);
+            var valLoader = DataLoader.of(new SpamDataset(s.validation(), TOKENIZER, 120, 50256), 8, false, false);
+            var testLoader = DataLoader.of(new SpamDataset(s.test(), TOKENIZER, 120, 50256), 8, false, false);
+            AlwaysSpam model = new AlwaysSpam();
+            manualSeed(123); // "for reproducibility due to the shuffling in the training data loader"
+            double trainAcc = Classification.calcAccuracyLoader(trainLoader, model, 10);
+            double valAcc = Classification.calcAccuracyLoader(valLoader, model, 10);
+            double testAcc = Classification.calcAccuracyLoader(testLoader, model, 10);
+            assertThat(String.format("%.2f%% %.2f%% %.2f%%", trainAcc * 100, valAcc * 100, testAcc * 100)).isEqualTo("46.25% 45.00% 48.75%");
+        }
+    }
+
     // ============================================================================ 6.4 to 6.8
 
     /** The book's tiny test configuration ({@code --test_mode}): vocab 50257, context 120, emb 12, 1 layer, 2 heads, no dropout. */

@@ -23,15 +23,12 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -292,11 +289,11 @@ class Ch07Test {
             GPTModel model = new GPTModel(cfg);
             double before = Training.calcLossLoader(valLoader, model, 2);
             AdamW optimizer = new AdamW(model.parameters(), 3e-3, 0.1);
-            Training.History h = Training.trainModelSimple(model, trainLoader, valLoader, optimizer, new Training.Options(6, 4, 2, null, null));
+            Training.History h = Training.trainModelSimple(model, trainLoader, valLoader, optimizer, new Training.Options(4, 4, 2, null, null));
             assertThat(h.valLosses().get(h.valLosses().size() - 1)).isLessThan(h.valLosses().get(0));
             assertThat(Training.calcLossLoader(valLoader, model, 2)).isLessThan(before);
 
-            List<InstructionEntry> answered = InstructionTuning.generateResponses(model, TOKENIZER, data.subList(0, 2), 12, cfg.contextLength(),
+            List<InstructionEntry> answered = InstructionTuning.generateResponses(model, TOKENIZER, data.subList(0, 2), 8, cfg.contextLength(),
                     InstructionData.PromptStyle.ALPACA, null);
             assertThat(answered).hasSize(2).allMatch(e -> e.modelResponse() != null);
             Path out = tmp.resolve("instruction-data-with-response.json");
@@ -387,14 +384,8 @@ class Ch07Test {
         void realOllama() throws Exception {
             OllamaClient ollama = new OllamaClient();
             assumeTrue(ollama.isRunning(), ollama::notRunningMessage);
-            ByteArrayOutputStream log = new ByteArrayOutputStream();
             String answer = ollama.queryModel("Respond with the integer number 7 only.");
-            new PrintStream(log, true, StandardCharsets.UTF_8).println(answer);
             assertThat(answer).isNotBlank();
         }
-    }
-
-    static byte[] read(Path p) throws IOException {
-        return Files.readAllBytes(p);
     }
 }
