@@ -92,6 +92,40 @@ public class MultiHeadAttention extends Module {
         return contextLength;
     }
 
+    /**
+     * Decoding with a cache: {@code x (b, T_new, d_in)} holds the tokens at positions
+     * {@code past .. past+T_new-1}, where {@code past} is the number of positions already in
+     * {@code cachedKeys}/{@code cachedValues} ({@code (b, num_heads, past, head_dim)}, or null).
+     * Returns the output for the new tokens and the extended keys and values.
+     */
+    public Tensor[] forwardCached(Tensor x, Tensor cachedKeys, Tensor cachedValues) {
+        CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);
+        int b = x.size(0), newTokens = x.size(1);
+        int past = cachedKeys == null ? 0 : cachedKeys.size(2);
+        if (past + newTokens > contextLength)
+            throw new IllegalArgumentException("MultiHeadAttention: " + past + " cached + " + newTokens + " new tokens exceed the context length " + contextLength);
+        Tensor keys = wKey.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);       // (b, num_heads, T_new, head_dim)
+        Tensor values = wValue.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);   // (b, num_heads, T_new, head_dim)
+        Tensor queries = wQuery.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2); // (b, num_heads, T_new, head_dim)
+        if (cachedKeys != null) {
+            keys = Tensor.cat(java.util.List.of(cachedKeys, keys), 2);       // (b, num_heads, past + T_new, head_dim)
+            values = Tensor.cat(java.util.List.of(cachedValues, values), 2); // (b, num_heads, past + T_new, head_dim)
+        } else {
+            keys = keys.contiguous();
+            values = values.contiguous();
+        }
+        int total = past + newTokens;
+        Tensor attnScores = queries.matmul(keys.transpose(2, 3)); // (b, num_heads, T_new, total)
+        // rows past..past+T_new-1 of the causal mask: query at position p sees keys 0..p
+        Tensor maskRows = mask().slice(0, past, total).slice(1, 0, total).toBool(); // (T_new, total)
+        attnScores.maskedFill_(maskRows, Float.NEGATIVE_INFINITY);
+        Tensor attnWeights = attnScores.div((float) Math.sqrt(headDim)).softmax(-1);
+        attnWeights = dropout.forward(attnWeights);
+        Tensor contextVec = attnWeights.matmul(values).transpose(1, 2);           // (b, T_new, num_heads, head_dim)
+        contextVec = contextVec.contiguous().view(b, newTokens, dOut);            // (b, T_new, d_out)
+        return new Tensor[] {outProj.forward(contextVec), keys, values};
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);

@@ -70,7 +70,7 @@ public final class Main {
                   pretrain [--epochs N --context N --emb-dim N --layers N --heads N --batch N --lr X
                             --weight-decay X --eval-freq N --eval-iter N --seed N --text FILE --out DIR --threads N]
                            chapter 5: pretrain GPT-124M (context 256) on the-verdict (default)
-                  generate [--checkpoint DIR --prompt TEXT --max-tokens N --temperature X --top-k K|none --seed N]
+                  generate [--checkpoint DIR | --gpt2 FILE|gpt2|gpt2-medium|... --prompt TEXT --max-tokens N --temperature X --top-k K|none --seed N]
                            continue a prompt with a pretrained checkpoint (default runs/pretrain/checkpoint)
                   finetune-classifier [--gpt2 FILE|gpt2 | --checkpoint DIR | --emb-dim N --layers N --heads N --context N]
                             [--epochs N --batch N --lr X --weight-decay X --eval-freq N --eval-iter N --seed N --max-length N

@@ -2,6 +2,7 @@ package dev.scratchllm.cli;
 
 import dev.scratchllm.ScratchLLM;
 import dev.scratchllm.data.BookData;
+import dev.scratchllm.data.DataFiles;
 import dev.scratchllm.data.DataLoader;
 import dev.scratchllm.data.GPTDatasetV1;
 import dev.scratchllm.gpt.GPTConfig;
@@ -96,15 +97,44 @@ public final class Pretrain {
         return new Settings(text, ctx, emb, heads, layers, drop, batch, ratio, lr, wd, epochs, evalFreq, evalIter, seed, start, out, threads);
     }
 
+    /**
+     * The book's text by name (found, or downloaded and verified); when that is impossible and the
+     * name is the default the-verdict.txt, the project's bundled corpus with a notice.
+     */
+    static String[] readBookText(String name, PrintStream out) throws IOException {
+        return readBookText(name, out, DataFiles.fromEnvironment());
+    }
+
+    static String[] readBookText(String name, PrintStream out, DataFiles files) throws IOException {
+        try {
+            Path p = BookData.path(files, DataFiles.PROJECT_DATA_DIR, name);
+            return new String[] {p.toString(), Files.readString(p, StandardCharsets.UTF_8)};
+        } catch (RuntimeException e) {
+            if (!name.equals(Settings.defaults().textFile())) throw e;
+            out.println("NOTICE: " + name + " is not available (" + e.getMessage() + ").");
+            out.println("NOTICE: training on the project's own small corpus instead (" + BookData.FALLBACK_CORPUS
+                    + "); set SCRATCHLLM_DATA to a folder with the book's data for the book's run.");
+            return new String[] {"bundled corpus " + BookData.FALLBACK_CORPUS, BookData.fallbackCorpus()};
+        }
+    }
+
     /** Runs the whole job; returns the loss history. */
     public static Training.History run(Settings s, PrintStream out) throws IOException {
         ScratchLLM.setNumThreads(s.threads());
         GPTConfig cfg = s.config();
-        Path textPath = Files.isRegularFile(Path.of(s.textFile())) ? Path.of(s.textFile()) : BookData.path(s.textFile());
-        String text = Files.readString(textPath, StandardCharsets.UTF_8);
+        String textSource;
+        String text;
+        if (Files.isRegularFile(Path.of(s.textFile()))) {
+            textSource = s.textFile();
+            text = Files.readString(Path.of(s.textFile()), StandardCharsets.UTF_8);
+        } else {
+            String[] found = readBookText(s.textFile(), out);
+            textSource = found[0];
+            text = found[1];
+        }
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         out.printf(Locale.ROOT, "ScratchLLM pretraining (chapter 5) - JDK %s, %s kernels, %d threads%n", Runtime.version(), KernelProvider.get().name(), s.threads());
-        out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", textPath, text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
+        out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", textSource, text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
 
         int split = (int) (s.trainRatio() * text.length());
         String trainData = text.substring(0, split), valData = text.substring(split);

@@ -35,7 +35,26 @@ public final class BookData {
             "gpt2/vocab.bpe", new Source(GPT2 + "vocab.bpe",
                     "1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5", 8 << 20));
 
+    /** System property that turns downloads off ({@code -Dscratchllm.offline=true}). */
+    public static final String OFFLINE_PROPERTY = "scratchllm.offline";
+
+    /** The class-path resource with the project's own small corpus (original prose, see data/README.md). */
+    public static final String FALLBACK_CORPUS = "/dev/scratchllm/data/fallback-corpus.txt";
+
     private BookData() {
+    }
+
+    /**
+     * The project's own short story, shipped in the jar: what {@code pretrain} trains on when the
+     *-verdict can be neither found nor downloaded.
+     */
+    public static String fallbackCorpus() {
+        try (var in = BookData.class.getResourceAsStream(FALLBACK_CORPUS)) {
+            if (in == null) throw new IllegalStateException("BookData: the resource " + FALLBACK_CORPUS + " is missing from the class path");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("BookData: cannot read " + FALLBACK_CORPUS, e);
+        }
     }
 
     /** The file's path: found locally, or downloaded into {@code data/} when it is a known file. */
@@ -43,11 +62,14 @@ public final class BookData {
         return path(DataFiles.fromEnvironment(), DataFiles.PROJECT_DATA_DIR, name);
     }
 
-    static Path path(DataFiles files, Path cacheDir, String name) {
+    /** {@link #path(String)} over the given locations, downloading into {@code cacheDir}. */
+    public static Path path(DataFiles files, Path cacheDir, String name) {
         Optional<Path> local = files.locate(name);
         if (local.isPresent()) return local.get();
         Source src = SOURCES.get(name);
         if (src == null) return files.path(name); // throws, naming every place looked
+        if (Boolean.getBoolean(OFFLINE_PROPERTY))
+            throw new MissingDataFileException(name, "not found (" + files.searchDescription(name) + ") and downloads are off (-D" + OFFLINE_PROPERTY + "=true)");
         try {
             return Download.fetch(URI.create(src.url()), cacheDir.resolve(name), src.sha256(), src.maxBytes());
         } catch (IOException e) {

@@ -111,6 +111,30 @@ public class GPTModel extends Module {
         return outHead().forward(x);                                 // (b, T, vocab_size)
     }
 
+    /** A fresh cache for {@link #forward(Tensor, KVCache)}. */
+    public KVCache newCache() {
+        return new KVCache(cfg.nLayers());
+    }
+
+    /**
+     * Decoding with a cache: {@code inIdx (b, T_new)} are the tokens at positions
+     * {@code cache.length() ..}; returns their logits {@code (b, T_new, vocab_size)} and extends
+     * the cache. Equals the matching rows of {@link #forward(Tensor)} on the whole sequence
+     * (up to float rounding); meant for eval mode.
+     */
+    public Tensor forward(Tensor inIdx, KVCache cache) {
+        checkIds(inIdx, cfg.contextLength());
+        int past = cache.length(), seqLen = inIdx.size(1);
+        if (past + seqLen > cfg.contextLength())
+            throw new IllegalArgumentException("GPTModel: " + past + " cached + " + seqLen + " new tokens exceed the context length " + cfg.contextLength());
+        Tensor tokEmbeds = tokEmb.forward(inIdx);                                   // (b, T_new, E)
+        Tensor posEmbeds = posEmb.forward(Tensor.arange(past, past + seqLen, 1));   // (T_new, E)
+        Tensor x = dropEmb.forward(tokEmbeds.add(posEmbeds));                       // (b, T_new, E)
+        for (int i = 0; i < cfg.nLayers(); i++) x = trfBlock(i).forward(x, cache.layer(i));
+        x = finalNorm.forward(x);
+        return outHead.forward(x);                                                  // (b, T_new, vocab_size)
+    }
+
     static void checkIds(Tensor inIdx, int contextLength) {
         if (inIdx.dtype() != DType.INT64)
             throw new IllegalArgumentException("GPTModel: expected token ids of dtype torch.int64, got " + inIdx.dtype().torchName()

@@ -48,6 +48,22 @@ public class TransformerBlock extends Module {
         return child("drop_shortcut", Dropout.class);
     }
 
+    /** The block for decoding with a cache: attention reads and extends {@code cache}. */
+    public Tensor forward(Tensor x, KVCache.Layer cache) {
+        Tensor shortcut = x;
+        x = norm1.forward(x);
+        Tensor[] r = att.forwardCached(x, cache.keys, cache.values); // (b, T_new, E)
+        cache.keys = r[1];
+        cache.values = r[2];
+        x = dropShortcut.forward(r[0]);
+        x = x.add(shortcut);
+        shortcut = x;
+        x = norm2.forward(x);
+        x = ff.forward(x);
+        x = dropShortcut.forward(x);
+        return x.add(shortcut);
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         // Shortcut connection around the attention

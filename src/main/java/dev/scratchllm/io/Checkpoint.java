@@ -58,6 +58,7 @@ public final class Checkpoint {
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
             }
+            Safetensors.readableByAll(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) deleteTree(old);
         } catch (IOException | RuntimeException e) {

@@ -150,6 +150,21 @@ final class MatMul {
         }, a, b);
     }
 
+    /** Up to this many input rows (decoding one token at a time), a linear layer streams the weight rows instead of packing them. */
+    static final int GEMV_MAX_ROWS = 4;
+
+    /**
+     * {@code out[r][j] = x[r] · w[j]} for a few rows: each weight row is read once, contiguously,
+     * by the SIMD dot kernel, split over threads by output column — memory-bound, like decoding is.
+     */
+    static void gemvRows(int rows, int outF, int in, float[] x, int xOff, float[] w, int wOff, float[] out) {
+        dev.scratchllm.kernels.Parallel.forRange(outF, 256, (j0, j1) -> {
+            for (int j = j0; j < j1; j++)
+                for (int r = 0; r < rows; r++)
+                    out[r * outF + j] = (float) k().dot(x, xOff + r * in, w, wOff + j * in, in);
+        });
+    }
+
     /** {@code x (…, in) · weightᵀ (in, out) + bias (out)}: one gemm with a transposed B, then the bias. */
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         x.requireDType("linear", DType.FLOAT32);
@@ -167,8 +182,10 @@ final class MatMul {
         int[] outShape = x.shape.clone();
         outShape[outShape.length - 1] = outF;
         Tensor out = Tensor.zeros(outShape);
-        if (rows > 0 && outF > 0 && in > 0)
-            k().gemm(false, true, rows, outF, in, x2.data, x2.offset, in, w.data, w.offset, in, out.data, 0, outF, false);
+        if (rows > 0 && outF > 0 && in > 0) {
+            if (rows <= GEMV_MAX_ROWS) gemvRows(rows, outF, in, x2.data, x2.offset, w.data, w.offset, out.data);
+            else k().gemm(false, true, rows, outF, in, x2.data, x2.offset, in, w.data, w.offset, in, out.data, 0, outF, false);
+        }
         if (bias != null) {
             Tensor bc = bias.detach().contiguous();
             k().addRowVector(out.data, 0, bc.data, bc.offset, out.data, 0, rows, outF);

@@ -2,6 +2,8 @@ package dev.scratchllm.train;
 
 import dev.scratchllm.ScratchLLM;
 import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.gpt.KVCache;
 import dev.scratchllm.nn.Module;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
@@ -53,13 +55,36 @@ public final class TextGeneration {
      * @param eosId stop when this id is produced (not appended), or null
      */
     public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId) {
+        return generate(model, idx, maxNewTokens, contextSize, temperature, topK, eosId, true);
+    }
+
+    /**
+     * {@link #generate(Module, Tensor, int, int, float, Integer, Long)} with the KV cache on or
+     * off. With {@code kvCache} and a {@link GPTModel} in eval mode, the prompt is processed once
+     * and each new token costs one position; once the sequence outgrows the context window the
+     * cache no longer applies (the window slides) and decoding continues without it. Both paths
+     * give the same tokens up to float rounding.
+     */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId,
+                                  boolean kvCache) {
         if (idx.dim() != 2) throw new IllegalArgumentException("generate: idx must be (batch, tokens), got " + java.util.Arrays.toString(idx.shape()));
+        GPTModel gpt = kvCache && model instanceof GPTModel g && !g.isTraining() ? g : null;
+        KVCache cache = null;
         for (int step = 0; step < maxNewTokens; step++) {
             int n = idx.size(1);
-            Tensor idxCond = idx.slice(1, Math.max(0, n - contextSize), n); // (b, min(n, context))
             Tensor logits;
             try (var g = GradMode.noGrad()) {
-                logits = model.forward(idxCond);
+                if (gpt != null && n <= Math.min(contextSize, gpt.config().contextLength())) {
+                    if (cache == null) {
+                        cache = gpt.newCache();
+                        logits = gpt.forward(idx, cache);                  // the prompt, once
+                    } else {
+                        logits = gpt.forward(idx.slice(1, n - 1, n), cache); // (b, 1): only the newest token
+                    }
+                } else {
+                    Tensor idxCond = idx.slice(1, Math.max(0, n - contextSize), n); // (b, min(n, context))
+                    logits = model.forward(idxCond);
+                }
             }
             logits = logits.select(1, -1); // (b, vocab): the last position only
             if (topK != null) {

@@ -41,6 +41,22 @@ class PretrainTest {
     }
 
     @Test
+    void withoutTheBooksTextTheBundledCorpusIsUsedWithANotice(@TempDir Path tmp) throws Exception {
+        System.setProperty("scratchllm.offline", "true");
+        try {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            String[] r = Pretrain.readBookText("the-verdict.txt", new PrintStream(buf, true, StandardCharsets.UTF_8),
+                    new DataFiles(tmp.toString(), tmp.resolve("none")));
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("NOTICE: the-verdict.txt is not available").contains("own small corpus");
+            assertThat(r[1].length()).isGreaterThan(15_000);
+            assertThatThrownBy(() -> Pretrain.readBookText("other.txt", new PrintStream(new ByteArrayOutputStream()), new DataFiles(tmp.toString(), tmp)))
+                    .hasMessageContaining("other.txt");
+        } finally {
+            System.clearProperty("scratchllm.offline");
+        }
+    }
+
+    @Test
     void badOptionsAreExplained() {
         assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs", "ten"))).hasMessageContaining("expects a number");

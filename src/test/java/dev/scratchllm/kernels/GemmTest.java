@@ -193,6 +193,36 @@ class GemmTest {
     }
 
     @Test
+    void sharedPathWithSeveralColumnBlocksAndOddChunks() {
+        // The multi-threaded shared-B path with a tiny buffer limit, so that the product runs in
+        // several column blocks (with the barrier between them), on 1, 2 and 3 threads.
+        Random rnd = new Random(9);
+        int saved = Parallel.numThreads();
+        try {
+            for (int threads : new int[]{1, 2, 3}) {
+                Parallel.setNumThreads(threads);
+                for (int[] s : new int[][]{{97, 200, 70}, {130, 65, 300}, {64, 33, 1}})
+                    for (boolean ta : new boolean[]{false, true})
+                        for (boolean tb : new boolean[]{false, true})
+                            for (boolean acc : new boolean[]{false, true}) {
+                                int m = s[0], n = s[1], k = s[2];
+                                float[] a = random(rnd, m * k), b = random(rnd, k * n), c = random(rnd, m * n);
+                                float[] want = c.clone();
+                                ScalarKernels.gemmReference(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0, tb ? k : n, want, 0, n, acc);
+                                VectorKernels.Gemm.shared(ta, tb, m, n, k, a, 0, ta ? m : k, b, 0, tb ? k : n, c, 0, n, acc,
+                                        threads, 2 * 32 * k);
+                                for (int i = 0; i < c.length; i++)
+                                    assertThat(c[i]).as("threads %d %s ta=%b tb=%b acc=%b elem %d", threads,
+                                            java.util.Arrays.toString(s), ta, tb, acc, i).isCloseTo(want[i],
+                                            org.assertj.core.data.Offset.offset(2e-5f * (float) Math.sqrt(k) * (1 + Math.abs(want[i]))));
+                            }
+            }
+        } finally {
+            Parallel.setNumThreads(saved);
+        }
+    }
+
+    @Test
     void gemmReferenceMatchesDoubleLoops() {
         Random rnd = new Random(3);
         int m = 13, n = 21, k = 34;

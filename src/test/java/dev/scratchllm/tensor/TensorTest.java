@@ -188,6 +188,21 @@ class TensorTest {
     }
 
     @Test
+    void linearTakesTheStreamingPathForFewRowsAndAgreesWithMatmul() {
+        java.util.Random r = new java.util.Random(3);
+        for (int rows : new int[] {1, 2, MatMul.GEMV_MAX_ROWS, MatMul.GEMV_MAX_ROWS + 1, 9}) {
+            float[] x = new float[rows * 37], w = new float[53 * 37], b = new float[53];
+            for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() - 0.5f;
+            for (int i = 0; i < w.length; i++) w[i] = r.nextFloat() - 0.5f;
+            for (int i = 0; i < b.length; i++) b[i] = r.nextFloat();
+            Tensor xt = Tensor.of(x, rows, 37), wt = Tensor.of(w, 53, 37), bt = Tensor.of(b, 53);
+            Tensor viaLinear = Tensor.linear(xt, wt, bt);
+            Tensor viaMatmul = xt.matmul(wt.t()).add(bt);
+            assertThat(viaLinear.toFloatArray()).as("rows " + rows).containsExactly(viaMatmul.toFloatArray(), within(1e-5f));
+        }
+    }
+
+    @Test
     void itemAndConversions() {
         assertThat(Tensor.scalar(3.5f).item()).isEqualTo(3.5f);
         assertThatThrownBy(() -> seq(2).item()).hasMessageContaining("2 elements cannot be converted to Scalar");

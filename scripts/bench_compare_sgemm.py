@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Paired SGEMM comparison: ScratchLLM (scalar and SIMD) against numpy/OpenBLAS, interleaved.
+
+What it does: starts dev.scratchllm.bench.SgemmServer (a JVM with the Vector API module) and, for
+each shape and thread count, alternates short timings (default 0.5 s) of OpenBLAS (in this
+process, thread count set through OpenBLAS's own set_num_threads) and of the Java kernels for a
+number of rounds. Because each round measures both under the same momentary machine load, the
+per-round ratio SIMD/OpenBLAS is meaningful even on a busy shared machine; it prints medians of
+GFLOP/s and of the ratios.
+What it does not do: it does not pin threads or change the CPU clock.
+
+Run from the repository root after `mvn -q test-compile`, with OpenBLAS's AVX-512 kernel:
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX \\
+        python3 scripts/bench_compare_sgemm.py [--rounds 15] [--seconds 0.5] [--no-scalar]
+"""
+import argparse
+import ctypes
+import glob
+import os
+import statistics
+import subprocess
+import sys
+
+import numpy as np
+
+SHAPES = [  # (label, m, k, n, TT)
+    ("512x768*768x3072 A.B", 512, 768, 3072, "NN"),
+    ("512x768*768x3072 A.Bt", 512, 768, 3072, "NT"),
+    ("512x768*768x3072 At.B", 512, 768, 3072, "TN"),
+    ("512x768*768x768 A.B", 512, 768, 768, "NN"),
+    ("1024^3 A.B", 1024, 1024, 1024, "NN"),
+]
+
+
+def openblas():
+    base = os.path.dirname(os.path.dirname(np.__file__))
+    for path in glob.glob(os.path.join(base, "numpy.libs", "libscipy_openblas*.so*")):
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads", "openblas_set_num_threads"):
+            if hasattr(lib, name):
+                core = getattr(lib, "scipy_openblas_get_corename64_", None)
+                if core is not None:
+                    core.restype = ctypes.c_char_p
+                return getattr(lib, name), (core().decode() if core else "?")
+    raise SystemExit("could not find OpenBLAS's set_num_threads in numpy's bundled library")
+
+
+def classpath():
+    out = subprocess.run(["mvn", "-q", "-B", "dependency:build-classpath", "-Dmdep.outputFile=/dev/stdout",
+                          "-Dmdep.includeScope=test"], capture_output=True, text=True, check=True).stdout
+    return "target/test-classes:target/classes:" + out.strip().splitlines()[-1]
+
+
+def java_bin():
+    for cand in sorted(glob.glob("/usr/lib/jvm/*25*/bin/java")) + sorted(glob.glob("/usr/lib/jvm/*2[1-9]*/bin/java")):
+        return cand
+    return "java"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=15)
+    ap.add_argument("--seconds", type=float, default=0.5)
+    ap.add_argument("--no-scalar", action="store_true")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--shapes", default="", help="comma-separated indices into SHAPES (default: all)")
+    ap.add_argument("--jvm-arg", action="append", default=[], help="extra JVM argument, e.g. -Dsgemm.kc=384")
+    args = ap.parse_args()
+    set_threads, core = openblas()
+    jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-Xmx4g", *args.jvm_arg, "-cp", classpath(),
+                            "dev.scratchllm.bench.SgemmServer"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    print("# java:", jvm.stdout.readline().strip(), "| OpenBLAS core:", core,
+          "| OPENBLAS_CORETYPE:", os.environ.get("OPENBLAS_CORETYPE"))
+
+    def java(impl, m, k, n, tt, t, secs):
+        jvm.stdin.write(f"{impl} {m} {k} {n} {tt} {t} {secs}\n")
+        jvm.stdin.flush()
+        return float(jvm.stdout.readline())
+
+    def blas(m, k, n, tt, t, secs, arrays):
+        import time
+        set_threads(t)
+        a, b, c = arrays
+        opa = a.T if tt[0] == "T" else a
+        opb = b.T if tt[1] == "T" else b
+        t0 = time.perf_counter()
+        it = 0
+        while True:
+            np.matmul(opa, opb, out=c)
+            it += 1
+            dt = time.perf_counter() - t0
+            if dt >= secs:
+                return 2.0 * m * n * k * it / dt / 1e9
+
+    print(f"{'shape':<24}{'thr':>4}{'scalar':>9}{'SIMD':>9}{'OpenBLAS':>10}{'SIMD/BLAS':>11}   (medians over rounds; GFLOP/s)")
+    shapes = [SHAPES[int(i)] for i in args.shapes.split(",")] if args.shapes else SHAPES
+    for label, m, k, n, tt in shapes:
+        rng = np.random.default_rng(1)
+        a = rng.standard_normal((k, m) if tt[0] == "T" else (m, k), dtype=np.float32)
+        b = rng.standard_normal((n, k) if tt[1] == "T" else (k, n), dtype=np.float32)
+        arrays = (a, b, np.empty((m, n), dtype=np.float32))
+        for t in [int(x) for x in args.threads.split(",")]:
+            blas(m, k, n, tt, t, 1.0, arrays)          # warm-up
+            java("simd", m, k, n, tt, t, 0.2)          # (the server warms new shapes itself)
+            sc, si, bl, ratio = [], [], [], []
+            for _ in range(args.rounds):
+                x = blas(m, k, n, tt, t, args.seconds, arrays)
+                y = java("simd", m, k, n, tt, t, args.seconds)
+                bl.append(x)
+                si.append(y)
+                ratio.append(y / x)
+                if not args.no_scalar and len(sc) < 3:
+                    sc.append(java("scalar", m, k, n, tt, t, args.seconds))
+            med = statistics.median
+            print(f"{label:<24}{t:>4}{(med(sc) if sc else float('nan')):>9.1f}{med(si):>9.1f}{med(bl):>10.1f}"
+                  f"{med(ratio):>11.2f}", flush=True)
+    jvm.stdin.close()
+    jvm.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
