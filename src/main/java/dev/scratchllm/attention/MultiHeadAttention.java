@@ -104,9 +104,9 @@ public class MultiHeadAttention extends Module {
         int past = cachedKeys == null ? 0 : cachedKeys.size(2);
         if (past + newTokens > contextLength)
             throw new IllegalArgumentException("MultiHeadAttention: " + past + " cached + " + newTokens + " new tokens exceed the context length " + contextLength);
-        Tensor keys = wKey.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);       // (b, num_heads, T_new, head_dim)
-        Tensor values = wValue.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);   // (b, num_heads, T_new, head_dim)
-        Tensor queries = wQuery.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2); // (b, num_heads, T_new, head_dim)
+        Tensor keys = wKey().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);       // (b, num_heads, T_new, head_dim)
+        Tensor values = wValue().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);   // (b, num_heads, T_new, head_dim)
+        Tensor queries = wQuery().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2); // (b, num_heads, T_new, head_dim)
         if (cachedKeys != null) {
             keys = Tensor.cat(java.util.List.of(cachedKeys, keys), 2);       // (b, num_heads, past + T_new, head_dim)
             values = Tensor.cat(java.util.List.of(cachedValues, values), 2); // (b, num_heads, past + T_new, head_dim)
@@ -120,10 +120,10 @@ public class MultiHeadAttention extends Module {
         Tensor maskRows = mask().slice(0, past, total).slice(1, 0, total).toBool(); // (T_new, total)
         attnScores.maskedFill_(maskRows, Float.NEGATIVE_INFINITY);
         Tensor attnWeights = attnScores.div((float) Math.sqrt(headDim)).softmax(-1);
-        attnWeights = dropout.forward(attnWeights);
+        attnWeights = dropout().forward(attnWeights);
         Tensor contextVec = attnWeights.matmul(values).transpose(1, 2);           // (b, T_new, num_heads, head_dim)
         contextVec = contextVec.contiguous().view(b, newTokens, dOut);            // (b, T_new, d_out)
-        return new Tensor[] {outProj.forward(contextVec), keys, values};
+        return new Tensor[] {outProj().forward(contextVec), keys, values};
     }
 
     @Override

@@ -127,12 +127,12 @@ public class GPTModel extends Module {
         int past = cache.length(), seqLen = inIdx.size(1);
         if (past + seqLen > cfg.contextLength())
             throw new IllegalArgumentException("GPTModel: " + past + " cached + " + seqLen + " new tokens exceed the context length " + cfg.contextLength());
-        Tensor tokEmbeds = tokEmb.forward(inIdx);                                   // (b, T_new, E)
-        Tensor posEmbeds = posEmb.forward(Tensor.arange(past, past + seqLen, 1));   // (T_new, E)
-        Tensor x = dropEmb.forward(tokEmbeds.add(posEmbeds));                       // (b, T_new, E)
+        Tensor tokEmbeds = tokEmb().forward(inIdx);                                 // (b, T_new, E)
+        Tensor posEmbeds = posEmb().forward(Tensor.arange(past, past + seqLen, 1)); // (T_new, E)
+        Tensor x = dropEmb().forward(tokEmbeds.add(posEmbeds));                     // (b, T_new, E)
         for (int i = 0; i < cfg.nLayers(); i++) x = trfBlock(i).forward(x, cache.layer(i));
-        x = finalNorm.forward(x);
-        return outHead.forward(x);                                                  // (b, T_new, vocab_size)
+        x = finalNorm().forward(x);
+        return outHead().forward(x);                                                // (b, T_new, vocab_size)
     }
 
     static void checkIds(Tensor inIdx, int contextLength) {

@@ -50,16 +50,17 @@ public class TransformerBlock extends Module {
 
     /** The block for decoding with a cache: attention reads and extends {@code cache}. */
     public Tensor forward(Tensor x, KVCache.Layer cache) {
+        Dropout dropShortcut = dropShortcut();
         Tensor shortcut = x;
-        x = norm1.forward(x);
-        Tensor[] r = att.forwardCached(x, cache.keys, cache.values); // (b, T_new, E)
+        x = norm1().forward(x);
+        Tensor[] r = att().forwardCached(x, cache.keys, cache.values); // (b, T_new, E)
         cache.keys = r[1];
         cache.values = r[2];
         x = dropShortcut.forward(r[0]);
         x = x.add(shortcut);
         shortcut = x;
-        x = norm2.forward(x);
-        x = ff.forward(x);
+        x = norm2().forward(x);
+        x = ff().forward(x);
         x = dropShortcut.forward(x);
         return x.add(shortcut);
     }
