@@ -12,10 +12,8 @@ import dev.scratchllm.tensor.Tensor;
  * (keys {@code layers.0.weight}, …). 2,213 parameters for (50, 3); 752 for (2, 2).
  */
 public class NeuralNetwork extends Module {
-    private final Sequential layers;
-
     public NeuralNetwork(int numInputs, int numOutputs) {
-        layers = registerModule("layers", new Sequential(
+        registerModule("layers", new Sequential(
                 new Linear(numInputs, 30), new ReLU(),
                 new Linear(30, 20), new ReLU(),
                 new Linear(20, numOutputs)));
@@ -23,11 +21,11 @@ public class NeuralNetwork extends Module {
 
     /** The {@code Sequential} of layers ({@code model.layers[0]} is {@code layers().get(0)}). */
     public Sequential layers() {
-        return layers;
+        return child("layers", Sequential.class);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return layers.forward(x);
+        return layers().forward(x);
     }
 }

@@ -22,8 +22,6 @@ import java.util.Arrays;
  */
 public class CausalAttention extends Module {
     private final int dIn, dOut, contextLength;
-    private final Linear wQuery, wKey, wValue;
-    private final Dropout dropout;
 
     /** Without bias, like the book's default {@code qkv_bias=False}. */
     public CausalAttention(int dIn, int dOut, int contextLength, double dropout) {
@@ -35,23 +33,23 @@ public class CausalAttention extends Module {
         this.dIn = dIn;
         this.dOut = dOut;
         this.contextLength = contextLength;
-        wQuery = registerModule("W_query", new Linear(dIn, dOut, qkvBias));
-        wKey = registerModule("W_key", new Linear(dIn, dOut, qkvBias));
-        wValue = registerModule("W_value", new Linear(dIn, dOut, qkvBias));
-        this.dropout = registerModule("dropout", new Dropout(dropout));
+        registerModule("W_query", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_key", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_value", new Linear(dIn, dOut, qkvBias));
+        registerModule("dropout", new Dropout(dropout));
         registerBuffer("mask", Tensor.ones(contextLength, contextLength).triu(1));
     }
 
     public Linear wQuery() {
-        return wQuery;
+        return child("W_query", Linear.class);
     }
 
     public Linear wKey() {
-        return wKey;
+        return child("W_key", Linear.class);
     }
 
     public Linear wValue() {
-        return wValue;
+        return child("W_value", Linear.class);
     }
 
     /** The float mask buffer, ones above the diagonal, shape (context_length, context_length). */
@@ -67,14 +65,14 @@ public class CausalAttention extends Module {
     public Tensor forward(Tensor x) {
         checkInput("CausalAttention", x, dIn, contextLength);
         int numTokens = x.size(1);
-        Tensor keys = wKey.forward(x);       // (b, T, d_out)
-        Tensor queries = wQuery.forward(x);  // (b, T, d_out)
-        Tensor values = wValue.forward(x);   // (b, T, d_out)
+        Tensor keys = wKey().forward(x);       // (b, T, d_out)
+        Tensor queries = wQuery().forward(x);  // (b, T, d_out)
+        Tensor values = wValue().forward(x);   // (b, T, d_out)
 
         Tensor attnScores = queries.matmul(keys.transpose(1, 2)); // (b, T, T)
         attnScores.maskedFill_(causalMaskBool(mask(), numTokens), Float.NEGATIVE_INFINITY);
         Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1);
-        attnWeights = dropout.forward(attnWeights);
+        attnWeights = child("dropout", Dropout.class).forward(attnWeights);
         return attnWeights.matmul(values);   // (b, T, d_out)
     }
 

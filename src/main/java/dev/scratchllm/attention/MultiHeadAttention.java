@@ -26,8 +26,6 @@ import dev.scratchllm.tensor.Tensor;
  */
 public class MultiHeadAttention extends Module {
     private final int dIn, dOut, numHeads, headDim, contextLength;
-    private final Linear wQuery, wKey, wValue, outProj;
-    private final Dropout dropout;
 
     /** Without bias, like the book's default {@code qkv_bias=False}. */
     public MultiHeadAttention(int dIn, int dOut, int contextLength, double dropout, int numHeads) {
@@ -48,28 +46,33 @@ public class MultiHeadAttention extends Module {
         this.numHeads = numHeads;
         this.headDim = dOut / numHeads; // reduce the projection dim to match the desired output dim
         this.contextLength = contextLength;
-        wQuery = registerModule("W_query", new Linear(dIn, dOut, qkvBias));
-        wKey = registerModule("W_key", new Linear(dIn, dOut, qkvBias));
-        wValue = registerModule("W_value", new Linear(dIn, dOut, qkvBias));
-        outProj = registerModule("out_proj", new Linear(dOut, dOut)); // combines the head outputs
-        this.dropout = registerModule("dropout", new Dropout(dropout));
+        registerModule("W_query", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_key", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_value", new Linear(dIn, dOut, qkvBias));
+        registerModule("out_proj", new Linear(dOut, dOut)); // combines the head outputs
+        registerModule("dropout", new Dropout(dropout));
         registerBuffer("mask", Tensor.ones(contextLength, contextLength).triu(1));
     }
 
     public Linear wQuery() {
-        return wQuery;
+        return child("W_query", Linear.class);
     }
 
     public Linear wKey() {
-        return wKey;
+        return child("W_key", Linear.class);
     }
 
     public Linear wValue() {
-        return wValue;
+        return child("W_value", Linear.class);
     }
 
     public Linear outProj() {
-        return outProj;
+        return child("out_proj", Linear.class);
+    }
+
+    /** The dropout on the attention weights. */
+    public Dropout dropout() {
+        return child("dropout", Dropout.class);
     }
 
     /** The float mask buffer, ones above the diagonal, shape (context_length, context_length). */
@@ -101,9 +104,9 @@ public class MultiHeadAttention extends Module {
         int past = cachedKeys == null ? 0 : cachedKeys.size(2);
         if (past + newTokens > contextLength)
             throw new IllegalArgumentException("MultiHeadAttention: " + past + " cached + " + newTokens + " new tokens exceed the context length " + contextLength);
-        Tensor keys = wKey.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);       // (b, num_heads, T_new, head_dim)
-        Tensor values = wValue.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);   // (b, num_heads, T_new, head_dim)
-        Tensor queries = wQuery.forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2); // (b, num_heads, T_new, head_dim)
+        Tensor keys = wKey().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);       // (b, num_heads, T_new, head_dim)
+        Tensor values = wValue().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2);   // (b, num_heads, T_new, head_dim)
+        Tensor queries = wQuery().forward(x).view(b, newTokens, numHeads, headDim).transpose(1, 2); // (b, num_heads, T_new, head_dim)
         if (cachedKeys != null) {
             keys = Tensor.cat(java.util.List.of(cachedKeys, keys), 2);       // (b, num_heads, past + T_new, head_dim)
             values = Tensor.cat(java.util.List.of(cachedValues, values), 2); // (b, num_heads, past + T_new, head_dim)
@@ -117,10 +120,10 @@ public class MultiHeadAttention extends Module {
         Tensor maskRows = mask().slice(0, past, total).slice(1, 0, total).toBool(); // (T_new, total)
         attnScores.maskedFill_(maskRows, Float.NEGATIVE_INFINITY);
         Tensor attnWeights = attnScores.div((float) Math.sqrt(headDim)).softmax(-1);
-        attnWeights = dropout.forward(attnWeights);
+        attnWeights = dropout().forward(attnWeights);
         Tensor contextVec = attnWeights.matmul(values).transpose(1, 2);           // (b, T_new, num_heads, head_dim)
         contextVec = contextVec.contiguous().view(b, newTokens, dOut);            // (b, T_new, d_out)
-        return new Tensor[] {outProj.forward(contextVec), keys, values};
+        return new Tensor[] {outProj().forward(contextVec), keys, values};
     }
 
     @Override
@@ -128,9 +131,9 @@ public class MultiHeadAttention extends Module {
         CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);
         int b = x.size(0), numTokens = x.size(1);
 
-        Tensor keys = wKey.forward(x);       // (b, T, d_out)
-        Tensor queries = wQuery.forward(x);  // (b, T, d_out)
-        Tensor values = wValue.forward(x);   // (b, T, d_out)
+        Tensor keys = wKey().forward(x);       // (b, T, d_out)
+        Tensor queries = wQuery().forward(x);  // (b, T, d_out)
+        Tensor values = wValue().forward(x);   // (b, T, d_out)
 
         // Split the last dim into heads: (b, T, d_out) -> (b, T, num_heads, head_dim)
         keys = keys.view(b, numTokens, numHeads, headDim);       // (b, T, num_heads, head_dim)
@@ -146,12 +149,12 @@ public class MultiHeadAttention extends Module {
         Tensor attnScores = queries.matmul(keys.transpose(2, 3)); // (b, num_heads, T, T)
         attnScores.maskedFill_(CausalAttention.causalMaskBool(mask(), numTokens), Float.NEGATIVE_INFINITY);
         Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1); // (b, num_heads, T, T)
-        attnWeights = dropout.forward(attnWeights);
+        attnWeights = dropout().forward(attnWeights);
 
         Tensor contextVec = attnWeights.matmul(values).transpose(1, 2); // (b, T, num_heads, head_dim)
         // Merge the heads: d_out = num_heads * head_dim
         contextVec = contextVec.contiguous().view(b, numTokens, dOut);  // (b, T, d_out)
-        return outProj.forward(contextVec);                             // (b, T, d_out)
+        return outProj().forward(contextVec);                           // (b, T, d_out)
     }
 
     @Override

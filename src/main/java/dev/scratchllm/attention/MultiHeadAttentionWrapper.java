@@ -19,8 +19,6 @@ import java.util.List;
  * included).
  */
 public class MultiHeadAttentionWrapper extends Module {
-    private final ModuleList<CausalAttention> heads;
-
     /** Without bias, like the book's default {@code qkv_bias=False}. */
     public MultiHeadAttentionWrapper(int dIn, int dOut, int contextLength, double dropout, int numHeads) {
         this(dIn, dOut, contextLength, dropout, numHeads, false);
@@ -30,18 +28,19 @@ public class MultiHeadAttentionWrapper extends Module {
         if (numHeads < 1) throw new IllegalArgumentException("MultiHeadAttentionWrapper: num_heads must be positive, got " + numHeads);
         List<CausalAttention> hs = new ArrayList<>();
         for (int i = 0; i < numHeads; i++) hs.add(new CausalAttention(dIn, dOut, contextLength, dropout, qkvBias));
-        heads = registerModule("heads", new ModuleList<>(hs));
+        registerModule("heads", new ModuleList<>(hs));
     }
 
     /** The heads, in order. */
+    @SuppressWarnings("unchecked")
     public ModuleList<CausalAttention> heads() {
-        return heads;
+        return (ModuleList<CausalAttention>) child("heads", ModuleList.class);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         List<Tensor> outs = new ArrayList<>();
-        for (CausalAttention head : heads) outs.add(head.forward(x)); // each (b, T, d_out)
+        for (CausalAttention head : heads()) outs.add(head.forward(x)); // each (b, T, d_out)
         return Tensor.cat(outs, -1);                                   // (b, T, d_out * num_heads)
     }
 }

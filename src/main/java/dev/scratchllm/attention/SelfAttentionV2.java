@@ -16,7 +16,6 @@ import dev.scratchllm.tensor.Tensor;
  */
 public class SelfAttentionV2 extends Module {
     private final int dIn;
-    private final Linear wQuery, wKey, wValue;
 
     /** Without bias, like the book's default {@code qkv_bias=False}. */
     public SelfAttentionV2(int dIn, int dOut) {
@@ -25,30 +24,30 @@ public class SelfAttentionV2 extends Module {
 
     public SelfAttentionV2(int dIn, int dOut, boolean qkvBias) {
         this.dIn = dIn;
-        wQuery = registerModule("W_query", new Linear(dIn, dOut, qkvBias));
-        wKey = registerModule("W_key", new Linear(dIn, dOut, qkvBias));
-        wValue = registerModule("W_value", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_query", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_key", new Linear(dIn, dOut, qkvBias));
+        registerModule("W_value", new Linear(dIn, dOut, qkvBias));
     }
 
     public Linear wQuery() {
-        return wQuery;
+        return child("W_query", Linear.class);
     }
 
     public Linear wKey() {
-        return wKey;
+        return child("W_key", Linear.class);
     }
 
     public Linear wValue() {
-        return wValue;
+        return child("W_value", Linear.class);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         if (x.dim() != 2 || x.size(1) != dIn)
             throw new IllegalArgumentException("SelfAttentionV2: expected input (num_tokens, " + dIn + "), got " + java.util.Arrays.toString(x.shape()));
-        Tensor keys = wKey.forward(x);       // (T, d_out)
-        Tensor queries = wQuery.forward(x);  // (T, d_out)
-        Tensor values = wValue.forward(x);   // (T, d_out)
+        Tensor keys = wKey().forward(x);       // (T, d_out)
+        Tensor queries = wQuery().forward(x);  // (T, d_out)
+        Tensor values = wValue().forward(x);   // (T, d_out)
         Tensor attnScores = queries.matmul(keys.t()); // (T, T)
         Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1);
         return attnWeights.matmul(values);   // (T, d_out)

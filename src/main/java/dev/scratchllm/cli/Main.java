@@ -37,12 +37,29 @@ public final class Main {
                     System.exit(1);
                 }
             }
+            case "finetune-classifier" -> runCommand(() -> FinetuneClassifier.run(FinetuneClassifier.parse(rest), System.out));
+            case "classify" -> runCommand(() -> Classify.run(Classify.parse(rest), System.out));
+            case "finetune-instructions" -> runCommand(() -> FinetuneInstructions.run(FinetuneInstructions.parse(rest), System.out));
+            case "respond" -> runCommand(() -> Respond.run(Respond.parse(rest), System.out));
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("scratchllm: unknown command '" + cmd + "'");
                 usage();
                 System.exit(2);
             }
+        }
+    }
+
+    private interface Command {
+        Object run() throws java.io.IOException;
+    }
+
+    private static void runCommand(Command c) {
+        try {
+            c.run();
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
+            System.err.println("scratchllm: " + e.getMessage());
+            System.exit(1);
         }
     }
 
@@ -55,6 +72,18 @@ public final class Main {
                            chapter 5: pretrain GPT-124M (context 256) on the-verdict (default)
                   generate [--checkpoint DIR | --gpt2 FILE|gpt2|gpt2-medium|... --prompt TEXT --max-tokens N --temperature X --top-k K|none --seed N]
                            continue a prompt with a pretrained checkpoint (default runs/pretrain/checkpoint)
+                  finetune-classifier [--gpt2 FILE|gpt2 | --checkpoint DIR | --emb-dim N --layers N --heads N --context N]
+                            [--epochs N --batch N --lr X --weight-decay X --eval-freq N --eval-iter N --seed N --max-length N
+                             --pad-to-context --train-all-layers --first-token --lora-rank R --lora-alpha A --train-limit N --out DIR]
+                           chapter 6: fine-tune a spam classifier (default runs/classifier)
+                  classify [--checkpoint DIR --text TEXT]
+                           classify a text as spam or not spam with a fine-tuned classifier
+                  finetune-instructions [--gpt2 FILE|gpt2-medium | --checkpoint DIR | --emb-dim N ...] [--epochs N --batch N --lr X
+                             --eval-freq N --eval-iter N --allowed-max-length N --phi3 --mask-instructions --lora-rank R
+                             --train-limit N --test-limit N --max-new-tokens N --ollama-model NAME --out DIR]
+                           chapter 7: instruction fine-tuning, test-set responses, Ollama scoring (default runs/instructions)
+                  respond --instruction TEXT [--input TEXT --checkpoint DIR --max-new-tokens N]
+                           answer an instruction with a fine-tuned instruction model
                   toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 

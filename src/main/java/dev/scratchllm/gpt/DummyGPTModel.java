@@ -18,22 +18,17 @@ import dev.scratchllm.tensor.Tensor;
  */
 public class DummyGPTModel extends Module {
     private final GPTConfig cfg;
-    private final Embedding tokEmb, posEmb;
-    private final Dropout dropEmb;
-    private final Sequential trfBlocks;
-    private final DummyLayerNorm finalNorm;
-    private final Linear outHead;
 
     public DummyGPTModel(GPTConfig cfg) {
         this.cfg = cfg;
-        tokEmb = registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
-        posEmb = registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
-        dropEmb = registerModule("drop_emb", new Dropout(cfg.dropRateEmb()));
+        registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
+        registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
+        registerModule("drop_emb", new Dropout(cfg.dropRateEmb()));
         DummyTransformerBlock[] blocks = new DummyTransformerBlock[cfg.nLayers()];
         for (int i = 0; i < blocks.length; i++) blocks[i] = new DummyTransformerBlock(cfg);
-        trfBlocks = registerModule("trf_blocks", new Sequential(blocks));
-        finalNorm = registerModule("final_norm", new DummyLayerNorm(cfg.embDim()));
-        outHead = registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
+        registerModule("trf_blocks", new Sequential(blocks));
+        registerModule("final_norm", new DummyLayerNorm(cfg.embDim()));
+        registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
     }
 
     /** int64 ids (batch, num_tokens) → logits (batch, num_tokens, vocab_size). */
@@ -41,12 +36,12 @@ public class DummyGPTModel extends Module {
     public Tensor forward(Tensor inIdx) {
         GPTModel.checkIds(inIdx, cfg.contextLength());
         int seqLen = inIdx.size(1);
-        Tensor tokEmbeds = tokEmb.forward(inIdx);                 // (b, T, E)
-        Tensor posEmbeds = posEmb.forward(Tensor.arange(seqLen)); // (T, E)
-        Tensor x = tokEmbeds.add(posEmbeds);                      // (b, T, E)
-        x = dropEmb.forward(x);
-        x = trfBlocks.forward(x);
-        x = finalNorm.forward(x);
-        return outHead.forward(x);                                // (b, T, vocab_size)
+        Tensor tokEmbeds = child("tok_emb", Embedding.class).forward(inIdx);                 // (b, T, E)
+        Tensor posEmbeds = child("pos_emb", Embedding.class).forward(Tensor.arange(seqLen)); // (T, E)
+        Tensor x = tokEmbeds.add(posEmbeds);                                                 // (b, T, E)
+        x = child("drop_emb", Dropout.class).forward(x);
+        x = child("trf_blocks", Sequential.class).forward(x);
+        x = child("final_norm", DummyLayerNorm.class).forward(x);
+        return child("out_head", Linear.class).forward(x);                                   // (b, T, vocab_size)
     }
 }

@@ -21,7 +21,6 @@ import java.util.Map;
  */
 public class ExampleDeepNeuralNetwork extends Module {
     private final boolean useShortcut;
-    private final ModuleList<Sequential> layers;
 
     /**
      * @param layerSizes six sizes: the input and the output of each of the five layers (the
@@ -31,17 +30,18 @@ public class ExampleDeepNeuralNetwork extends Module {
         if (layerSizes.length != 6)
             throw new IllegalArgumentException("ExampleDeepNeuralNetwork: expected 6 layer sizes, got " + Arrays.toString(layerSizes));
         this.useShortcut = useShortcut;
-        layers = registerModule("layers", new ModuleList<>());
+        ModuleList<Sequential> layers = registerModule("layers", new ModuleList<>());
         for (int i = 0; i < 5; i++) layers.add(new Sequential(new Linear(layerSizes[i], layerSizes[i + 1]), new GELU()));
     }
 
+    @SuppressWarnings("unchecked")
     public ModuleList<Sequential> layers() {
-        return layers;
+        return (ModuleList<Sequential>) child("layers", ModuleList.class);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Sequential layer : layers) {
+        for (Sequential layer : layers()) {
             Tensor layerOutput = layer.forward(x);                     // output of the current layer
             if (useShortcut && Arrays.equals(x.shape(), layerOutput.shape())) x = x.add(layerOutput); // shortcut
             else x = layerOutput;

@@ -13,11 +13,9 @@ import dev.scratchllm.tensor.Tensor;
  * {@code (…, E)}. 4,722,432 parameters for the 124M configuration (exercise 4.1).
  */
 public class FeedForward extends Module {
-    private final Sequential layers;
-
     public FeedForward(GPTConfig cfg) {
         int e = cfg.embDim();
-        layers = registerModule("layers", new Sequential(
+        registerModule("layers", new Sequential(
                 new Linear(e, 4 * e),
                 new GELU(),
                 new Linear(4 * e, e)));
@@ -25,11 +23,11 @@ public class FeedForward extends Module {
 
     /** The {@code Sequential}: {@code get(0)} expands, {@code get(1)} is the GELU, {@code get(2)} projects back. */
     public Sequential layers() {
-        return layers;
+        return child("layers", Sequential.class);
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        return layers.forward(x); // (…, E) -> (…, 4E) -> (…, E)
+        return layers().forward(x); // (…, E) -> (…, 4E) -> (…, E)
     }
 }

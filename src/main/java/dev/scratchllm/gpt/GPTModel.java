@@ -28,22 +28,17 @@ import java.util.Arrays;
  */
 public class GPTModel extends Module {
     private final GPTConfig cfg;
-    private final Embedding tokEmb, posEmb;
-    private final Dropout dropEmb;
-    private final Sequential trfBlocks;
-    private final LayerNorm finalNorm;
-    private final Linear outHead;
 
     public GPTModel(GPTConfig cfg) {
         this.cfg = cfg;
-        tokEmb = registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
-        posEmb = registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
-        dropEmb = registerModule("drop_emb", new Dropout(cfg.dropRateEmb()));
+        registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
+        registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
+        registerModule("drop_emb", new Dropout(cfg.dropRateEmb()));
         TransformerBlock[] blocks = new TransformerBlock[cfg.nLayers()];
         for (int i = 0; i < blocks.length; i++) blocks[i] = new TransformerBlock(cfg);
-        trfBlocks = registerModule("trf_blocks", new Sequential(blocks));
-        finalNorm = registerModule("final_norm", new LayerNorm(cfg.embDim()));
-        outHead = registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
+        registerModule("trf_blocks", new Sequential(blocks));
+        registerModule("final_norm", new LayerNorm(cfg.embDim()));
+        registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
     }
 
     /** The configuration this model was built with. */
@@ -52,32 +47,47 @@ public class GPTModel extends Module {
     }
 
     public Embedding tokEmb() {
-        return tokEmb;
+        return child("tok_emb", Embedding.class);
     }
 
     public Embedding posEmb() {
-        return posEmb;
+        return child("pos_emb", Embedding.class);
     }
 
     public Dropout dropEmb() {
-        return dropEmb;
+        return child("drop_emb", Dropout.class);
     }
 
     public Sequential trfBlocks() {
-        return trfBlocks;
+        return child("trf_blocks", Sequential.class);
     }
 
-    /** Transformer block {@code i} ({@code model.trf_blocks[i]}). */
+    /** Transformer block {@code i} ({@code model.trf_blocks[i]}; negative counts from the end, {@code -1} is the last). */
     public TransformerBlock trfBlock(int i) {
-        return (TransformerBlock) trfBlocks.get(i);
+        Sequential blocks = trfBlocks();
+        return (TransformerBlock) blocks.get(i < 0 ? blocks.size() + i : i);
     }
 
     public LayerNorm finalNorm() {
-        return finalNorm;
+        return child("final_norm", LayerNorm.class);
     }
 
+    /** The output layer: {@code Linear(emb_dim, vocab_size, bias=False)}, or what {@link #setOutHead} put there. */
     public Linear outHead() {
-        return outHead;
+        return child("out_head", Linear.class);
+    }
+
+    /**
+     * Chapter 6's {@code model.out_head = torch.nn.Linear(emb_dim, num_classes)}: replaces the
+     * output layer, so {@link #forward} returns {@code (b, T, head.outFeatures())} logits. The
+     * new layer is trainable (its parameters require grad) even when the rest is frozen.
+     *
+     * @throws IllegalArgumentException if the layer's input size is not the embedding size
+     */
+    public void setOutHead(Linear head) {
+        if (head.inFeatures() != cfg.embDim())
+            throw new IllegalArgumentException("GPTModel.setOutHead: the head takes " + head.inFeatures() + " inputs, but emb_dim is " + cfg.embDim());
+        setModule("out_head", head);
     }
 
     /**
@@ -92,13 +102,13 @@ public class GPTModel extends Module {
     public Tensor forward(Tensor inIdx) {
         checkIds(inIdx, cfg.contextLength());
         int seqLen = inIdx.size(1);
-        Tensor tokEmbeds = tokEmb.forward(inIdx);                    // (b, T, E)
-        Tensor posEmbeds = posEmb.forward(Tensor.arange(seqLen));    // (T, E)
+        Tensor tokEmbeds = tokEmb().forward(inIdx);                  // (b, T, E)
+        Tensor posEmbeds = posEmb().forward(Tensor.arange(seqLen));  // (T, E)
         Tensor x = tokEmbeds.add(posEmbeds);                         // (b, T, E)
-        x = dropEmb.forward(x);
-        x = trfBlocks.forward(x);                                    // (b, T, E)
-        x = finalNorm.forward(x);
-        return outHead.forward(x);                                   // (b, T, vocab_size)
+        x = dropEmb().forward(x);
+        x = trfBlocks().forward(x);                                  // (b, T, E)
+        x = finalNorm().forward(x);
+        return outHead().forward(x);                                 // (b, T, vocab_size)
     }
 
     /** A fresh cache for {@link #forward(Tensor, KVCache)}. */
@@ -117,12 +127,12 @@ public class GPTModel extends Module {
         int past = cache.length(), seqLen = inIdx.size(1);
         if (past + seqLen > cfg.contextLength())
             throw new IllegalArgumentException("GPTModel: " + past + " cached + " + seqLen + " new tokens exceed the context length " + cfg.contextLength());
-        Tensor tokEmbeds = tokEmb.forward(inIdx);                                   // (b, T_new, E)
-        Tensor posEmbeds = posEmb.forward(Tensor.arange(past, past + seqLen, 1));   // (T_new, E)
-        Tensor x = dropEmb.forward(tokEmbeds.add(posEmbeds));                       // (b, T_new, E)
+        Tensor tokEmbeds = tokEmb().forward(inIdx);                                 // (b, T_new, E)
+        Tensor posEmbeds = posEmb().forward(Tensor.arange(past, past + seqLen, 1)); // (T_new, E)
+        Tensor x = dropEmb().forward(tokEmbeds.add(posEmbeds));                     // (b, T_new, E)
         for (int i = 0; i < cfg.nLayers(); i++) x = trfBlock(i).forward(x, cache.layer(i));
-        x = finalNorm.forward(x);
-        return outHead.forward(x);                                                  // (b, T_new, vocab_size)
+        x = finalNorm().forward(x);
+        return outHead().forward(x);                                                // (b, T_new, vocab_size)
     }
 
     static void checkIds(Tensor inIdx, int contextLength) {

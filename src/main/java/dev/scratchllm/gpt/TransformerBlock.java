@@ -19,52 +19,48 @@ import dev.scratchllm.tensor.Tensor;
  * {@code (b, num_tokens, E)}.
  */
 public class TransformerBlock extends Module {
-    private final MultiHeadAttention att;
-    private final FeedForward ff;
-    private final LayerNorm norm1, norm2;
-    private final Dropout dropShortcut;
-
     public TransformerBlock(GPTConfig cfg) {
-        att = registerModule("att", new MultiHeadAttention(
+        registerModule("att", new MultiHeadAttention(
                 cfg.embDim(), cfg.embDim(), cfg.contextLength(), cfg.dropRateAttn(), cfg.nHeads(), cfg.qkvBias()));
-        ff = registerModule("ff", new FeedForward(cfg));
-        norm1 = registerModule("norm1", new LayerNorm(cfg.embDim()));
-        norm2 = registerModule("norm2", new LayerNorm(cfg.embDim()));
-        dropShortcut = registerModule("drop_shortcut", new Dropout(cfg.dropRateShortcut()));
+        registerModule("ff", new FeedForward(cfg));
+        registerModule("norm1", new LayerNorm(cfg.embDim()));
+        registerModule("norm2", new LayerNorm(cfg.embDim()));
+        registerModule("drop_shortcut", new Dropout(cfg.dropRateShortcut()));
     }
 
     public MultiHeadAttention att() {
-        return att;
+        return child("att", MultiHeadAttention.class);
     }
 
     public FeedForward ff() {
-        return ff;
+        return child("ff", FeedForward.class);
     }
 
     public LayerNorm norm1() {
-        return norm1;
+        return child("norm1", LayerNorm.class);
     }
 
     public LayerNorm norm2() {
-        return norm2;
+        return child("norm2", LayerNorm.class);
     }
 
     public Dropout dropShortcut() {
-        return dropShortcut;
+        return child("drop_shortcut", Dropout.class);
     }
 
     /** The block for decoding with a cache: attention reads and extends {@code cache}. */
     public Tensor forward(Tensor x, KVCache.Layer cache) {
+        Dropout dropShortcut = dropShortcut();
         Tensor shortcut = x;
-        x = norm1.forward(x);
-        Tensor[] r = att.forwardCached(x, cache.keys, cache.values); // (b, T_new, E)
+        x = norm1().forward(x);
+        Tensor[] r = att().forwardCached(x, cache.keys, cache.values); // (b, T_new, E)
         cache.keys = r[1];
         cache.values = r[2];
         x = dropShortcut.forward(r[0]);
         x = x.add(shortcut);
         shortcut = x;
-        x = norm2.forward(x);
-        x = ff.forward(x);
+        x = norm2().forward(x);
+        x = ff().forward(x);
         x = dropShortcut.forward(x);
         return x.add(shortcut);
     }
@@ -72,16 +68,17 @@ public class TransformerBlock extends Module {
     @Override
     public Tensor forward(Tensor x) {
         // Shortcut connection around the attention
+        Dropout dropShortcut = dropShortcut();
         Tensor shortcut = x;
-        x = norm1.forward(x);
-        x = att.forward(x);           // (b, T, E)
+        x = norm1().forward(x);
+        x = att().forward(x);         // (b, T, E)
         x = dropShortcut.forward(x);
         x = x.add(shortcut);          // add the original input back
 
         // Shortcut connection around the feed-forward network
         shortcut = x;
-        x = norm2.forward(x);
-        x = ff.forward(x);            // (b, T, E)
+        x = norm2().forward(x);
+        x = ff().forward(x);          // (b, T, E)
         x = dropShortcut.forward(x);
         return x.add(shortcut);
     }

@@ -30,6 +30,16 @@ public class Linear extends Module {
         registerParameter("bias", b == null ? null : Tensor.of(b, outFeatures));
     }
 
+    /**
+     * For subclasses that stand in for another linear layer (appendix E's
+     * {@code LinearWithLoRA}): the same sizes, no parameters of its own, no random draws. Such a
+     * subclass overrides {@link #weight()}, {@link #bias()} and {@link #forward}.
+     */
+    protected Linear(Linear like) {
+        this.inFeatures = like.inFeatures();
+        this.outFeatures = like.outFeatures();
+    }
+
     /** The weight, shape {@code (out, in)}. */
     public Tensor weight() {
         return parameter("weight");

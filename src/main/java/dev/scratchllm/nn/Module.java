@@ -25,6 +25,7 @@ public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Class<?>> childSlots = new LinkedHashMap<>(); // what setModule may put there
     private boolean training = true;
 
     /** Applies the module to one input. Modules with other signatures add their own {@code forward}. */
@@ -50,11 +51,62 @@ public abstract class Module {
         return value;
     }
 
-    /** Registers a child module under {@code name} and returns it. */
+    /**
+     * Registers a child module under {@code name} and returns it. {@link #setModule} may later
+     * put another module of the same class (or a subclass) in its place.
+     */
     protected <M extends Module> M registerModule(String name, M module) {
+        return registerModule(name, module, module.getClass());
+    }
+
+    /**
+     * Registers a child module under {@code name} whose place {@link #setModule} may fill with
+     * any instance of {@code slotType} (containers such as {@link Sequential} pass
+     * {@code Module.class}).
+     */
+    protected <M extends Module> M registerModule(String name, M module, Class<?> slotType) {
         checkName(name);
+        if (module == null) throw new IllegalArgumentException("registerModule: module '" + name + "' is null");
+        if (!slotType.isInstance(module))
+            throw new IllegalArgumentException("registerModule: module '" + name + "' is a " + module.getClass().getSimpleName()
+                    + ", not a " + slotType.getSimpleName());
         children.put(name, module);
+        childSlots.put(name, slotType);
         return module;
+    }
+
+    /**
+     * The child registered under {@code name}, as a {@code type}. Modules read their children
+     * through this (not through fields), so that {@link #setModule} takes effect in
+     * {@code forward}.
+     */
+    protected final <M extends Module> M child(String name, Class<M> type) {
+        Module m = children.get(name);
+        if (m == null) throw new IllegalStateException(getClass().getSimpleName() + " has no child module '" + name + "'");
+        return type.cast(m);
+    }
+
+    /**
+     * Replaces the child module {@code name} by {@code module}, keeping its place in the order:
+     * PyTorch's {@code setattr(parent, name, module)}, as in chapter 6's
+     * {@code model.out_head = torch.nn.Linear(768, 2)} ({@code model.setModule("out_head", new Linear(768, 2))})
+     * and appendix E's {@code replace_linear_with_lora}. The new module must be of the kind the
+     * owner expects there (a {@link Linear}, or a subclass such as a LoRA-wrapped linear layer,
+     * where a {@code Linear} was). Returns the module that was there.
+     *
+     * @throws IllegalArgumentException if there is no such child or the module does not fit
+     */
+    public Module setModule(String name, Module module) {
+        Module old = children.get(name);
+        if (old == null)
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no child module '" + name + "' (children: " + children.keySet() + ")");
+        if (module == null) throw new IllegalArgumentException("setModule: the new module for '" + name + "' is null");
+        Class<?> slot = childSlots.get(name);
+        if (!slot.isInstance(module))
+            throw new IllegalArgumentException("setModule: " + getClass().getSimpleName() + "." + name + " must be a " + slot.getSimpleName()
+                    + ", got a " + module.getClass().getSimpleName());
+        children.put(name, module);
+        return old;
     }
 
     private void checkName(String name) {
@@ -84,6 +136,30 @@ public abstract class Module {
     /** Direct children in registration order. */
     public Map<String, Module> children() {
         return new LinkedHashMap<>(children);
+    }
+
+    /** The direct children in registration order, as a read-only live view (for containers' forward passes). */
+    protected final java.util.Collection<Module> childModules() {
+        return java.util.Collections.unmodifiableCollection(children.values());
+    }
+
+    /**
+     * The module at a dotted path below this one ({@code "trf_blocks.11.att"}; {@code ""} is this
+     * module), PyTorch's {@code get_submodule}.
+     *
+     * @throws IllegalArgumentException if a part of the path names no child
+     */
+    public Module getSubmodule(String path) {
+        if (path == null) throw new IllegalArgumentException("getSubmodule: path is null");
+        Module m = this;
+        if (path.isEmpty()) return m;
+        for (String part : path.split("\\.", -1)) {
+            Module next = m.children.get(part);
+            if (next == null)
+                throw new IllegalArgumentException(m.getClass().getSimpleName() + " has no attribute `" + part + "` (in \"" + path + "\")");
+            m = next;
+        }
+        return m;
     }
 
     // ---------------------------------------------------------------- traversal
@@ -137,6 +213,18 @@ public abstract class Module {
         long n = 0;
         for (Tensor t : trainableParameters()) n += t.numel();
         return n;
+    }
+
+    /**
+     * Sets {@code requiresGrad} on every parameter below this module and returns this: PyTorch's
+     * {@code module.requires_grad_(False)}, the book's
+     * {@code for param in model.parameters(): param.requires_grad = False} (chapter 6 freezes the
+     * model this way, then unfreezes {@code model.trf_blocks[-1]} and {@code model.final_norm}).
+     * A tensor shared by two modules (a tied output head) changes for both.
+     */
+    public Module requiresGrad(boolean requiresGrad) {
+        for (Tensor t : parameters()) t.requiresGrad(requiresGrad);
+        return this;
     }
 
     /** Clears every parameter's gradient. */

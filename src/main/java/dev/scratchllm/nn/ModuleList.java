@@ -6,11 +6,10 @@ import java.util.List;
 
 /**
  * {@code nn.ModuleList([...])}: holds modules under the keys {@code "0"}, {@code "1"}, … without
- * defining a forward pass (the owner decides how to call them).
+ * defining a forward pass (the owner decides how to call them). An element can be replaced with
+ * {@link #setModule} by a module of the same class or a subclass.
  */
 public class ModuleList<M extends Module> extends Module implements Iterable<M> {
-    private final List<M> items = new ArrayList<>();
-
     @SafeVarargs
     public ModuleList(M... modules) {
         for (M m : modules) add(m);
@@ -22,20 +21,24 @@ public class ModuleList<M extends Module> extends Module implements Iterable<M> 
 
     /** Appends a module. */
     public void add(M m) {
-        registerModule(String.valueOf(items.size()), m);
-        items.add(m);
+        registerModule(String.valueOf(size()), m);
     }
 
+    @SuppressWarnings("unchecked")
     public M get(int i) {
-        return items.get(i);
+        if (i < 0 || i >= size()) throw new IndexOutOfBoundsException("ModuleList: index " + i + " is out of range for " + size() + " modules");
+        return (M) child(String.valueOf(i), Module.class);
     }
 
     public int size() {
-        return items.size();
+        return childModules().size();
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Iterator<M> iterator() {
+        List<M> items = new ArrayList<>();
+        for (Module m : childModules()) items.add((M) m);
         return items.iterator();
     }
 }

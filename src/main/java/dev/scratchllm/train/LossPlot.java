@@ -38,6 +38,18 @@ public final class LossPlot {
      */
     public static void write(Path file, List<Double> epochsSeen, List<Long> tokensSeen,
                              List<Double> trainLosses, List<Double> valLosses, String yLabel) throws IOException {
+        write(file, epochsSeen, tokensSeen, "Tokens seen", trainLosses, valLosses, yLabel);
+    }
+
+    /**
+     * Chapter 6's {@code plot_values(epochs_seen, examples_seen, train_values, val_values, label)}:
+     * like {@link #write(Path, List, List, List, List, String)} with another name for the top
+     * axis ({@code "Examples seen"}).
+     *
+     * @param topAxisLabel the label of the top axis, e.g. {@code "Examples seen"}
+     */
+    public static void write(Path file, List<Double> epochsSeen, List<Long> tokensSeen, String topAxisLabel,
+                             List<Double> trainLosses, List<Double> valLosses, String yLabel) throws IOException {
         if (epochsSeen.isEmpty() || epochsSeen.size() != trainLosses.size() || (valLosses != null && valLosses.size() != trainLosses.size()))
             throw new IllegalArgumentException("LossPlot.write: series lengths differ or are empty (x " + epochsSeen.size() + ", train "
                     + trainLosses.size() + ", val " + (valLosses == null ? "-" : valLosses.size()) + ")");
@@ -85,7 +97,7 @@ public final class LossPlot {
                     String s = String.format(Locale.ROOT, "%.0f", v);
                     g.drawString(s, x - fm.stringWidth(s) / 2, TOP - 8);
                 }
-                String t = "Tokens seen";
+                String t = topAxisLabel;
                 g.drawString(t, LEFT + pw / 2 - fm.stringWidth(t) / 2, TOP - 12 - fm.getHeight());
             }
             String xl = "Epochs";

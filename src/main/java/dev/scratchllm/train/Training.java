@@ -84,7 +84,7 @@ public final class Training {
     }
 
     /** {@code calc_loss_loader(data_loader, model, num_batches=None)}: mean batch loss over all batches. */
-    public static double calcLossLoader(DataLoader<Tensor[], Tensor[]> loader, Module model) {
+    public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model) {
         return calcLossLoader(loader, model, -1);
     }
 
@@ -92,7 +92,7 @@ public final class Training {
      * {@code calc_loss_loader} over the first {@code numBatches} batches (all when negative);
      * NaN for an empty loader, as in the book.
      */
-    public static double calcLossLoader(DataLoader<Tensor[], Tensor[]> loader, Module model, int numBatches) {
+    public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches) {
         if (loader.size() == 0) return Double.NaN;
         int n = numBatches < 0 ? loader.size() : Math.min(numBatches, loader.size());
         double total = 0;
@@ -106,7 +106,7 @@ public final class Training {
     }
 
     /** {@code evaluate_model}: train and validation loss over {@code evalIter} batches each, in eval mode without a graph. */
-    public static double[] evaluateModel(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader, int evalIter) {
+    public static double[] evaluateModel(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader, int evalIter) {
         model.eval();
         double train, val;
         try (var g = GradMode.noGrad()) {
@@ -130,7 +130,7 @@ public final class Training {
      * print {@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}; after each epoch call
      * {@code afterEpoch} (the book prints a greedy sample there).
      */
-    public static History trainModelSimple(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader,
+    public static History trainModelSimple(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
                                            Optimizer optimizer, Options o) {
         List<Double> trainLosses = new ArrayList<>(), valLosses = new ArrayList<>();
         List<Long> tokens = new ArrayList<>();
@@ -164,7 +164,7 @@ public final class Training {
      * the optimizer's (peak) rate over {@code warmupSteps}, then follows a cosine down to
      * {@code minLr}; gradients are clipped to norm 1.0 from step {@code warmupSteps} on.
      */
-    public static History trainModel(Module model, DataLoader<Tensor[], Tensor[]> trainLoader, DataLoader<Tensor[], Tensor[]> valLoader,
+    public static History trainModel(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
                                      Optimizer optimizer, Options o, int warmupSteps, double initialLr, double minLr) {
         List<Double> trainLosses = new ArrayList<>(), valLosses = new ArrayList<>(), lrs = new ArrayList<>();
         List<Long> tokens = new ArrayList<>();

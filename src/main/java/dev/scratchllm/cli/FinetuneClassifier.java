@@ -1,0 +1,211 @@
+/*
+ * FinetuneClassifier: the "finetune-classifier" command, chapter 6 end to end: prepare the SMS
+ * spam splits (written as train/validation/test.csv), build SpamDatasets and loaders, start from
+ * GPT-2's weights, a pretrain checkpoint or a fresh model, add the 2-class head, train with
+ * train_classifier_simple (progress bar, the book's log lines), plot loss and accuracy, report
+ * full-set accuracies, save a checkpoint and classify the book's two example texts. Exercises
+ * 6.1-6.3 and appendix E's LoRA are options.
+ *
+ * It does not download GPT-2 unless asked to (--gpt2 gpt2) and does not tune hyper-parameters.
+ */
+package dev.scratchllm.cli;
+
+import dev.scratchllm.ScratchLLM;
+import dev.scratchllm.data.DataLoader;
+import dev.scratchllm.finetune.Classification;
+import dev.scratchllm.finetune.LabeledText;
+import dev.scratchllm.finetune.LoRA;
+import dev.scratchllm.finetune.SpamData;
+import dev.scratchllm.finetune.SpamDataset;
+import dev.scratchllm.gpt.GPTConfig;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.io.Checkpoint;
+import dev.scratchllm.kernels.KernelProvider;
+import dev.scratchllm.optim.AdamW;
+import dev.scratchllm.tensor.Tensor;
+import dev.scratchllm.tokenizer.GPT2Tokenizer;
+import dev.scratchllm.train.LossPlot;
+import dev.scratchllm.train.ProgressBar;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code finetune-classifier}: the book's section 6.7 run by default (batch 8, AdamW lr 5e-5 and
+ * weight decay 0.1, 5 epochs, evaluation every 50 steps over 5 batches, seed 123; with LoRA
+ * appendix E's lr 8e-4).
+ */
+public final class FinetuneClassifier {
+    /** The command's settings. */
+    public record Settings(String gpt2, Path checkpoint, GPTConfig scratchConfig, Integer maxLength, boolean padToContext,
+                           boolean trainAllLayers, boolean firstToken, Integer loraRank, double loraAlpha, int batchSize, double lr,
+                           double weightDecay, int epochs, int evalFreq, int evalIter, long seed, Integer trainLimit, Path outDir, int threads) {
+    }
+
+    /** What a run produced. */
+    public record Result(Classification.History history, double trainAccuracy, double valAccuracy, double testAccuracy, GPTModel model) {
+    }
+
+    private static final Set<String> VALUED = Set.of("--gpt2", "--checkpoint", "--emb-dim", "--layers", "--heads", "--context", "--max-length",
+            "--lora-rank", "--lora-alpha", "--batch", "--lr", "--weight-decay", "--epochs", "--eval-freq", "--eval-iter", "--seed",
+            "--train-limit", "--out", "--threads");
+    private static final Set<String> FLAGS = Set.of("--pad-to-context", "--train-all-layers", "--first-token");
+
+    private FinetuneClassifier() {
+    }
+
+    static Settings parse(List<String> args) {
+        ModelSource.Options o = new ModelSource.Options("finetune-classifier", args, VALUED, FLAGS);
+        GPTConfig base = GPTConfig.GPT_CONFIG_124M;
+        GPTConfig scratch = new GPTConfig(base.vocabSize(), o.integer("--context", base.contextLength()), o.integer("--emb-dim", base.embDim()),
+                o.integer("--heads", base.nHeads()), o.integer("--layers", base.nLayers()), 0.0, false);
+        Integer rank = o.optionalInteger("--lora-rank");
+        double lr = o.number("--lr", rank != null ? 8e-4 : 5e-5);
+        return new Settings(o.string("--gpt2", null), o.path("--checkpoint", null), scratch, o.optionalInteger("--max-length"),
+                o.flag("--pad-to-context"), o.flag("--train-all-layers"), o.flag("--first-token"), rank, o.number("--lora-alpha", rank == null ? 16 : rank),
+                o.integer("--batch", 8), lr, o.number("--weight-decay", 0.1), o.integer("--epochs", 5), o.integer("--eval-freq", 50),
+                o.integer("--eval-iter", 5), o.integer("--seed", 123), o.optionalInteger("--train-limit"), o.path("--out", Path.of("runs", "classifier")),
+                o.integer("--threads", ScratchLLM.getNumThreads()));
+    }
+
+    /** Runs the whole job. */
+    public static Result run(Settings s, PrintStream out) throws IOException {
+        ScratchLLM.setNumThreads(s.threads());
+        out.printf(Locale.ROOT, "ScratchLLM classification fine-tuning (chapter 6) - JDK %s, %s kernels, %d threads%n", Runtime.version(),
+                KernelProvider.get().name(), s.threads());
+        GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
+        GPTModel model = ModelSource.load(s.gpt2(), s.checkpoint(), s.scratchConfig(), 0.0, s.seed(), out);
+        int context = model.config().contextLength();
+
+        // 6.2 the data, written as the book's CSV files
+        Path dataDir = s.outDir().resolve("data");
+        SpamData.Split<LabeledText> split = SpamData.prepare(dataDir);
+        List<LabeledText> trainRows = s.trainLimit() == null ? split.train() : split.train().subList(0, Math.min(s.trainLimit(), split.train().size()));
+        out.printf(Locale.ROOT, "Data: %d training, %d validation, %d test messages (balanced ham/spam, written to %s)%n",
+                trainRows.size(), split.validation().size(), split.test().size(), dataDir);
+
+        // 6.3 data sets and loaders
+        Integer maxLength = s.padToContext() ? Integer.valueOf(context) : s.maxLength();
+        SpamDataset train = new SpamDataset(trainRows, tokenizer, maxLength, SpamDataset.PAD_TOKEN_ID);
+        if (train.maxLength() > context)
+            throw new IllegalArgumentException("finetune-classifier: the longest training message has " + train.maxLength() + " tokens, but the model's context is "
+                    + context + "; pass --max-length " + context);
+        SpamDataset val = new SpamDataset(split.validation(), tokenizer, train.maxLength(), SpamDataset.PAD_TOKEN_ID);
+        SpamDataset test = new SpamDataset(split.test(), tokenizer, train.maxLength(), SpamDataset.PAD_TOKEN_ID);
+        ScratchLLM.manualSeed(s.seed());
+        DataLoader<Tensor[], Tensor[]> trainLoader = DataLoader.of(train, s.batchSize(), true, true);
+        DataLoader<Tensor[], Tensor[]> valLoader = DataLoader.of(val, s.batchSize(), false, false);
+        DataLoader<Tensor[], Tensor[]> testLoader = DataLoader.of(test, s.batchSize(), false, false);
+        out.printf(Locale.ROOT, "Loaders: %d training, %d validation, %d test batches of %d x %d tokens%n", trainLoader.size(), valLoader.size(),
+                testLoader.size(), s.batchSize(), train.maxLength());
+
+        // 6.5 the classification head (and appendix E's LoRA)
+        Classification.prepareForClassification(model, 2, s.seed(), s.trainAllLayers());
+        if (s.loraRank() != null) {
+            model.requiresGrad(false);
+            LoRA.replaceLinearWithLora(model, s.loraRank(), s.loraAlpha());
+            out.printf(Locale.ROOT, "LoRA: rank %d, alpha %s on every linear layer%n", s.loraRank(), fmt(s.loraAlpha()));
+        }
+        int tokenIndex = s.firstToken() ? Classification.FIRST_TOKEN : Classification.LAST_TOKEN;
+        out.printf(Locale.ROOT, "Model: %,d parameters, %,d trainable; classifying on the %s token%n%n", model.numParameters(),
+                model.numTrainableParameters(), s.firstToken() ? "first" : "last");
+
+        // 6.6 the accuracies before training
+        ScratchLLM.manualSeed(s.seed());
+        out.printf(Locale.ROOT, "Before fine-tuning (10 batches): training accuracy %.2f%%, validation accuracy %.2f%%, test accuracy %.2f%%%n",
+                100 * Classification.calcAccuracyLoader(trainLoader, model, 10, tokenIndex),
+                100 * Classification.calcAccuracyLoader(valLoader, model, 10, tokenIndex),
+                100 * Classification.calcAccuracyLoader(testLoader, model, 10, tokenIndex));
+
+        // 6.7 training
+        ScratchLLM.manualSeed(s.seed());
+        AdamW optimizer = new AdamW(model.parameters(), s.lr(), s.weightDecay());
+        boolean live = System.console() != null;
+        long started = System.nanoTime();
+        Classification.Listener printing = Classification.Listener.printing(out);
+        Classification.Listener listener = new Classification.Listener() {
+            ProgressBar bar;
+            long epochStart, seen0;
+
+            @Override
+            public void onBatch(int epoch, long step, double loss, long examplesSeen) {
+                if (bar == null) {
+                    bar = new ProgressBar(out, String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, s.epochs()), trainLoader.size(), live);
+                    epochStart = System.nanoTime();
+                    seen0 = examplesSeen - s.batchSize();
+                }
+                double secs = Math.max(1e-9, (System.nanoTime() - epochStart) / 1e9);
+                bar.step(String.format(Locale.ROOT, "loss %.3f | %.1f examples/s", loss, (examplesSeen - seen0) / secs));
+            }
+
+            @Override
+            public void onEval(int epoch, long step, double trainLoss, double valLoss, long examplesSeen) {
+                if (live) out.print("\r\033[2K");
+                printing.onEval(epoch, step, trainLoss, valLoss, examplesSeen);
+            }
+
+            @Override
+            public void onEpochEnd(int epoch, double trainAccuracy, double valAccuracy) {
+                if (bar != null) bar.finish();
+                bar = null;
+                printing.onEpochEnd(epoch, trainAccuracy, valAccuracy);
+            }
+        };
+        Classification.History h = Classification.trainClassifierSimple(model, trainLoader, valLoader, optimizer,
+                new Classification.Options(s.epochs(), s.evalFreq(), s.evalIter(), tokenIndex, listener));
+        out.printf(Locale.ROOT, "Training completed in %.2f minutes.%n%n", (System.nanoTime() - started) / 6e10);
+
+        // plots, full-set accuracies, checkpoint
+        Files.createDirectories(s.outDir());
+        if (!h.trainLosses().isEmpty()) {
+            LossPlot.write(s.outDir().resolve("loss-plot.png"), Classification.linspace(s.epochs(), h.trainLosses().size()),
+                    longs(Classification.linspace(h.examplesSeen(), h.trainLosses().size())), "Examples seen", h.trainLosses(), h.valLosses(), "Loss");
+            LossPlot.write(s.outDir().resolve("accuracy-plot.png"), Classification.linspace(s.epochs(), h.trainAccs().size()),
+                    longs(Classification.linspace(h.examplesSeen(), h.trainAccs().size())), "Examples seen", h.trainAccs(), h.valAccs(), "Accuracy");
+        }
+        double trainAcc = Classification.calcAccuracyLoader(trainLoader, model, -1, tokenIndex);
+        double valAcc = Classification.calcAccuracyLoader(valLoader, model, -1, tokenIndex);
+        double testAcc = Classification.calcAccuracyLoader(testLoader, model, -1, tokenIndex);
+        out.printf(Locale.ROOT, "Training accuracy: %.2f%%%nValidation accuracy: %.2f%%%nTest accuracy: %.2f%%%n%n", trainAcc * 100, valAcc * 100, testAcc * 100);
+
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("task", "classifier");
+        extra.put("gpt.config", model.config().toJson());
+        extra.put("num_classes", "2");
+        extra.put("max_length", Integer.toString(train.maxLength()));
+        extra.put("token_index", Integer.toString(tokenIndex));
+        extra.put("pad_token_id", Integer.toString(SpamDataset.PAD_TOKEN_ID));
+        if (s.loraRank() != null) {
+            extra.put("lora.rank", Integer.toString(s.loraRank()));
+            extra.put("lora.alpha", Double.toString(s.loraAlpha()));
+        }
+        Path ckpt = s.outDir().resolve("checkpoint");
+        Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(), extra);
+        if (!h.trainLosses().isEmpty()) out.println("Plots:      " + s.outDir().resolve("loss-plot.png").toAbsolutePath() + ", accuracy-plot.png");
+        out.println("Checkpoint: " + ckpt.toAbsolutePath());
+
+        // 6.8 using the classifier
+        for (String text : List.of(Classify.BOOK_SPAM, Classify.BOOK_HAM))
+            out.println((Classification.classifyReview(text, model, tokenizer, train.maxLength(), SpamDataset.PAD_TOKEN_ID, tokenIndex) == 1 ? "spam" : "not spam")
+                    + " <- \"" + text + "\"");
+        return new Result(h, trainAcc, valAcc, testAcc, model);
+    }
+
+    private static List<Long> longs(List<Double> xs) {
+        List<Long> out = new ArrayList<>(xs.size());
+        for (double x : xs) out.add(Math.round(x));
+        return out;
+    }
+
+    static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

@@ -1,0 +1,178 @@
+/*
+ * ModelSource: where a fine-tuning command gets its starting model: GPT-2's pretrained weights
+ * (a model.safetensors file, or a model name such as "gpt2" that GPT2Download finds or fetches),
+ * else a checkpoint written by "pretrain", else a freshly initialised model with a notice; and
+ * the reverse for "classify" and "respond": rebuilding a fine-tuned model (2-class head, LoRA
+ * wrappers) from its checkpoint's recorded settings. Also the tiny option parser the fine-tuning
+ * commands share.
+ *
+ * It does not train or generate.
+ */
+package dev.scratchllm.cli;
+
+import dev.scratchllm.ScratchLLM;
+import dev.scratchllm.finetune.LoRA;
+import dev.scratchllm.gpt.GPTConfig;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.io.Checkpoint;
+import dev.scratchllm.io.GPT2Weights;
+import dev.scratchllm.io.Json;
+import dev.scratchllm.nn.Linear;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The starting model of a fine-tuning run, and fine-tuned models from their checkpoints. */
+final class ModelSource {
+    private ModelSource() {
+    }
+
+    /**
+     * The base model: {@code gpt2} (a {@code .safetensors} path or a model name) if given, else
+     * {@code checkpoint} if given, else a new model of {@code scratch} after
+     * {@code manualSeed(seed)}, with a notice on {@code out}. The dropout rate is set to
+     * {@code dropRate} (the book fine-tunes with 0.0) and the model is left in train mode.
+     */
+    static GPTModel load(String gpt2, Path checkpoint, GPTConfig scratch, double dropRate, long seed, PrintStream out) throws IOException {
+        GPTModel model;
+        if (gpt2 != null) {
+            Path file = Path.of(gpt2);
+            if (Files.isRegularFile(file)) {
+                GPTConfig cfg = GPT2Weights.inferConfig(file).withDropRate(dropRate);
+                model = GPT2Weights.load(file, cfg);
+                out.println("Model: GPT-2 weights from " + file);
+            } else {
+                GPTConfig cfg = GPT2Weights.config(gpt2).withDropRate(dropRate);
+                model = GPT2Weights.load(dev.scratchllm.io.GPT2Download.fetch(gpt2), cfg);
+                out.println("Model: GPT-2 " + gpt2 + " (pretrained weights)");
+            }
+        } else if (checkpoint != null) {
+            GPTConfig cfg = config(checkpoint).withDropRate(dropRate);
+            model = new GPTModel(cfg);
+            Checkpoint.load(checkpoint, model, null);
+            out.println("Model: checkpoint " + checkpoint + " (" + describe(cfg) + ")");
+        } else {
+            ScratchLLM.manualSeed(seed);
+            model = new GPTModel(scratch.withDropRate(dropRate));
+            out.println("Notice: no --gpt2 weights and no --checkpoint given, so this run starts from a randomly initialised model ("
+                    + describe(scratch) + "); the book fine-tunes GPT-2's pretrained weights, and a pretrained start "
+                    + "(scratchllm pretrain, then --checkpoint runs/pretrain/checkpoint) does much better.");
+        }
+        model.train();
+        return model;
+    }
+
+    static String describe(GPTConfig c) {
+        return String.format(Locale.ROOT, "emb %d, %d layers, %d heads, context %d", c.embDim(), c.nLayers(), c.nHeads(), c.contextLength());
+    }
+
+    /** The {@code gpt.config} a checkpoint recorded. */
+    static GPTConfig config(Path checkpoint) throws IOException {
+        String json = extra(checkpoint).get("gpt.config");
+        if (json == null) throw new IOException(checkpoint + ": field extra.gpt.config is missing: not a GPT checkpoint");
+        try {
+            return GPTConfig.fromJson(json, checkpoint + " extra.gpt.config");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The free-form string fields of a checkpoint's {@code checkpoint.json}. */
+    static Map<String, String> extra(Path checkpoint) throws IOException {
+        Path meta = checkpoint.resolve("checkpoint.json");
+        if (!Files.isRegularFile(meta)) throw new IOException(checkpoint + ": no checkpoint here (no checkpoint.json)");
+        Map<String, Object> m;
+        try {
+            m = Json.parseObject(Files.readString(meta, StandardCharsets.UTF_8), meta.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        if (m.get("extra") instanceof Map<?, ?> x) for (var e : x.entrySet()) out.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+        return out;
+    }
+
+    /**
+     * A fine-tuned model from its checkpoint: the recorded configuration, a
+     * {@code Linear(emb, num_classes)} head when {@code num_classes} is recorded, LoRA wrappers
+     * when {@code lora.rank} is, then the weights. Eval mode.
+     */
+    static GPTModel loadFineTuned(Path checkpoint, String expectedTask) throws IOException {
+        Map<String, String> extra = extra(checkpoint);
+        String task = extra.get("task");
+        if (!expectedTask.equals(task))
+            throw new IOException(checkpoint + ": a checkpoint of task \"" + task + "\", expected \"" + expectedTask + "\"");
+        GPTModel model = new GPTModel(config(checkpoint));
+        if (extra.containsKey("num_classes")) model.setOutHead(new Linear(model.config().embDim(), Integer.parseInt(extra.get("num_classes"))));
+        if (extra.containsKey("lora.rank"))
+            LoRA.replaceLinearWithLora(model, Integer.parseInt(extra.get("lora.rank")), Double.parseDouble(extra.get("lora.alpha")));
+        Checkpoint.load(checkpoint, model, null);
+        model.eval();
+        return model;
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** {@code --name value} pairs and {@code --flag}s, checked against the known names. */
+    static final class Options {
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private final String command;
+
+        Options(String command, List<String> args, Set<String> valued, Set<String> flags) {
+            this.command = command;
+            for (int i = 0; i < args.size(); i++) {
+                String k = args.get(i);
+                if (flags.contains(k)) values.put(k, "true");
+                else if (valued.contains(k)) {
+                    if (i + 1 >= args.size()) throw new IllegalArgumentException(command + ": option " + k + " needs a value");
+                    values.put(k, args.get(++i));
+                } else throw new IllegalArgumentException(command + ": unknown option " + k);
+            }
+        }
+
+        String string(String k, String def) {
+            return values.getOrDefault(k, def);
+        }
+
+        boolean flag(String k) {
+            return values.containsKey(k);
+        }
+
+        Path path(String k, Path def) {
+            String v = values.get(k);
+            return v == null ? def : Path.of(v);
+        }
+
+        int integer(String k, int def) {
+            String v = values.get(k);
+            if (v == null) return def;
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(command + ": option " + k + " expects a number, got '" + v + "'");
+            }
+        }
+
+        Integer optionalInteger(String k) {
+            return values.containsKey(k) ? integer(k, 0) : null;
+        }
+
+        double number(String k, double def) {
+            String v = values.get(k);
+            if (v == null) return def;
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(command + ": option " + k + " expects a number, got '" + v + "'");
+            }
+        }
+    }
+}

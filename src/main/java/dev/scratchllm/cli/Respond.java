@@ -1,0 +1,49 @@
+/*
+ * Respond: the "respond" command: load an instruction model written by finetune-instructions
+ * (its configuration, prompt style and LoRA wrappers are rebuilt from the checkpoint's record),
+ * format an instruction (and optional input) with the model's prompt template, generate greedily
+ * until <|endoftext|>, and print the extracted response.
+ *
+ * It does not keep a conversation (each call is one instruction) or sample.
+ */
+package dev.scratchllm.cli;
+
+import dev.scratchllm.finetune.InstructionData;
+import dev.scratchllm.finetune.InstructionEntry;
+import dev.scratchllm.finetune.InstructionTuning;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.tokenizer.GPT2Tokenizer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** {@code respond --instruction TEXT [--input TEXT] [--checkpoint DIR] [--max-new-tokens N]}. */
+public final class Respond {
+    /** The command's settings. */
+    public record Settings(Path checkpoint, String instruction, String input, int maxNewTokens) {
+    }
+
+    private Respond() {
+    }
+
+    static Settings parse(List<String> args) {
+        ModelSource.Options o = new ModelSource.Options("respond", args, Set.of("--checkpoint", "--instruction", "--input", "--max-new-tokens"), Set.of());
+        String instruction = o.string("--instruction", null);
+        if (instruction == null) throw new IllegalArgumentException("respond: --instruction TEXT is required");
+        return new Settings(o.path("--checkpoint", Path.of("runs", "instructions", "checkpoint")), instruction, o.string("--input", ""),
+                o.integer("--max-new-tokens", 256));
+    }
+
+    /** Prints and returns the response. */
+    public static String run(Settings s, PrintStream out) throws IOException {
+        GPTModel model = ModelSource.loadFineTuned(s.checkpoint(), "instructions");
+        InstructionData.PromptStyle style = InstructionData.PromptStyle.valueOf(ModelSource.extra(s.checkpoint()).getOrDefault("prompt_style", "ALPACA"));
+        String response = InstructionTuning.generateResponse(model, GPT2Tokenizer.load(), new InstructionEntry(s.instruction(), s.input(), ""),
+                s.maxNewTokens(), model.config().contextLength(), style);
+        out.println(response);
+        return response;
+    }
+}

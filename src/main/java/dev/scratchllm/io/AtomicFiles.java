@@ -1,0 +1,37 @@
+/*
+ * AtomicFiles: writes a whole file so that readers see either the old content or the new one,
+ * never a half-written file (a temporary file in the same folder, then an atomic rename).
+ * It does not lock, fsync directories, or stream large outputs.
+ */
+package dev.scratchllm.io;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Atomic whole-file writes (the design's rule for every file the library writes). */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes {@code bytes} to {@code file} through a temporary sibling and a rename; creates missing parent folders. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** {@link #write(Path, byte[])} of UTF-8 text. */
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+}
