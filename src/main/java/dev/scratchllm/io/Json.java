@@ -253,6 +253,14 @@ public final class Json {
 
     /** Appends {@code s} as a quoted JSON string. */
     public static void quote(StringBuilder sb, String s) {
+        quote(sb, s, false);
+    }
+
+    /**
+     * Appends {@code s} as a quoted JSON string; with {@code asciiOnly}, every character outside
+     * printable ASCII is escaped as a backslash-u escape with four hex digits, as Python's {@code json.dumps} does by default.
+     */
+    public static void quote(StringBuilder sb, String s, boolean asciiOnly) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -265,7 +273,7 @@ public final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || (asciiOnly && c > 0x7e)) sb.append(String.format("\\u%04x", (int) c));
                     else sb.append(c);
                 }
             }
