@@ -2,7 +2,7 @@
 """The book's chapter-5 pretraining run (section 5.2) in PyTorch, as a reference for ScratchLLM.
 
 Run with Debian's interpreter and Debian's PyTorch (python3-torch 1.13, CPU), with OpenBLAS's
-OpenMP build and an AVX-512 OpenBLAS kernel (see docs/chapters.md, chapter 5, for its results; the core type
+OpenMP build and an AVX-512 OpenBLAS kernel (see docs/torch-reference.md for why the core type
 must be forced on this machine):
 
     env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 scripts/torch_ch05_run.py
