@@ -389,6 +389,26 @@ public final class Generator {
         return (mt.nextLong() & MASK53) * U53_SCALE;
     }
 
+    /**
+     * {@code dst[i] = nextU53()} for {@code i < n}: the same draws as {@code n} calls, taking the
+     * words from the generator in blocks (two words per value, the first the high half).
+     */
+    private void nextU53s(double[] dst, int n) {
+        int[] w = buf;
+        for (int i = 0; i < n; ) {
+            int k = Math.min(n - i, BUF / 2);
+            mt.nextInts(w, 0, 2 * k);
+            for (int j = 0; j < k; j++) {
+                long bits = ((long) w[2 * j] << 32) | (w[2 * j + 1] & 0xFFFFFFFFL);
+                dst[i + j] = (bits & MASK53) * U53_SCALE;
+            }
+            i += k;
+        }
+    }
+
+    /** Scratch for {@link #nextU53s}: BUF/2 doubles, reused under the generator's lock. */
+    private final double[] u53 = new double[BUF / 2];
+
     // ------------------------------------------------------------------ normal
 
     /**
@@ -597,8 +617,10 @@ public final class Generator {
         if (!(p >= 0.0 && p <= 1.0)) {
             throw new IllegalArgumentException("bernoulli_: expects p to be in [0, 1], but got p=" + p);
         }
-        for (int i = 0; i < n; i++) {
-            out[off + i] = nextU53() < p ? 1f : 0f;
+        for (int i = 0; i < n; i += BUF / 2) {
+            int k = Math.min(n - i, BUF / 2);
+            nextU53s(u53, k);
+            for (int j = 0; j < k; j++) out[off + i + j] = u53[j] < p ? 1f : 0f;
         }
     }
 
@@ -671,8 +693,10 @@ public final class Generator {
         }
         double keep = 1.0 - p;
         float scale = 1f / (float) keep;
-        for (int i = 0; i < n; i++) {
-            mask[i] = nextU53() < keep ? scale : 0f;
+        for (int i = 0; i < n; i += BUF / 2) {
+            int k = Math.min(n - i, BUF / 2);
+            nextU53s(u53, k);
+            for (int j = 0; j < k; j++) mask[i + j] = u53[j] < keep ? scale : 0f;
         }
         return mask;
     }
