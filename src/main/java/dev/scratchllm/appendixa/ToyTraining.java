@@ -30,8 +30,8 @@ public final class ToyTraining {
     }
 
     /**
-     * The book's run, printing {@code Epoch: 001/003 | Batch 000/002 | Train Loss: 0.75} lines to {@code out}
-     *     (may be null).
+     * The book's run, printing {@code Epoch: 001/003 | Batch 000/002 | Train Loss: 0.75} lines to
+     * {@code out} (may be null).
      *
      * @param out where to print the progress lines, or null to print nothing
      * @return the trained model and the batch losses

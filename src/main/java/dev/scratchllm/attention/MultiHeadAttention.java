@@ -159,10 +159,10 @@ public class MultiHeadAttention extends Module {
      * @param x the new tokens' inputs, shape {@code (b, T_new, d_in)}
      * @param cachedKeys the keys of the earlier positions, or null if there are none
      * @param cachedValues the values of the earlier positions, or null if there are none
-     * @return three tensors: the output {@code (b, T_new, d_out)}, then all keys and all values {@code (b,
-     *     num_heads, past + T_new, head_dim)}
-     * @throws IllegalArgumentException if the input is malformed or cached plus new tokens exceed the context
-     *     length
+     * @return three tensors: the output {@code (b, T_new, d_out)}, then all keys and all values
+     *     {@code (b, num_heads, past + T_new, head_dim)}
+     * @throws IllegalArgumentException if the input is malformed or cached plus new tokens exceed the
+     *     context length
      */
     public Tensor[] forwardCached(Tensor x, Tensor cachedKeys, Tensor cachedValues) {
         CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);

@@ -147,7 +147,7 @@ public final class SimplifiedAttention {
 
     /**
      * The causal mask the modules keep as a buffer: {@code torch.triu(torch.ones(n, n), diagonal=1)} (ones
-     *     above the diagonal).
+     * above the diagonal).
      *
      * @param n the number of tokens
      * @return a new {@code (n, n)} float tensor

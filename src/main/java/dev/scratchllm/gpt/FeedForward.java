@@ -28,7 +28,7 @@ public class FeedForward extends Module {
 
     /**
      * The {@code Sequential}: {@code get(0)} expands, {@code get(1)} is the GELU, {@code get(2)} projects
-     *     back.
+     * back.
      *
      * @return the three layers
      */

@@ -94,7 +94,7 @@ public class GPTModel extends Module {
 
     /**
      * Transformer block {@code i} ({@code model.trf_blocks[i]}; negative counts from the end, {@code -1} is
-     *     the last).
+     * the last).
      *
      * @param i the block's index; negative counts from the end
      * @return the block
@@ -115,7 +115,7 @@ public class GPTModel extends Module {
 
     /**
      * The output layer: {@code Linear(emb_dim, vocab_size, bias=False)}, or what {@link #setOutHead} put
-     *     there.
+     * there.
      *
      * @return the output layer
      */

@@ -18,7 +18,7 @@ public final class AtomicFiles {
 
     /**
      * Writes {@code bytes} to {@code file} through a temporary sibling and a rename; creates missing parent
-     *     folders.
+     * folders.
      *
      * @param file the file to write or replace
      * @param bytes the content

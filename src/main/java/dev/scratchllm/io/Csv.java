@@ -166,7 +166,7 @@ public final class Csv {
 
     /**
      * Formats records as pandas' {@code to_csv} writes them (see the class comment); each record ends with
-     *     {@code \n}.
+     * {@code \n}.
      *
      * @param records the records, each a list of fields
      * @param delimiter the field separator

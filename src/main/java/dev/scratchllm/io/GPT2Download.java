@@ -99,7 +99,7 @@ public final class GPT2Download {
 
     /**
      * The built-in SHA-256 of {@code modelName}'s file, if established (only {@code gpt2}'s; see the class
-     *     comment).
+     * comment).
      *
      * @param modelName the model's name, as {@link #canonicalName} accepts it
      * @return the lower-case hex SHA-256, or empty when none is built in

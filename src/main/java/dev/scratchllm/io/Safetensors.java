@@ -318,7 +318,7 @@ public final class Safetensors {
 
     /**
      * Writes tensors and string metadata to {@code file}, atomically (temp file in the same folder, then
-     *     rename).
+     * rename).
      *
      * @param file the file to write; folders are created
      * @param tensors the tensors by name, written in map order

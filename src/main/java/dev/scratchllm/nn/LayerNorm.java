@@ -50,7 +50,7 @@ public class LayerNorm extends Module {
 
     /**
      * The book's code: {@code mean}, {@code var(unbiased=False)}, {@code (x-mean)/sqrt(var+eps)}, scale and
-     *     shift.
+     * shift.
      *
      * @param x the input, last dimension {@code embDim}
      * @return the normalised tensor, the shape of {@code x}

@@ -257,7 +257,7 @@ public abstract class Module {
 
     /**
      * Parameters by dotted name; a tensor shared by two modules (weight tying) appears once, under its first
-     *     name.
+     * name.
      *
      * @return a new map from dotted name to parameter, in registration order
      */

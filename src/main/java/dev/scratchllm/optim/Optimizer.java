@@ -107,7 +107,7 @@ public abstract class Optimizer {
 
     /**
      * Replaces the subclass's buffers with those in {@code state}; a parameter without buffers there starts
-     *     fresh.
+     * fresh.
      *
      * @param state the map given to {@link #loadStateDict(Map)}
      */
