@@ -161,8 +161,8 @@ public class MultiHeadAttention extends Module {
      * @param cachedValues the values of the earlier positions, or null if there are none
      * @return three tensors: the output {@code (b, T_new, d_out)}, then all keys and all values
      *     {@code (b, num_heads, past + T_new, head_dim)}
-     * @throws IllegalArgumentException if the input is malformed or cached plus new tokens exceed the
-     *     context length
+     * @throws IllegalArgumentException if the input is malformed or cached plus new tokens exceed the context
+     *     length
      */
     public Tensor[] forwardCached(Tensor x, Tensor cachedKeys, Tensor cachedValues) {
         CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);

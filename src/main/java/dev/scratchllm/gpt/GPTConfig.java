@@ -90,8 +90,8 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
      * @param json the text of a JSON object as {@link #toJson()} writes it
      * @param source where the text came from, for error messages
      * @return the configuration
-     * @throws IllegalArgumentException if the JSON is malformed, a field is missing or has the wrong type,
-     *     or a value is invalid
+     * @throws IllegalArgumentException if the JSON is malformed, a field is missing or has the wrong type, or
+     *     a value is invalid
      */
     public static GPTConfig fromJson(String json, String source) {
         java.util.Map<String, Object> m = dev.scratchllm.io.Json.parseObject(json, source);
