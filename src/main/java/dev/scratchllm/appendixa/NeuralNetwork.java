@@ -12,6 +12,12 @@ import dev.scratchllm.tensor.Tensor;
  * (keys {@code layers.0.weight}, …). 2,213 parameters for (50, 3); 752 for (2, 2).
  */
 public class NeuralNetwork extends Module {
+    /**
+     * A network with {@code numInputs} inputs and {@code numOutputs} outputs (logits).
+     *
+     * @param numInputs the number of input features
+     * @param numOutputs the number of output logits
+     */
     public NeuralNetwork(int numInputs, int numOutputs) {
         registerModule("layers", new Sequential(
                 new Linear(numInputs, 30), new ReLU(),
@@ -19,7 +25,11 @@ public class NeuralNetwork extends Module {
                 new Linear(20, numOutputs)));
     }
 
-    /** The {@code Sequential} of layers ({@code model.layers[0]} is {@code layers().get(0)}). */
+    /**
+     * The {@code Sequential} of layers ({@code model.layers[0]} is {@code layers().get(0)}).
+     *
+     * @return the layer stack
+     */
     public Sequential layers() {
         return child("layers", Sequential.class);
     }

@@ -20,11 +20,22 @@ public final class ToyTraining {
     private ToyTraining() {
     }
 
-    /** The result of {@link #run}: the trained model and every batch loss in order. */
+    /**
+     * The result of {@link #run}: the trained model and every batch loss in order.
+     *
+     * @param model the network after training (in eval mode)
+     * @param losses the training loss of every batch, in order
+     */
     public record Result(NeuralNetwork model, List<Float> losses) {
     }
 
-    /** The book's run, printing {@code Epoch: 001/003 | Batch 000/002 | Train Loss: 0.75} lines to {@code out} (may be null). */
+    /**
+     * The book's run, printing {@code Epoch: 001/003 | Batch 000/002 | Train Loss: 0.75} lines to
+     * {@code out} (may be null).
+     *
+     * @param out where to print the progress lines, or null to print nothing
+     * @return the trained model and the batch losses
+     */
     public static Result run(PrintStream out) {
         ScratchLLM.manualSeed(123);
         ToyDataset trainDs = new ToyDataset(ToyDataset.xTrain(), ToyDataset.yTrain());
@@ -53,7 +64,13 @@ public final class ToyTraining {
         return new Result(model, losses);
     }
 
-    /** {@code compute_accuracy(model, dataloader)}: the fraction of examples whose arg-max logit is the label. */
+    /**
+     * {@code compute_accuracy(model, dataloader)}: the fraction of examples whose arg-max logit is the label.
+     *
+     * @param model the model to evaluate; it is switched to eval mode
+     * @param loader the batches of {@code [features, labels]}
+     * @return the fraction of correctly classified examples, between 0 and 1
+     */
     public static double computeAccuracy(Module model, DataLoader<Tensor[], Tensor[]> loader) {
         model.eval();
         long correct = 0, total = 0;

@@ -23,11 +23,28 @@ import java.util.Arrays;
 public class CausalAttention extends Module {
     private final int dIn, dOut, contextLength;
 
-    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    /**
+     * Without bias, like the book's default {@code qkv_bias=False}.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     */
     public CausalAttention(int dIn, int dOut, int contextLength, double dropout) {
         this(dIn, dOut, contextLength, dropout, false);
     }
 
+    /**
+     * Builds the layer, drawing the initial weights from the default generator.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     * @param qkvBias whether the query, key and value projections have a bias
+     * @throws IllegalArgumentException if {@code contextLength} is not positive
+     */
     public CausalAttention(int dIn, int dOut, int contextLength, double dropout, boolean qkvBias) {
         if (contextLength < 1) throw new IllegalArgumentException("CausalAttention: context_length must be positive, got " + contextLength);
         this.dIn = dIn;
@@ -40,23 +57,47 @@ public class CausalAttention extends Module {
         registerBuffer("mask", Tensor.ones(contextLength, contextLength).triu(1));
     }
 
+    /**
+     * The query projection, {@code W_query}.
+     *
+     * @return the query layer
+     */
     public Linear wQuery() {
         return child("W_query", Linear.class);
     }
 
+    /**
+     * The key projection, {@code W_key}.
+     *
+     * @return the key layer
+     */
     public Linear wKey() {
         return child("W_key", Linear.class);
     }
 
+    /**
+     * The value projection, {@code W_value}.
+     *
+     * @return the value layer
+     */
     public Linear wValue() {
         return child("W_value", Linear.class);
     }
 
-    /** The float mask buffer, ones above the diagonal, shape (context_length, context_length). */
+    /**
+     * The float mask buffer, ones above the diagonal, shape (context_length, context_length).
+     *
+     * @return the mask buffer
+     */
     public Tensor mask() {
         return buffer("mask");
     }
 
+    /**
+     * The longest input accepted.
+     *
+     * @return the context length
+     */
     public int contextLength() {
         return contextLength;
     }

@@ -27,12 +27,27 @@ import dev.scratchllm.tensor.Tensor;
 public class MultiHeadAttention extends Module {
     private final int dIn, dOut, numHeads, headDim, contextLength;
 
-    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    /**
+     * Without bias, like the book's default {@code qkv_bias=False}.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size, split across the heads
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     * @param numHeads the number of heads; must divide {@code dOut}
+     */
     public MultiHeadAttention(int dIn, int dOut, int contextLength, double dropout, int numHeads) {
         this(dIn, dOut, contextLength, dropout, numHeads, false);
     }
 
     /**
+     * Builds the layer, drawing the initial weights from the default generator.
+     * @param dIn the input embedding size
+     * @param dOut the output size, split across the heads
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     * @param numHeads the number of heads; must divide {@code dOut}
+     * @param qkvBias whether the query, key and value projections have a bias
      * @throws IllegalArgumentException if {@code dOut} is not divisible by {@code numHeads}, or a
      *     size is not positive
      */
@@ -54,40 +69,83 @@ public class MultiHeadAttention extends Module {
         registerBuffer("mask", Tensor.ones(contextLength, contextLength).triu(1));
     }
 
+    /**
+     * The query projection, {@code W_query}.
+     *
+     * @return the query layer
+     */
     public Linear wQuery() {
         return child("W_query", Linear.class);
     }
 
+    /**
+     * The key projection, {@code W_key}.
+     *
+     * @return the key layer
+     */
     public Linear wKey() {
         return child("W_key", Linear.class);
     }
 
+    /**
+     * The value projection, {@code W_value}.
+     *
+     * @return the value layer
+     */
     public Linear wValue() {
         return child("W_value", Linear.class);
     }
 
+    /**
+     * The projection applied after merging the heads, {@code out_proj}.
+     *
+     * @return the output layer
+     */
     public Linear outProj() {
         return child("out_proj", Linear.class);
     }
 
-    /** The dropout on the attention weights. */
+    /**
+     * The dropout on the attention weights.
+     *
+     * @return the dropout layer
+     */
     public Dropout dropout() {
         return child("dropout", Dropout.class);
     }
 
-    /** The float mask buffer, ones above the diagonal, shape (context_length, context_length). */
+    /**
+     * The float mask buffer, ones above the diagonal, shape (context_length, context_length).
+     *
+     * @return the mask buffer
+     */
     public Tensor mask() {
         return buffer("mask");
     }
 
+    /**
+     * The number of heads.
+     *
+     * @return the number of heads
+     */
     public int numHeads() {
         return numHeads;
     }
 
+    /**
+     * The size of each head, {@code d_out / num_heads}.
+     *
+     * @return the head size
+     */
     public int headDim() {
         return headDim;
     }
 
+    /**
+     * The longest input accepted.
+     *
+     * @return the context length
+     */
     public int contextLength() {
         return contextLength;
     }
@@ -97,6 +155,14 @@ public class MultiHeadAttention extends Module {
      * {@code past .. past+T_new-1}, where {@code past} is the number of positions already in
      * {@code cachedKeys}/{@code cachedValues} ({@code (b, num_heads, past, head_dim)}, or null).
      * Returns the output for the new tokens and the extended keys and values.
+     *
+     * @param x the new tokens' inputs, shape {@code (b, T_new, d_in)}
+     * @param cachedKeys the keys of the earlier positions, or null if there are none
+     * @param cachedValues the values of the earlier positions, or null if there are none
+     * @return three tensors: the output {@code (b, T_new, d_out)}, then all keys and all values
+     *     {@code (b, num_heads, past + T_new, head_dim)}
+     * @throws IllegalArgumentException if the input is malformed or cached plus new tokens exceed the context
+     *     length
      */
     public Tensor[] forwardCached(Tensor x, Tensor cachedKeys, Tensor cachedValues) {
         CausalAttention.checkInput("MultiHeadAttention", x, dIn, contextLength);

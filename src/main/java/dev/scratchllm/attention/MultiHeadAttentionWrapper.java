@@ -19,11 +19,30 @@ import java.util.List;
  * included).
  */
 public class MultiHeadAttentionWrapper extends Module {
-    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    /**
+     * Without bias, like the book's default {@code qkv_bias=False}.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size of each head
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     * @param numHeads the number of heads
+     */
     public MultiHeadAttentionWrapper(int dIn, int dOut, int contextLength, double dropout, int numHeads) {
         this(dIn, dOut, contextLength, dropout, numHeads, false);
     }
 
+    /**
+     * Builds {@code numHeads} independent heads, drawing their weights from the default generator.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size of each head
+     * @param contextLength the longest input (the size of the causal mask)
+     * @param dropout the dropout rate on the attention weights
+     * @param numHeads the number of heads, at least 1
+     * @param qkvBias whether the query, key and value projections have a bias
+     * @throws IllegalArgumentException if {@code numHeads} is not positive
+     */
     public MultiHeadAttentionWrapper(int dIn, int dOut, int contextLength, double dropout, int numHeads, boolean qkvBias) {
         if (numHeads < 1) throw new IllegalArgumentException("MultiHeadAttentionWrapper: num_heads must be positive, got " + numHeads);
         List<CausalAttention> hs = new ArrayList<>();
@@ -31,7 +50,11 @@ public class MultiHeadAttentionWrapper extends Module {
         registerModule("heads", new ModuleList<>(hs));
     }
 
-    /** The heads, in order. */
+    /**
+     * The heads, in order.
+     *
+     * @return the heads
+     */
     @SuppressWarnings("unchecked")
     public ModuleList<CausalAttention> heads() {
         return (ModuleList<CausalAttention>) child("heads", ModuleList.class);

@@ -17,6 +17,13 @@ import dev.scratchllm.tensor.Tensor;
 public class SelfAttentionV1 extends Module {
     private final int dIn, dOut;
 
+    /**
+     * Builds the layer, drawing the three matrices from the default generator.
+     *
+     * @param dIn the input embedding size, at least 1
+     * @param dOut the output size, at least 1
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public SelfAttentionV1(int dIn, int dOut) {
         if (dIn < 1 || dOut < 1) throw new IllegalArgumentException("SelfAttentionV1: d_in and d_out must be positive, got " + dIn + " and " + dOut);
         this.dIn = dIn;
@@ -26,17 +33,29 @@ public class SelfAttentionV1 extends Module {
         registerParameter("W_value", ScratchLLM.rand(dIn, dOut));
     }
 
-    /** {@code W_query}, shape (d_in, d_out). */
+    /**
+     * {@code W_query}, shape (d_in, d_out).
+     *
+     * @return the query matrix parameter
+     */
     public Tensor wQuery() {
         return parameter("W_query");
     }
 
-    /** {@code W_key}, shape (d_in, d_out). */
+    /**
+     * {@code W_key}, shape (d_in, d_out).
+     *
+     * @return the key matrix parameter
+     */
     public Tensor wKey() {
         return parameter("W_key");
     }
 
-    /** {@code W_value}, shape (d_in, d_out). */
+    /**
+     * {@code W_value}, shape (d_in, d_out).
+     *
+     * @return the value matrix parameter
+     */
     public Tensor wValue() {
         return parameter("W_value");
     }

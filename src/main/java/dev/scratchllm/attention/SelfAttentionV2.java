@@ -17,11 +17,23 @@ import dev.scratchllm.tensor.Tensor;
 public class SelfAttentionV2 extends Module {
     private final int dIn;
 
-    /** Without bias, like the book's default {@code qkv_bias=False}. */
+    /**
+     * Without bias, like the book's default {@code qkv_bias=False}.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size
+     */
     public SelfAttentionV2(int dIn, int dOut) {
         this(dIn, dOut, false);
     }
 
+    /**
+     * Builds the layer, drawing the initial weights from the default generator.
+     *
+     * @param dIn the input embedding size
+     * @param dOut the output size
+     * @param qkvBias whether the query, key and value projections have a bias
+     */
     public SelfAttentionV2(int dIn, int dOut, boolean qkvBias) {
         this.dIn = dIn;
         registerModule("W_query", new Linear(dIn, dOut, qkvBias));
@@ -29,14 +41,29 @@ public class SelfAttentionV2 extends Module {
         registerModule("W_value", new Linear(dIn, dOut, qkvBias));
     }
 
+    /**
+     * The query projection, {@code W_query}.
+     *
+     * @return the query layer
+     */
     public Linear wQuery() {
         return child("W_query", Linear.class);
     }
 
+    /**
+     * The key projection, {@code W_key}.
+     *
+     * @return the key layer
+     */
     public Linear wKey() {
         return child("W_key", Linear.class);
     }
 
+    /**
+     * The value projection, {@code W_value}.
+     *
+     * @return the value layer
+     */
     public Linear wValue() {
         return child("W_value", Linear.class);
     }

@@ -23,6 +23,8 @@ public final class SimplifiedAttention {
     /**
      * The six 3-dimensional embeddings of "Your journey starts with one step" (section 3.3.1),
      * shape {@code (6, 3)}.
+     *
+     * @return a new {@code (6, 3)} tensor
      */
     public static Tensor exampleInputs() {
         return Tensor.fromArray(new float[][] {
@@ -50,13 +52,23 @@ public final class SimplifiedAttention {
         return Tensor.stack(scores, 0); // (T)
     }
 
-    /** The book's {@code softmax_naive(x) = exp(x) / exp(x).sum(dim=0)}; unstable for large inputs. */
+    /**
+     * The book's {@code softmax_naive(x) = exp(x) / exp(x).sum(dim=0)}; unstable for large inputs.
+     *
+     * @param x the scores
+     * @return the softmax over dimension 0
+     */
     public static Tensor softmaxNaive(Tensor x) {
         Tensor e = x.exp();
         return e.div(e.sum(0, false));
     }
 
-    /** The simple normalisation shown before the softmax: {@code scores / scores.sum()}. */
+    /**
+     * The simple normalisation shown before the softmax: {@code scores / scores.sum()}.
+     *
+     * @param scores the scores
+     * @return the scores divided by their total
+     */
     public static Tensor normalizeBySum(Tensor scores) {
         return scores.div(scores.sum());
     }
@@ -76,7 +88,12 @@ public final class SimplifiedAttention {
         return z;
     }
 
-    /** Section 3.3.2 with loops: {@code attn_scores[i, j] = dot(x_i, x_j)}, shape (T, T). */
+    /**
+     * Section 3.3.2 with loops: {@code attn_scores[i, j] = dot(x_i, x_j)}, shape (T, T).
+     *
+     * @param inputs the token embeddings, shape {@code (T, d)}
+     * @return the scores, shape {@code (T, T)}
+     */
     public static Tensor attentionScoresLoop(Tensor inputs) {
         requireMatrix("attentionScoresLoop", inputs);
         int n = inputs.size(0);
@@ -86,28 +103,55 @@ public final class SimplifiedAttention {
         return Tensor.of(s, n, n);
     }
 
-    /** Section 3.3.2 as one product: {@code inputs @ inputs.T}, shape (T, T). */
+    /**
+     * Section 3.3.2 as one product: {@code inputs @ inputs.T}, shape (T, T).
+     *
+     * @param inputs the token embeddings, shape {@code (T, d)}
+     * @return the scores, shape {@code (T, T)}
+     */
     public static Tensor attentionScores(Tensor inputs) {
         requireMatrix("attentionScores", inputs);
         return inputs.matmul(inputs.t());
     }
 
-    /** Row-wise {@code torch.softmax(scores, dim=-1)}. */
+    /**
+     * Row-wise {@code torch.softmax(scores, dim=-1)}.
+     *
+     * @param scores the scores, shape {@code (T, T)}
+     * @return the weights; each row sums to 1
+     */
     public static Tensor attentionWeights(Tensor scores) {
         return scores.softmax(-1);
     }
 
-    /** All context vectors at once: {@code weights @ inputs}, shape (T, d). */
+    /**
+     * All context vectors at once: {@code weights @ inputs}, shape (T, d).
+     *
+     * @param weights the attention weights, shape {@code (T, T)}
+     * @param inputs the token embeddings, shape {@code (T, d)}
+     * @return the context vectors, shape {@code (T, d)}
+     */
     public static Tensor contextVectors(Tensor weights, Tensor inputs) {
         return weights.matmul(inputs);
     }
 
-    /** Section 3.5.1's {@code mask_simple = torch.tril(torch.ones(n, n))}: ones on and below the diagonal. */
+    /**
+     * Section 3.5.1's {@code mask_simple = torch.tril(torch.ones(n, n))}: ones on and below the diagonal.
+     *
+     * @param n the number of tokens
+     * @return a new {@code (n, n)} float tensor
+     */
     public static Tensor causalMaskSimple(int n) {
         return Tensor.ones(n, n).tril();
     }
 
-    /** The causal mask the modules keep as a buffer: {@code torch.triu(torch.ones(n, n), diagonal=1)} (ones above the diagonal). */
+    /**
+     * The causal mask the modules keep as a buffer: {@code torch.triu(torch.ones(n, n), diagonal=1)} (ones
+     * above the diagonal).
+     *
+     * @param n the number of tokens
+     * @return a new {@code (n, n)} float tensor
+     */
     public static Tensor causalMask(int n) {
         return Tensor.ones(n, n).triu(1);
     }
@@ -115,13 +159,21 @@ public final class SimplifiedAttention {
     /**
      * The first masking variant of section 3.5.1: zero the weights above the diagonal
      * ({@code weights * mask_simple}). The rows no longer sum to 1; see {@link #renormalize}.
+     *
+     * @param weights the attention weights, shape {@code (T, T)}
+     * @return the masked weights
      */
     public static Tensor maskAfterSoftmax(Tensor weights) {
         requireSquare("maskAfterSoftmax", weights);
         return weights.mul(causalMaskSimple(weights.size(-1)));
     }
 
-    /** Divides every row by its sum ({@code masked / masked.sum(dim=-1, keepdim=True)}). */
+    /**
+     * Divides every row by its sum ({@code masked / masked.sum(dim=-1, keepdim=True)}).
+     *
+     * @param masked the masked weights, shape {@code (T, T)}
+     * @return the weights with each row summing to 1
+     */
     public static Tensor renormalize(Tensor masked) {
         return masked.div(masked.sum(-1, true));
     }
@@ -129,6 +181,9 @@ public final class SimplifiedAttention {
     /**
      * The efficient variant: {@code scores.masked_fill(triu(ones, 1).bool(), -inf)}, so that a
      * following softmax gives exactly zero weight to future tokens and rows that sum to 1.
+     *
+     * @param scores the scores, shape {@code (T, T)}
+     * @return a new tensor with {@code -inf} above the diagonal
      */
     public static Tensor maskBeforeSoftmax(Tensor scores) {
         requireSquare("maskBeforeSoftmax", scores);

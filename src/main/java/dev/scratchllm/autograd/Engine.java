@@ -21,7 +21,14 @@ public final class Engine {
     private Engine() {
     }
 
-    /** Back-propagates {@code gradient} (same shape as {@code root}) through the graph of {@code root}. */
+    /**
+     * Back-propagates {@code gradient} (same shape as {@code root}) through the graph of {@code root}.
+     *
+     * @param root the tensor to differentiate; it must require grad
+     * @param gradient dL/d(root), of the same shape as {@code root}
+     * @throws IllegalStateException if {@code root} does not require grad
+     * @throws IllegalArgumentException if the shapes of {@code gradient} and {@code root} differ
+     */
     public static void backward(Tensor root, Tensor gradient) {
         if (!root.requiresGrad())
             throw new IllegalStateException("element 0 of tensors does not require grad and does not have a grad_fn");

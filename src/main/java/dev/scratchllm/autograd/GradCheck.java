@@ -24,7 +24,16 @@ import java.util.function.Function;
 public final class GradCheck {
     private static final Set<String> SEEN = Collections.synchronizedSet(new LinkedHashSet<>());
 
-    /** The outcome: the largest absolute error, where it was, and whether it passed. */
+    /**
+     * The outcome: the largest absolute error, where it was, and whether it passed.
+     *
+     * @param ok true if every element was within tolerance
+     * @param maxAbsError the largest absolute error seen (or the error of the first failing element)
+     * @param input the index of the input where {@code maxAbsError} occurred, -1 if none
+     * @param element the flat index of that element in its input, -1 if none
+     * @param analytic the gradient from backward at that element
+     * @param numeric the finite-difference gradient at that element
+     */
     public record Result(boolean ok, double maxAbsError, int input, int element, double analytic, double numeric) {
         @Override
         public String toString() {
@@ -36,14 +45,24 @@ public final class GradCheck {
     private GradCheck() {
     }
 
-    /** Names of all graph nodes ({@code AddBackward0}, …) that any check has traversed in this JVM. */
+    /**
+     * Names of all graph nodes ({@code AddBackward0}, …) that any check has traversed in this JVM.
+     *
+     * @return a copy of the set of node names, in the order first seen
+     */
     public static Set<String> seenNodes() {
         synchronized (SEEN) {
             return new LinkedHashSet<>(SEEN);
         }
     }
 
-    /** Checks with step 1e-2, absolute tolerance 1e-3 and relative tolerance 1e-2. */
+    /**
+     * Checks with step 1e-2, absolute tolerance 1e-3 and relative tolerance 1e-2.
+     *
+     * @param f the function to check; it receives {@code inputs} and may be called many times
+     * @param inputs the inputs; those that require grad are checked
+     * @return the outcome of the check
+     */
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return check(f, 1e-2, 1e-3, 1e-2, inputs);
     }
@@ -51,6 +70,15 @@ public final class GradCheck {
     /**
      * Checks the gradients of {@code f} with respect to every input that requires grad.
      * Inputs must be contiguous float leaves; they are restored after each nudge.
+     *
+     * @param f the function to check; it receives {@code inputs} and may be called many times
+     * @param eps the finite-difference step
+     * @param atol the absolute tolerance
+     * @param rtol the tolerance relative to the numerical gradient
+     * @param inputs the inputs; those that require grad are checked
+     * @return the outcome of the check
+     * @throws IllegalArgumentException if an input that requires grad is not contiguous or does not own its
+     *     whole storage
      */
     public static Result check(Function<Tensor[], Tensor> f, double eps, double atol, double rtol, Tensor... inputs) {
         for (Tensor t : inputs) t.zeroGrad();

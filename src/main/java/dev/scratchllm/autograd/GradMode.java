@@ -12,17 +12,29 @@ public final class GradMode {
     private GradMode() {
     }
 
-    /** True when new operations record their backward rule on this thread. */
+    /**
+     * True when new operations record their backward rule on this thread.
+     *
+     * @return whether the graph is being recorded on this thread
+     */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
-    /** A scope in which no graph is recorded; closing it restores the previous state. */
+    /**
+     * A scope in which no graph is recorded; closing it restores the previous state.
+     *
+     * @return the scope to close (use it in try-with-resources)
+     */
     public static Scope noGrad() {
         return set(false);
     }
 
-    /** A scope in which the graph is recorded (inside a no-grad scope, like {@code torch.enable_grad()}). */
+    /**
+     * A scope in which the graph is recorded (inside a no-grad scope, like {@code torch.enable_grad()}).
+     *
+     * @return the scope to close (use it in try-with-resources)
+     */
     public static Scope enableGrad() {
         return set(true);
     }

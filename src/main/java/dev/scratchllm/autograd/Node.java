@@ -13,6 +13,13 @@ public final class Node {
     /** The backward rule of one op: maps dL/d(output) to dL/d(input i) for every input (null where not needed). */
     @FunctionalInterface
     public interface Backward {
+        /**
+         * Computes the gradients of the inputs from the gradient of the output.
+         *
+         * @param gradOutput dL/d(output), shaped like the output
+         * @return one gradient per input, in argument order, each shaped like its input (null for an input
+         *     that needs none)
+         */
         Tensor[] apply(Tensor gradOutput);
     }
 
@@ -27,17 +34,32 @@ public final class Node {
         this.backward = backward;
     }
 
-    /** A node named {@code name} over {@code inputs} with the given rule. */
+    /**
+     * A node named {@code name} over {@code inputs} with the given rule.
+     *
+     * @param name PyTorch's name of the backward op, e.g. {@code AddBackward0}
+     * @param inputs the tensors the op read, in argument order (kept, not copied)
+     * @param backward the rule from the output's gradient to the inputs' gradients
+     * @return the new node
+     */
     public static Node of(String name, Tensor[] inputs, Backward backward) {
         return new Node(name, inputs, backward);
     }
 
-    /** PyTorch's name for this node, for example {@code MulBackward0}. */
+    /**
+     * PyTorch's name for this node, for example {@code MulBackward0}.
+     *
+     * @return the node's name
+     */
     public String name() {
         return name;
     }
 
-    /** The tensors this op read, in argument order. */
+    /**
+     * The tensors this op read, in argument order.
+     *
+     * @return a copy of the input array
+     */
     public Tensor[] inputs() {
         return inputs.clone();
     }
@@ -50,7 +72,11 @@ public final class Node {
         return backward.apply(gradOutput);
     }
 
-    /** Makes the engine keep the gradient of this node's output in {@code output.grad()} (retain_grad). */
+    /**
+     * Makes the engine keep the gradient of this node's output in {@code output.grad()} (retain_grad).
+     *
+     * @param output the tensor this node produced
+     */
     public void retainGradIn(Tensor output) {
         this.retained = output;
     }

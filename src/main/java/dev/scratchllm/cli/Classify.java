@@ -26,7 +26,12 @@ public final class Classify {
     /** The book's second example (not spam). */
     public static final String BOOK_HAM = "Hey, just wanted to check if we're still on for dinner tonight? Let me know!";
 
-    /** The command's settings. */
+    /**
+     * The command's settings.
+     *
+     * @param checkpoint the checkpoint written by {@code finetune-classifier}
+     * @param text the text to classify, or null for the book's two examples
+     */
     public record Settings(Path checkpoint, String text) {
     }
 
@@ -38,7 +43,14 @@ public final class Classify {
         return new Settings(o.path("--checkpoint", Path.of("runs", "classifier", "checkpoint")), o.string("--text", null));
     }
 
-    /** Prints {@code label <- "text"} for each text; returns the labels. */
+    /**
+     * Prints {@code label <- "text"} for each text; returns the labels.
+     *
+     * @param s the settings
+     * @param out where to print
+     * @return the labels, one per text
+     * @throws IOException if the checkpoint cannot be read
+     */
     public static List<String> run(Settings s, PrintStream out) throws IOException {
         GPTModel model = ModelSource.loadFineTuned(s.checkpoint(), "classifier");
         Map<String, String> extra = ModelSource.extra(s.checkpoint());

@@ -44,13 +44,43 @@ import java.util.Set;
  * appendix E's lr 8e-4).
  */
 public final class FinetuneClassifier {
-    /** The command's settings. */
+    /**
+     * The command's settings.
+     *
+     * @param gpt2 a GPT-2 {@code model.safetensors} file or size name to start from, or null
+     * @param checkpoint a {@code pretrain} checkpoint to start from, or null
+     * @param scratchConfig the model to start from when neither is given (random weights)
+     * @param maxLength the padded length, or null for the longest training message
+     * @param padToContext whether to pad to the model's context length (exercise 6.1)
+     * @param trainAllLayers whether to train every layer (exercise 6.2)
+     * @param firstToken whether to classify on the first token instead of the last (exercise 6.3)
+     * @param loraRank the LoRA rank, or null for no LoRA (appendix E)
+     * @param loraAlpha the LoRA alpha
+     * @param batchSize the examples per batch
+     * @param lr the AdamW learning rate
+     * @param weightDecay the AdamW weight decay
+     * @param epochs the passes over the training data
+     * @param evalFreq evaluate every this many steps
+     * @param evalIter the batches per evaluation
+     * @param seed the seed
+     * @param trainLimit use at most this many training messages, or null for all
+     * @param outDir the folder for the data, plots and checkpoint
+     * @param threads the number of compute threads
+     */
     public record Settings(String gpt2, Path checkpoint, GPTConfig scratchConfig, Integer maxLength, boolean padToContext,
                            boolean trainAllLayers, boolean firstToken, Integer loraRank, double loraAlpha, int batchSize, double lr,
                            double weightDecay, int epochs, int evalFreq, int evalIter, long seed, Integer trainLimit, Path outDir, int threads) {
     }
 
-    /** What a run produced. */
+    /**
+     * What a run produced.
+     *
+     * @param history the losses and accuracies during training
+     * @param trainAccuracy the accuracy on the whole training set
+     * @param valAccuracy the accuracy on the whole validation set
+     * @param testAccuracy the accuracy on the whole test set
+     * @param model the fine-tuned model
+     */
     public record Result(Classification.History history, double trainAccuracy, double valAccuracy, double testAccuracy, GPTModel model) {
     }
 
@@ -76,7 +106,14 @@ public final class FinetuneClassifier {
                 o.integer("--threads", ScratchLLM.getNumThreads()));
     }
 
-    /** Runs the whole job. */
+    /**
+     * Runs the whole job.
+     *
+     * @param s the settings
+     * @param out where to print the progress and results
+     * @return the history, final accuracies and model
+     * @throws IOException if data or weights cannot be read or outputs cannot be written
+     */
     public static Result run(Settings s, PrintStream out) throws IOException {
         ScratchLLM.setNumThreads(s.threads());
         out.printf(Locale.ROOT, "ScratchLLM classification fine-tuning (chapter 6) - JDK %s, %s kernels, %d threads%n", Runtime.version(),

@@ -50,13 +50,43 @@ import java.util.Set;
  * {@code allowed_max_length} 1024, responses of up to 256 tokens).
  */
 public final class FinetuneInstructions {
-    /** The command's settings. */
+    /**
+     * The command's settings.
+     *
+     * @param gpt2 a GPT-2 {@code model.safetensors} file or size name to start from, or null
+     * @param checkpoint a {@code pretrain} checkpoint to start from, or null
+     * @param scratchConfig the model to start from when neither is given (random weights)
+     * @param phi3 whether to use the Phi-3 prompt style (exercise 7.1)
+     * @param maskInstructions whether to mask the instruction in the targets (exercise 7.2)
+     * @param loraRank the LoRA rank, or null for no LoRA (exercise 7.4)
+     * @param loraAlpha the LoRA alpha
+     * @param batchSize the examples per batch
+     * @param lr the AdamW learning rate
+     * @param weightDecay the AdamW weight decay
+     * @param epochs the passes over the training data
+     * @param evalFreq evaluate every this many steps
+     * @param evalIter the batches per evaluation
+     * @param seed the seed
+     * @param allowedMaxLength the longest training sequence, in tokens
+     * @param trainLimit use at most this many training entries, or null for all
+     * @param testLimit answer at most this many test entries, or null for all
+     * @param maxNewTokens the most tokens per response
+     * @param ollamaModel the Ollama model that scores the responses
+     * @param outDir the folder for the plot, checkpoint and responses
+     * @param threads the number of compute threads
+     */
     public record Settings(String gpt2, Path checkpoint, GPTConfig scratchConfig, boolean phi3, boolean maskInstructions, Integer loraRank,
                            double loraAlpha, int batchSize, double lr, double weightDecay, int epochs, int evalFreq, int evalIter, long seed,
                            int allowedMaxLength, Integer trainLimit, Integer testLimit, int maxNewTokens, String ollamaModel, Path outDir, int threads) {
     }
 
-    /** What a run produced. */
+    /**
+     * What a run produced.
+     *
+     * @param history the losses during training
+     * @param responses the test entries with their generated responses
+     * @param model the fine-tuned model
+     */
     public record Result(Training.History history, List<InstructionEntry> responses, GPTModel model) {
     }
 
@@ -84,7 +114,14 @@ public final class FinetuneInstructions {
                 o.integer("--threads", ScratchLLM.getNumThreads()));
     }
 
-    /** Runs the whole job. */
+    /**
+     * Runs the whole job.
+     *
+     * @param s the settings
+     * @param out where to print the progress and results
+     * @return the history, responses and model
+     * @throws IOException if data or weights cannot be read, outputs cannot be written or scoring fails
+     */
     public static Result run(Settings s, PrintStream out) throws IOException {
         ScratchLLM.setNumThreads(s.threads());
         out.printf(Locale.ROOT, "ScratchLLM instruction fine-tuning (chapter 7) - JDK %s, %s kernels, %d threads%n", Runtime.version(),

@@ -27,7 +27,17 @@ public final class Generate {
     private Generate() {
     }
 
-    /** The command's options. */
+    /**
+     * The command's options.
+     *
+     * @param checkpoint the checkpoint written by {@code pretrain}, used when {@code gpt2} is null
+     * @param gpt2 a GPT-2 {@code model.safetensors} file or size name, or null
+     * @param prompt the text to continue
+     * @param maxNewTokens the most tokens to generate
+     * @param temperature the sampling temperature (0 for greedy)
+     * @param topK the top-k cut, or null for none
+     * @param seed the seed set before generating
+     */
     public record Settings(Path checkpoint, String gpt2, String prompt, int maxNewTokens, float temperature, Integer topK, long seed) {
     }
 
@@ -61,7 +71,14 @@ public final class Generate {
         return new Settings(ckpt, gpt2, prompt, max, temp, topK, seed);
     }
 
-    /** Loads the model and prints the continuation; returns the text. */
+    /**
+     * Loads the model and prints the continuation; returns the text.
+     *
+     * @param s the settings
+     * @param out where to print
+     * @return the prompt and its continuation
+     * @throws IOException if the model cannot be read or downloaded
+     */
     public static String run(Settings s, PrintStream out) throws IOException {
         GPTModel model = s.gpt2() != null ? loadGpt2(s.gpt2(), out) : loadCheckpoint(s.checkpoint());
         model.eval();

@@ -16,6 +16,14 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Runs a command: {@code pretrain} (the default), {@code toy}, {@code generate},
+     * {@code finetune-classifier}, {@code classify}, {@code finetune-instructions}, {@code respond} or
+     * {@code help}. A failing command prints its error and exits with status 1; an unknown one exits with
+     * status 2.
+     *
+     * @param args the command, then its options
+     */
     public static void main(String[] args) {
         String cmd = args.length == 0 ? "pretrain" : args[0];
         java.util.List<String> rest = java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length);

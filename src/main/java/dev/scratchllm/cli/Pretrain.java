@@ -38,10 +38,35 @@ import java.util.Map;
  * the command line ({@code --epochs 2 --emb-dim 64 …}).
  */
 public final class Pretrain {
-    /** The run's settings; {@link #defaults()} are the book's. */
+    /**
+     * The run's settings; {@link #defaults()} are the book's.
+     *
+     * @param textFile the data file to train on, e.g. {@code the-verdict.txt}
+     * @param contextLength the model's context length (and the window and stride)
+     * @param embDim the embedding dimension
+     * @param nHeads the attention heads
+     * @param nLayers the transformer blocks
+     * @param dropRate the dropout rate
+     * @param batchSize the windows per batch
+     * @param trainRatio the fraction of the text used for training
+     * @param lr the AdamW learning rate
+     * @param weightDecay the AdamW weight decay
+     * @param epochs the passes over the training text
+     * @param evalFreq evaluate every this many steps
+     * @param evalIter the batches per evaluation
+     * @param seed the seed
+     * @param startContext the prompt of the samples
+     * @param outDir the folder for the plot and the checkpoint
+     * @param threads the number of compute threads
+     */
     public record Settings(String textFile, int contextLength, int embDim, int nHeads, int nLayers, double dropRate,
                            int batchSize, double trainRatio, double lr, double weightDecay, int epochs, int evalFreq,
                            int evalIter, long seed, String startContext, Path outDir, int threads) {
+        /**
+         * The book's settings.
+         *
+         * @return the defaults
+         */
         public static Settings defaults() {
             GPTConfig c = GPTConfig.GPT_CONFIG_124M;
             return new Settings("the-verdict.txt", 256, c.embDim(), c.nHeads(), c.nLayers(), c.dropRate(), 2, 0.90, 4e-4, 0.1, 10, 5, 5, 123,
@@ -118,7 +143,14 @@ public final class Pretrain {
         }
     }
 
-    /** Runs the whole job; returns the loss history. */
+    /**
+     * Runs the whole job; returns the loss history.
+     *
+     * @param s the settings
+     * @param out where to print the progress and results
+     * @return the loss history
+     * @throws IOException if the text cannot be read or the outputs cannot be written
+     */
     public static Training.History run(Settings s, PrintStream out) throws IOException {
         ScratchLLM.setNumThreads(s.threads());
         GPTConfig cfg = s.config();

@@ -22,7 +22,14 @@ import java.util.Set;
 
 /** {@code respond --instruction TEXT [--input TEXT] [--checkpoint DIR] [--max-new-tokens N]}. */
 public final class Respond {
-    /** The command's settings. */
+    /**
+     * The command's settings.
+     *
+     * @param checkpoint the checkpoint written by {@code finetune-instructions}
+     * @param instruction the instruction
+     * @param input the input, possibly empty
+     * @param maxNewTokens the most tokens to generate
+     */
     public record Settings(Path checkpoint, String instruction, String input, int maxNewTokens) {
     }
 
@@ -37,7 +44,14 @@ public final class Respond {
                 o.integer("--max-new-tokens", 256));
     }
 
-    /** Prints and returns the response. */
+    /**
+     * Prints and returns the response.
+     *
+     * @param s the settings
+     * @param out where to print
+     * @return the response
+     * @throws IOException if the checkpoint cannot be read
+     */
     public static String run(Settings s, PrintStream out) throws IOException {
         GPTModel model = ModelSource.loadFineTuned(s.checkpoint(), "instructions");
         InstructionData.PromptStyle style = InstructionData.PromptStyle.valueOf(ModelSource.extra(s.checkpoint()).getOrDefault("prompt_style", "ALPACA"));

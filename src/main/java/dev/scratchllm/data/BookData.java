@@ -17,7 +17,13 @@ import java.util.Optional;
  * it was looked for and where to put it.
  */
 public final class BookData {
-    /** A known file: where the book gets it and what its bytes must hash to. */
+    /**
+     * A known file: where the book gets it and what its bytes must hash to.
+     *
+     * @param url where the file is downloaded from
+     * @param sha256 the expected SHA-256 of its bytes, in lower-case hex
+     * @param maxBytes the largest download accepted
+     */
     public record Source(String url, String sha256, long maxBytes) {
     }
 
@@ -45,8 +51,10 @@ public final class BookData {
     }
 
     /**
-     * The project's own short story, shipped in the jar: what {@code pretrain} trains on when the
-     *-verdict can be neither found nor downloaded.
+     * The project's own short story, shipped in the jar: what {@code pretrain} trains on when
+     * {@code the-verdict.txt} can be neither found nor downloaded.
+     *
+     * @return the text of the fallback corpus
      */
     public static String fallbackCorpus() {
         try (var in = BookData.class.getResourceAsStream(FALLBACK_CORPUS)) {
@@ -57,12 +65,28 @@ public final class BookData {
         }
     }
 
-    /** The file's path: found locally, or downloaded into {@code data/} when it is a known file. */
+    /**
+     * The file's path: found locally, or downloaded into {@code data/} when it is a known file.
+     *
+     * @param name the file's relative name, e.g. {@code "the-verdict.txt"}
+     * @return the path of the file on disk
+     * @throws MissingDataFileException if the file is not on disk and is unknown or downloads are off
+     * @throws java.io.UncheckedIOException if the download fails
+     */
     public static Path path(String name) {
         return path(DataFiles.fromEnvironment(), DataFiles.PROJECT_DATA_DIR, name);
     }
 
-    /** {@link #path(String)} over the given locations, downloading into {@code cacheDir}. */
+    /**
+     * {@link #path(String)} over the given locations, downloading into {@code cacheDir}.
+     *
+     * @param files where to look first
+     * @param cacheDir the folder a known file is downloaded into
+     * @param name the file's relative name
+     * @return the path of the file on disk
+     * @throws MissingDataFileException if the file is not on disk and is unknown or downloads are off
+     * @throws java.io.UncheckedIOException if the download fails
+     */
     public static Path path(DataFiles files, Path cacheDir, String name) {
         Optional<Path> local = files.locate(name);
         if (local.isPresent()) return local.get();

@@ -56,7 +56,11 @@ public final class DataFiles {
         this.projectDir = projectDir;
     }
 
-    /** The resolver for this process: SCRATCHLLM_DATA from the environment, then {@code data/}. */
+    /**
+     * The resolver for this process: SCRATCHLLM_DATA from the environment, then {@code data/}.
+     *
+     * @return a new resolver reading SCRATCHLLM_DATA now
+     */
     public static DataFiles fromEnvironment() {
         return new DataFiles(System.getenv(ENV_VAR), PROJECT_DATA_DIR);
     }
@@ -72,22 +76,45 @@ public final class DataFiles {
 
     // ------------------------------------------------------------------ static conveniences
 
-    /** {@link #locate(String)} on the process-wide resolver. */
+    /**
+     * {@link #locate(String)} on the process-wide resolver.
+     *
+     * @param name the file's relative name, e.g. {@code "the-verdict.txt"}
+     * @return the file, or empty when it is nowhere
+     */
     public static Optional<Path> find(String name) {
         return fromEnvironment().locate(name);
     }
 
-    /** {@link #path(String)} on the process-wide resolver. */
+    /**
+     * {@link #path(String)} on the process-wide resolver.
+     *
+     * @param name the file's relative name
+     * @return the file's path
+     */
     public static Path resolve(String name) {
         return fromEnvironment().path(name);
     }
 
-    /** {@link #path(Path, String)} on the process-wide resolver. */
+    /**
+     * {@link #path(Path, String)} on the process-wide resolver.
+     *
+     * @param explicit a path given by the user, or null to search
+     * @param name the file's relative name, used for the search and in errors
+     * @return the file's path
+     */
     public static Path resolve(Path explicit, String name) {
         return fromEnvironment().path(explicit, name);
     }
 
-    /** Reads a data file found by {@link #resolve(String)} as UTF-8 text, byte for byte. */
+    /**
+     * Reads a data file found by {@link #resolve(String)} as UTF-8 text, byte for byte.
+     *
+     * @param name the file's relative name
+     * @return the file's text
+     * @throws MissingDataFileException if the file is nowhere
+     * @throws java.io.UncheckedIOException if it cannot be read
+     */
     public static String readString(String name) {
         Path p = resolve(name);
         try {
@@ -97,7 +124,12 @@ public final class DataFiles {
         }
     }
 
-    /** A one-line description of where {@code name} is looked for, for skip and error messages. */
+    /**
+     * A one-line description of where {@code name} is looked for, for skip and error messages.
+     *
+     * @param name the file's relative name
+     * @return the description
+     */
     public static String describeSearch(String name) {
         return fromEnvironment().searchDescription(name);
     }
@@ -107,6 +139,7 @@ public final class DataFiles {
     /**
      * Finds {@code name} in SCRATCHLLM_DATA, then in the project's data folder.
      *
+     * @param name the file's relative name, with {@code /} between folders
      * @return the first existing regular file, or empty when none of the locations has it
      * @throws IllegalArgumentException if {@code name} is blank, absolute or climbs out with {@code ..}
      */
@@ -122,6 +155,8 @@ public final class DataFiles {
     /**
      * Like {@link #locate(String)}, but fails when the file is nowhere.
      *
+     * @param name the file's relative name
+     * @return the first existing regular file
      * @throws MissingDataFileException naming the file and every location tried
      */
     public Path path(String name) {
@@ -131,6 +166,9 @@ public final class DataFiles {
     /**
      * Uses {@code explicit} when it is not {@code null} (it must then exist), else {@link #path(String)}.
      *
+     * @param explicit a path given by the user, or null to search
+     * @param name the file's relative name, used for the search and in errors
+     * @return {@code explicit}, or the file found
      * @throws MissingDataFileException if the explicit path is not a regular file, or the search fails
      */
     public Path path(Path explicit, String name) {
@@ -141,7 +179,11 @@ public final class DataFiles {
         return explicit;
     }
 
-    /** The directories searched, in order (SCRATCHLLM_DATA first when set). */
+    /**
+     * The directories searched, in order (SCRATCHLLM_DATA first when set).
+     *
+     * @return an unmodifiable list of the directories
+     */
     public List<Path> directories() {
         List<Path> dirs = new ArrayList<>(2);
         if (envDir != null) dirs.add(envDir);
@@ -149,7 +191,12 @@ public final class DataFiles {
         return List.copyOf(dirs);
     }
 
-    /** Describes the search for {@code name}: each location and whether SCRATCHLLM_DATA is set. */
+    /**
+     * Describes the search for {@code name}: each location and whether SCRATCHLLM_DATA is set.
+     *
+     * @param name the file's relative name
+     * @return the description
+     */
     public String searchDescription(String name) {
         Path rel = checkName(name);
         StringBuilder sb = new StringBuilder("looked for \"").append(name).append("\" in ");

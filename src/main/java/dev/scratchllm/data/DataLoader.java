@@ -20,6 +20,9 @@ import java.util.function.Function;
  * {@link #iterator()} (each epoch, each loop over the loader) first draws a base seed from the
  * generator; with shuffling, the first {@code next()} then draws a seed for a private generator
  * whose {@code randperm(size)} orders the epoch. The generator is the default one unless given.
+ *
+ * @param <T> the type of one example
+ * @param <B> the type of one batch
  */
 public final class DataLoader<T, B> implements Iterable<B> {
     private final Dataset<T> dataset;
@@ -32,6 +35,12 @@ public final class DataLoader<T, B> implements Iterable<B> {
      * A loader over {@code dataset}.
      *
      * @param generator the generator for shuffling, or null for the default generator
+     * @param dataset the examples
+     * @param batchSize examples per batch, at least 1
+     * @param shuffle whether each epoch visits the examples in a fresh random order
+     * @param dropLast whether to drop the last batch when it is short
+     * @param collate turns a list of examples into a batch
+     * @throws IllegalArgumentException if {@code batchSize} is not positive
      */
     public DataLoader(Dataset<T> dataset, int batchSize, boolean shuffle, boolean dropLast,
                       Function<List<T>, B> collate, Generator generator) {
@@ -44,26 +53,54 @@ public final class DataLoader<T, B> implements Iterable<B> {
         this.generator = generator;
     }
 
-    /** The common case: examples are {@code Tensor[]} tuples, batches stack each component. */
+    /**
+     * The common case: examples are {@code Tensor[]} tuples, batches stack each component.
+     *
+     * @param dataset the examples
+     * @param batchSize examples per batch, at least 1
+     * @param shuffle whether each epoch visits the examples in a fresh random order
+     * @param dropLast whether to drop the last batch when it is short
+     * @return a loader that stacks each component, using the default generator
+     */
     public static DataLoader<Tensor[], Tensor[]> of(Dataset<Tensor[]> dataset, int batchSize, boolean shuffle, boolean dropLast) {
         return new DataLoader<>(dataset, batchSize, shuffle, dropLast, DataLoader::stack, null);
     }
 
-    /** The number of batches per epoch ({@code len(loader)}). */
+    /**
+     * The number of batches per epoch ({@code len(loader)}).
+     *
+     * @return the number of batches one iteration yields
+     */
     public int size() {
         int n = dataset.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
+    /**
+     * The data set this loader reads.
+     *
+     * @return the data set
+     */
     public Dataset<T> dataset() {
         return dataset;
     }
 
+    /**
+     * The number of examples per batch (the last may have fewer).
+     *
+     * @return the batch size
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** The default collate: stacks component {@code i} of every example into batch component {@code i}. */
+    /**
+     * The default collate: stacks component {@code i} of every example into batch component {@code i}.
+     *
+     * @param examples the examples, each with the same number of components and the same shapes per component
+     * @return one tensor per component, with a new leading batch dimension
+     * @throws IllegalArgumentException if the examples differ in components or shapes
+     */
     public static Tensor[] stack(List<Tensor[]> examples) {
         int parts = examples.get(0).length;
         Tensor[] out = new Tensor[parts];

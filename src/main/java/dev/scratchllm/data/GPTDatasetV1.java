@@ -18,6 +18,15 @@ public class GPTDatasetV1 implements Dataset<Tensor[]> {
     private final List<Tensor> inputIds = new ArrayList<>();
     private final List<Tensor> targetIds = new ArrayList<>();
 
+    /**
+     * Tokenizes {@code txt} and cuts it into overlapping input and target windows.
+     *
+     * @param txt the text
+     * @param tokenizer the tokenizer ({@code <|endoftext|>} is allowed in the text)
+     * @param maxLength tokens per window, at least 1
+     * @param stride the step between window starts, at least 1
+     * @throws IllegalArgumentException if {@code maxLength} or {@code stride} is not positive
+     */
     public GPTDatasetV1(String txt, GPT2Tokenizer tokenizer, int maxLength, int stride) {
         if (maxLength < 1 || stride < 1)
             throw new IllegalArgumentException("GPTDatasetV1: maxLength and stride must be positive, got " + maxLength + " and " + stride);
@@ -47,12 +56,25 @@ public class GPTDatasetV1 implements Dataset<Tensor[]> {
     /**
      * The book's {@code create_dataloader_v1} (listing 2.6) with its defaults: batch size 4,
      * max length 256, stride 128, shuffled, last short batch dropped, GPT-2 tokenizer.
+     *
+     * @param txt the training text
+     * @return the loader, shuffling with the default generator
      */
     public static DataLoader<Tensor[], Tensor[]> createDataloaderV1(String txt) {
         return createDataloaderV1(txt, 4, 256, 128, true, true);
     }
 
-    /** {@code create_dataloader_v1(txt, batch_size, max_length, stride, shuffle, drop_last, num_workers=0)}. */
+    /**
+     * {@code create_dataloader_v1(txt, batch_size, max_length, stride, shuffle, drop_last, num_workers=0)}.
+     *
+     * @param txt the training text
+     * @param batchSize windows per batch
+     * @param maxLength tokens per window
+     * @param stride the step between window starts
+     * @param shuffle whether to shuffle each epoch
+     * @param dropLast whether to drop a short last batch
+     * @return the loader, shuffling with the default generator
+     */
     public static DataLoader<Tensor[], Tensor[]> createDataloaderV1(String txt, int batchSize, int maxLength, int stride,
                                                                      boolean shuffle, boolean dropLast) {
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();

@@ -7,9 +7,11 @@ package dev.scratchllm.data;
 public final class MissingDataFileException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The relative name that was looked for. */
     private final String name;
 
     /**
+     * Creates the exception.
      * @param name   the relative name looked for (e.g. {@code "gpt2/encoder.json"})
      * @param detail what went wrong and where it looked
      */
@@ -18,7 +20,11 @@ public final class MissingDataFileException extends RuntimeException {
         this.name = name;
     }
 
-    /** The relative name that was looked for. */
+    /**
+     * The relative name that was looked for.
+     *
+     * @return the relative name
+     */
     public String name() {
         return name;
     }

@@ -57,7 +57,12 @@ public final class Classification {
      * the last transformer block and the final LayerNorm trainable again. With
      * {@code trainAllLayers} (exercise 6.2) nothing stays frozen.
      *
+     * @param model the pretrained model; changed in place
+     * @param numClasses the number of classes, at least 2
+     * @param seed the seed set before the head is created
+     * @param trainAllLayers whether to make every parameter trainable (exercise 6.2)
      * @return the new head
+     * @throws IllegalArgumentException if {@code numClasses} is less than 2
      */
     public static Linear prepareForClassification(GPTModel model, int numClasses, long seed, boolean trainAllLayers) {
         if (numClasses < 2) throw new IllegalArgumentException("prepareForClassification: need at least 2 classes, got " + numClasses);
@@ -82,28 +87,66 @@ public final class Classification {
         return logits.select(1, i); // (b, num_classes)
     }
 
-    /** {@code calc_loss_batch}: cross entropy of the last token's logits against the labels {@code (b)}. */
+    /**
+     * {@code calc_loss_batch}: cross entropy of the last token's logits against the labels {@code (b)}.
+     *
+     * @param inputBatch the token ids, shape {@code (b, T)}
+     * @param targetBatch the class labels, int64, shape {@code (b)}
+     * @param model the classifier
+     * @return the mean loss, a scalar with a graph
+     */
     public static Tensor calcLossBatch(Tensor inputBatch, Tensor targetBatch, Module model) {
         return calcLossBatch(inputBatch, targetBatch, model, LAST_TOKEN);
     }
 
-    /** {@link #calcLossBatch(Tensor, Tensor, Module)} on the logits at {@code tokenIndex} (exercise 6.3: {@link #FIRST_TOKEN}). */
+    /**
+     * {@link #calcLossBatch(Tensor, Tensor, Module)} on the logits at {@code tokenIndex} (exercise 6.3:
+     * {@link #FIRST_TOKEN}).
+     *
+     * @param inputBatch the token ids, shape {@code (b, T)}
+     * @param targetBatch the class labels, int64, shape {@code (b)}
+     * @param model the classifier
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @return the mean loss, a scalar with a graph
+     */
     public static Tensor calcLossBatch(Tensor inputBatch, Tensor targetBatch, Module model, int tokenIndex) {
         Tensor logits = logitsAt(model, inputBatch, tokenIndex); // (b, num_classes)
         return Functional.crossEntropy(logits, targetBatch);      // scalar
     }
 
-    /** {@code calc_loss_loader(data_loader, model)}: the mean batch loss over the whole loader (NaN if empty). */
+    /**
+     * {@code calc_loss_loader(data_loader, model)}: the mean batch loss over the whole loader (NaN if empty).
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier
+     * @return the mean loss
+     */
     public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model) {
         return calcLossLoader(loader, model, -1, LAST_TOKEN);
     }
 
-    /** {@code calc_loss_loader(data_loader, model, num_batches)}: over the first {@code numBatches} batches (all when negative). */
+    /**
+     * {@code calc_loss_loader(data_loader, model, num_batches)}: over the first {@code numBatches} batches
+     * (all when negative).
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier
+     * @param numBatches how many batches to use; negative for all
+     * @return the mean loss
+     */
     public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches) {
         return calcLossLoader(loader, model, numBatches, LAST_TOKEN);
     }
 
-    /** {@link #calcLossLoader(DataLoader, Module, int)} on the logits at {@code tokenIndex}. */
+    /**
+     * {@link #calcLossLoader(DataLoader, Module, int)} on the logits at {@code tokenIndex}.
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier
+     * @param numBatches how many batches to use; negative for all
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @return the mean loss (NaN if the loader is empty or {@code numBatches} is 0)
+     */
     public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches, int tokenIndex) {
         if (loader.size() == 0) return Double.NaN;
         int n = numBatches < 0 ? loader.size() : Math.min(numBatches, loader.size());
@@ -117,7 +160,13 @@ public final class Classification {
         return total / n;
     }
 
-    /** {@code calc_accuracy_loader(data_loader, model)} over every batch. */
+    /**
+     * {@code calc_accuracy_loader(data_loader, model)} over every batch.
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier; left in eval mode
+     * @return the fraction of correct predictions
+     */
     public static double calcAccuracyLoader(DataLoader<?, Tensor[]> loader, Module model) {
         return calcAccuracyLoader(loader, model, -1, LAST_TOKEN);
     }
@@ -128,12 +177,25 @@ public final class Classification {
      * without a graph, and returns the fraction of correct predictions over the first
      * {@code numBatches} batches (all when negative). A shuffled loader draws from the default
      * generator as PyTorch does, so seed first to get the book's batches.
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier; left in eval mode
+     * @param numBatches how many batches to use; negative for all
+     * @return the fraction of correct predictions
      */
     public static double calcAccuracyLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches) {
         return calcAccuracyLoader(loader, model, numBatches, LAST_TOKEN);
     }
 
-    /** {@link #calcAccuracyLoader(DataLoader, Module, int)} on the logits at {@code tokenIndex}. */
+    /**
+     * {@link #calcAccuracyLoader(DataLoader, Module, int)} on the logits at {@code tokenIndex}.
+     *
+     * @param loader the batches of token ids and labels
+     * @param model the classifier; left in eval mode
+     * @param numBatches how many batches to use; negative for all
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @return the fraction of correct predictions
+     */
     public static double calcAccuracyLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches, int tokenIndex) {
         model.eval();
         long correct = 0, examples = 0;
@@ -154,7 +216,17 @@ public final class Classification {
         return (double) correct / examples;
     }
 
-    /** {@code evaluate_model}: train and validation loss over {@code evalIter} batches, in eval mode without a graph; back to train mode after. */
+    /**
+     * {@code evaluate_model}: train and validation loss over {@code evalIter} batches, in eval mode without
+     * a graph; back to train mode after.
+     *
+     * @param model the classifier
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param evalIter how many batches of each loader to use
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @return {@code {trainLoss, valLoss}}
+     */
     public static double[] evaluateModel(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader, int evalIter, int tokenIndex) {
         model.eval();
         double train, val;
@@ -168,28 +240,62 @@ public final class Classification {
 
     // ------------------------------------------------------------------ section 6.7: training
 
-    /** What {@link #trainClassifierSimple} returns: the book's {@code (train_losses, val_losses, train_accs, val_accs, examples_seen)}. */
+    /**
+     * What {@link #trainClassifierSimple} returns: the book's
+     * {@code (train_losses, val_losses, train_accs, val_accs, examples_seen)}.
+     *
+     * @param trainLosses the training loss at each evaluation
+     * @param valLosses the validation loss at each evaluation
+     * @param trainAccs the training accuracy after each epoch
+     * @param valAccs the validation accuracy after each epoch
+     * @param examplesSeen the number of training examples seen in all
+     * @param examplesSeenAtEval the number of examples seen at each evaluation
+     */
     public record History(List<Double> trainLosses, List<Double> valLosses, List<Double> trainAccs, List<Double> valAccs,
                           long examplesSeen, List<Long> examplesSeenAtEval) {
     }
 
     /** Callbacks of a classifier training run (all optional). */
     public interface Listener {
-        /** After each optimizer step: the batch loss, the global step (from 0) and the examples seen so far. */
+        /**
+         * After each optimizer step: the batch loss, the global step (from 0) and the examples seen so far.
+         *
+         * @param epoch the epoch, from 0
+         * @param step the global step, from 0
+         * @param loss the batch loss
+         * @param examplesSeen the training examples seen so far
+         */
         default void onBatch(int epoch, long step, double loss, long examplesSeen) {
         }
 
-        /** After each evaluation (every {@code evalFreq} steps). */
+        /**
+         * After each evaluation (every {@code evalFreq} steps).
+         *
+         * @param epoch the epoch, from 0
+         * @param step the global step, from 0
+         * @param trainLoss the training loss
+         * @param valLoss the validation loss
+         * @param examplesSeen the training examples seen so far
+         */
         default void onEval(int epoch, long step, double trainLoss, double valLoss, long examplesSeen) {
         }
 
-        /** At the end of each epoch, with the accuracies over {@code evalIter} batches. */
+        /**
+         * At the end of each epoch, with the accuracies over {@code evalIter} batches.
+         *
+         * @param epoch the epoch, from 0
+         * @param trainAccuracy the training accuracy, between 0 and 1
+         * @param valAccuracy the validation accuracy, between 0 and 1
+         */
         default void onEpochEnd(int epoch, double trainAccuracy, double valAccuracy) {
         }
 
         /**
          * The book's printing: {@code Ep 1 (Step 000000): Train loss 2.153, Val loss 2.392} and
          * {@code Training accuracy: 70.00% | Validation accuracy: 72.50%}.
+         *
+         * @param out where to print
+         * @return a listener that prints evaluations and accuracies
          */
         static Listener printing(PrintStream out) {
             return new Listener() {
@@ -206,8 +312,21 @@ public final class Classification {
         }
     }
 
-    /** Options of {@link #trainClassifierSimple}: the book's arguments plus the token position and callbacks. */
+    /**
+     * Options of {@link #trainClassifierSimple}: the book's arguments plus the token position and callbacks.
+     *
+     * @param numEpochs the number of passes over the training data, at least 0
+     * @param evalFreq evaluate every this many steps, at least 1
+     * @param evalIter the number of batches per evaluation, at least 1
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @param listener the callbacks, or null for none
+     */
     public record Options(int numEpochs, int evalFreq, int evalIter, int tokenIndex, Listener listener) {
+        /**
+         * Checks the counts; a null listener becomes one that does nothing.
+         *
+         * @throws IllegalArgumentException if a count is out of range
+         */
         public Options {
             if (numEpochs < 0 || evalFreq < 1 || evalIter < 1)
                 throw new IllegalArgumentException("Classification.Options: need numEpochs >= 0, evalFreq >= 1, evalIter >= 1; got "
@@ -215,13 +334,31 @@ public final class Classification {
             if (listener == null) listener = new Listener() { };
         }
 
-        /** The book's arguments, last token, no callbacks. */
+        /**
+         * The book's arguments, last token, no callbacks.
+         *
+         * @param numEpochs the number of passes over the training data
+         * @param evalFreq evaluate every this many steps
+         * @param evalIter the number of batches per evaluation
+         */
         public Options(int numEpochs, int evalFreq, int evalIter) {
             this(numEpochs, evalFreq, evalIter, LAST_TOKEN, null);
         }
     }
 
-    /** {@code train_classifier_simple(model, train_loader, val_loader, optimizer, device, num_epochs, eval_freq, eval_iter)}, silent. */
+    /**
+     * {@code train_classifier_simple(model, train_loader, val_loader, optimizer, device, num_epochs, eval_freq, eval_iter)},
+     * silent.
+     *
+     * @param model the classifier
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param optimizer the optimizer over the trainable parameters
+     * @param numEpochs the number of passes over the training data
+     * @param evalFreq evaluate every this many steps
+     * @param evalIter the number of batches per evaluation
+     * @return the losses, accuracies and example counts
+     */
     public static History trainClassifierSimple(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
                                                 Optimizer optimizer, int numEpochs, int evalFreq, int evalIter) {
         return trainClassifierSimple(model, trainLoader, valLoader, optimizer, new Options(numEpochs, evalFreq, evalIter));
@@ -233,6 +370,12 @@ public final class Classification {
      * epoch, measures training and validation accuracy over {@code evalIter} batches instead of
      * printing a sample. Evaluations happen every {@code evalFreq} global steps starting at step 0.
      *
+     * @param model the classifier
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param optimizer the optimizer over the trainable parameters
+     * @param o the epochs, evaluation settings, token position and callbacks
+     * @return the losses, accuracies and example counts
      * @throws IllegalStateException when the loss becomes NaN or infinite
      */
     public static History trainClassifierSimple(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
@@ -271,7 +414,14 @@ public final class Classification {
         return new History(trainLosses, valLosses, trainAccs, valAccs, examplesSeen, seenAtEval);
     }
 
-    /** {@code torch.linspace(0, end, n)} as doubles, for the plots' x axes ({@code epochs_seen}, {@code examples_seen}). */
+    /**
+     * {@code torch.linspace(0, end, n)} as doubles, for the plots' x axes ({@code epochs_seen},
+     * {@code examples_seen}).
+     *
+     * @param end the last value
+     * @param n the number of values
+     * @return {@code n} evenly spaced values from 0 to {@code end} ({@code [0.0]} when {@code n} is 1)
+     */
     public static List<Double> linspace(double end, int n) {
         List<Double> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) out.add(n == 1 ? 0.0 : end * i / (n - 1));
@@ -280,7 +430,16 @@ public final class Classification {
 
     // ------------------------------------------------------------------ section 6.8: using the classifier
 
-    /** {@code classify_review(text, model, tokenizer, device, max_length)} with the book's pad id 50256 and labels "spam"/"not spam". */
+    /**
+     * {@code classify_review(text, model, tokenizer, device, max_length)} with the book's pad id 50256 and
+     * labels "spam"/"not spam".
+     *
+     * @param text the text to classify
+     * @param model the fine-tuned classifier; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param maxLength the padded length the classifier was trained with
+     * @return {@code "spam"} or {@code "not spam"}
+     */
     public static String classifyReview(String text, GPTModel model, GPT2Tokenizer tokenizer, int maxLength) {
         return classifyReview(text, model, tokenizer, maxLength, SpamDataset.PAD_TOKEN_ID) == 1 ? "spam" : "not spam";
     }
@@ -292,13 +451,30 @@ public final class Classification {
      * reads the context length as {@code model.pos_emb.weight.shape[1]}, the embedding size,
      * which only works because 768 > 120; this uses the real context length.)
      *
+     * @param text the text to classify
+     * @param model the fine-tuned classifier; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param maxLength the padded length the classifier was trained with, at least 1
+     * @param padTokenId the padding id
      * @return the class index
      */
     public static int classifyReview(String text, GPTModel model, GPT2Tokenizer tokenizer, int maxLength, int padTokenId) {
         return classifyReview(text, model, tokenizer, maxLength, padTokenId, LAST_TOKEN);
     }
 
-    /** {@link #classifyReview(String, GPTModel, GPT2Tokenizer, int, int)} reading the logits at {@code tokenIndex} (exercise 6.3: {@link #FIRST_TOKEN}). */
+    /**
+     * {@link #classifyReview(String, GPTModel, GPT2Tokenizer, int, int)} reading the logits at
+     * {@code tokenIndex} (exercise 6.3: {@link #FIRST_TOKEN}).
+     *
+     * @param text the text to classify
+     * @param model the fine-tuned classifier; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param maxLength the padded length the classifier was trained with, at least 1
+     * @param padTokenId the padding id
+     * @param tokenIndex the position whose logits are used; negative counts from the end
+     * @return the class index
+     * @throws IllegalArgumentException if {@code maxLength} is not positive
+     */
     public static int classifyReview(String text, GPTModel model, GPT2Tokenizer tokenizer, int maxLength, int padTokenId, int tokenIndex) {
         if (maxLength < 1) throw new IllegalArgumentException("classifyReview: max_length must be positive, got " + maxLength);
         model.eval();

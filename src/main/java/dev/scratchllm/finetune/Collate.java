@@ -40,27 +40,54 @@ public final class Collate {
     private Collate() {
     }
 
-    /** {@code custom_collate_draft_1(batch)}: the padded inputs only, {@code (b, max_len)}. */
+    /**
+     * {@code custom_collate_draft_1(batch)}: the padded inputs only, {@code (b, max_len)}.
+     *
+     * @param batch the token ids of each example
+     * @return the inputs padded with 50256, int64
+     */
     public static Tensor customCollateDraft1(List<int[]> batch) {
         return customCollateDraft1(batch, PAD_TOKEN_ID);
     }
 
-    /** {@code custom_collate_draft_1(batch, pad_token_id)}. */
+    /**
+     * {@code custom_collate_draft_1(batch, pad_token_id)}.
+     *
+     * @param batch the token ids of each example
+     * @param padTokenId the padding id
+     * @return the padded inputs, int64, {@code (b, max_len)}
+     */
     public static Tensor customCollateDraft1(List<int[]> batch, int padTokenId) {
         return collate(batch, null, padTokenId, null, null)[0];
     }
 
-    /** {@code custom_collate_draft_2(batch)}: inputs and targets shifted by one, no {@code -100}. */
+    /**
+     * {@code custom_collate_draft_2(batch)}: inputs and targets shifted by one, no {@code -100}.
+     *
+     * @param batch the token ids of each example
+     * @return {@code {inputs, targets}}, int64, padded with 50256
+     */
     public static Tensor[] customCollateDraft2(List<int[]> batch) {
         return customCollateDraft2(batch, PAD_TOKEN_ID);
     }
 
-    /** {@code custom_collate_draft_2(batch, pad_token_id)}. */
+    /**
+     * {@code custom_collate_draft_2(batch, pad_token_id)}.
+     *
+     * @param batch the token ids of each example
+     * @param padTokenId the padding id
+     * @return {@code {inputs, targets}}, int64; the targets are the inputs shifted left by one
+     */
     public static Tensor[] customCollateDraft2(List<int[]> batch, int padTokenId) {
         return collate(batch, null, padTokenId, null, null);
     }
 
-    /** {@code custom_collate_fn(batch)} with the defaults: pad 50256, ignore index -100, no length limit. */
+    /**
+     * {@code custom_collate_fn(batch)} with the defaults: pad 50256, ignore index -100, no length limit.
+     *
+     * @param batch the token ids of each example
+     * @return {@code {inputs, targets}}, int64
+     */
     public static Tensor[] customCollate(List<int[]> batch) {
         return customCollate(batch, PAD_TOKEN_ID, IGNORE_INDEX, null);
     }
@@ -69,6 +96,9 @@ public final class Collate {
      * {@code custom_collate_fn(batch, pad_token_id, ignore_index, allowed_max_length)} (listing 7.5).
      *
      * @param allowedMaxLength truncate inputs and targets to this many positions, or null
+     * @param batch the token ids of each example
+     * @param padTokenId the padding id
+     * @param ignoreIndex the target value for padding after the first pad token
      * @return {@code {inputs, targets}}, int64, both {@code (b, min(max_len, allowedMaxLength))}
      * @throws IllegalArgumentException for an empty batch or a non-positive {@code allowedMaxLength}
      */
@@ -79,6 +109,10 @@ public final class Collate {
     /**
      * The book's {@code partial(custom_collate_fn, allowed_max_length=...)}: a collate function
      * for a {@link dev.scratchllm.data.DataLoader} (section 7.4 uses 1024).
+     *
+     * @param allowedMaxLength truncate to this many positions, or null for no limit
+     * @return the collate function
+     * @throws IllegalArgumentException if {@code allowedMaxLength} is not positive
      */
     public static Function<List<int[]>, Tensor[]> customCollateFn(Integer allowedMaxLength) {
         if (allowedMaxLength != null && allowedMaxLength < 1)
@@ -90,6 +124,12 @@ public final class Collate {
      * Exercise 7.2's {@code custom_collate_with_masking_fn}: as {@link #customCollate}, and also
      * {@code targets[:instruction_length - 1] = -100}, so only the response (and its end token)
      * is trained.
+     *
+     * @param batch the examples, each with its instruction length
+     * @param padTokenId the padding id
+     * @param ignoreIndex the target value for masked and padding positions
+     * @param allowedMaxLength truncate to this many positions, or null for no limit
+     * @return {@code {inputs, targets}}, int64
      */
     public static Tensor[] customCollateWithMasking(List<InstructionDatasetWithMasking.Item> batch, int padTokenId, int ignoreIndex,
                                                     Integer allowedMaxLength) {
@@ -102,7 +142,12 @@ public final class Collate {
         return collate(ids, lengths, padTokenId, ignoreIndex, allowedMaxLength);
     }
 
-    /** {@link #customCollateWithMasking} as a collate function for a loader. */
+    /**
+     * {@link #customCollateWithMasking} as a collate function for a loader.
+     *
+     * @param allowedMaxLength truncate to this many positions, or null for no limit
+     * @return the collate function (pad 50256, ignore index -100)
+     */
     public static Function<List<InstructionDatasetWithMasking.Item>, Tensor[]> customCollateWithMaskingFn(Integer allowedMaxLength) {
         return batch -> customCollateWithMasking(batch, PAD_TOKEN_ID, IGNORE_INDEX, allowedMaxLength);
     }

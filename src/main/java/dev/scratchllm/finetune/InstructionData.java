@@ -55,24 +55,45 @@ public final class InstructionData {
             this.responseMarker = responseMarker;
         }
 
-        /** The instruction and input part of the prompt. */
+        /**
+         * The instruction and input part of the prompt.
+         *
+         * @param entry the entry
+         * @return the prompt without the response
+         */
         public String formatInput(InstructionEntry entry) {
             return this == ALPACA ? InstructionData.formatInput(entry) : InstructionData.formatInputPhi(entry);
         }
 
-        /** The response part of a training text: {@code "\n\n### Response:\n" + output} (Alpaca). */
+        /**
+         * The response part of a training text: {@code "\n\n### Response:\n" + output} (Alpaca).
+         *
+         * @param entry the entry
+         * @return the response part, ending with the entry's output
+         */
         public String formatResponse(InstructionEntry entry) {
             return responsePrefix + entry.output();
         }
 
-        /** The marker that {@link #extractResponse} removes ({@code "### Response:"}). */
+        /**
+         * The marker that {@link #extractResponse} removes ({@code "### Response:"}).
+         *
+         * @return the marker text
+         */
         public String responseMarker() {
             return responseMarker;
         }
     }
 
-    /** Training, test and validation entries (file order). */
+    /**
+     * Training, test and validation entries (file order).
+     *
+     * @param train the training entries
+     * @param test the test entries
+     * @param validation the validation entries
+     */
     public record Split(List<InstructionEntry> train, List<InstructionEntry> test, List<InstructionEntry> validation) {
+        /** Copies the three lists into unmodifiable ones. */
         public Split {
             train = List.copyOf(train);
             test = List.copyOf(test);
@@ -87,7 +108,14 @@ public final class InstructionData {
 
     // ------------------------------------------------------------------ loading
 
-    /** The book's {@code download_and_load_file}: {@code instruction-data.json} from disk (or downloaded, SHA-256 checked), parsed strictly. */
+    /**
+     * The book's {@code download_and_load_file}: {@code instruction-data.json} from disk (or downloaded,
+     * SHA-256 checked), parsed strictly.
+     *
+     * @return the 1,100 entries, in file order
+     * @throws UncheckedIOException if the file is nowhere and cannot be downloaded, or cannot be read or
+     *     parsed
+     */
     public static List<InstructionEntry> load() {
         try {
             return load(BookData.path(FILE));
@@ -99,6 +127,8 @@ public final class InstructionData {
     /**
      * Reads and parses a file of entries ({@link #parse}).
      *
+     * @param file the JSON file
+     * @return the entries, in file order
      * @throws IOException if the file cannot be read, is too large, or is not a list of entries
      */
     public static List<InstructionEntry> load(Path file) throws IOException {
@@ -116,6 +146,8 @@ public final class InstructionData {
      * {@code output} (and optionally {@code model_response}).
      *
      * @param source named in error messages
+     * @param json the JSON text
+     * @return the entries, in order
      * @throws IllegalArgumentException for malformed JSON, another top-level value, an entry that
      *     is not an object, a missing or non-string field, or an unknown field — naming the entry
      */
@@ -162,6 +194,9 @@ public final class InstructionData {
     /**
      * The book's split in file order: the first {@code int(0.85 n)} entries for training, the
      * next {@code int(0.1 n)} for testing, the rest for validation (935 / 110 / 55 of 1,100).
+     *
+     * @param data the entries
+     * @return the three parts
      */
     public static Split split(List<InstructionEntry> data) {
         int n = data.size();
@@ -185,6 +220,9 @@ public final class InstructionData {
      * {input}
      * </pre>
      * (the input section only when the input is not empty).
+     *
+     * @param entry the entry
+     * @return the prompt without the response
      */
     public static String formatInput(InstructionEntry entry) {
         String instructionText = ALPACA_PREAMBLE + "\n\n### Instruction:\n" + entry.instruction();
@@ -192,7 +230,13 @@ public final class InstructionData {
         return instructionText + inputText;
     }
 
-    /** Exercise 7.1's {@code format_input_phi(entry)}: {@code "<|user|>\n" + instruction} (+ {@code "\n" + input}). */
+    /**
+     * Exercise 7.1's {@code format_input_phi(entry)}: {@code "<|user|>\n" + instruction} (+
+     * {@code "\n" + input}).
+     *
+     * @param entry the entry
+     * @return the prompt without the response
+     */
     public static String formatInputPhi(InstructionEntry entry) {
         String instructionText = "<|user|>\n" + entry.instruction();
         String inputText = entry.input().isEmpty() ? "" : "\n" + entry.input();
@@ -204,12 +248,23 @@ public final class InstructionData {
      * {@code generated_text[len(input_text):].replace("### Response:", "").strip()}.
      * ({@code strip} removes Python's whitespace, which includes {@code \n}, {@code \t} and the
      * other Unicode spaces.)
+     *
+     * @param generatedText the prompt followed by the generated text, decoded
+     * @param inputText the prompt
+     * @return the response, stripped
      */
     public static String extractResponse(String generatedText, String inputText) {
         return extractResponse(generatedText, inputText, PromptStyle.ALPACA);
     }
 
-    /** {@link #extractResponse(String, String)} for a prompt style (Phi-3 removes {@code "<|assistant|>:"}). */
+    /**
+     * {@link #extractResponse(String, String)} for a prompt style (Phi-3 removes {@code "<|assistant|>:"}).
+     *
+     * @param generatedText the prompt followed by the generated text, decoded
+     * @param inputText the prompt
+     * @param style the prompt style, whose response marker is removed
+     * @return the response, stripped
+     */
     public static String extractResponse(String generatedText, String inputText, PromptStyle style) {
         String rest = generatedText.length() >= inputText.length() ? generatedText.substring(inputText.length()) : "";
         return pythonStrip(rest.replace(style.responseMarker(), ""));
@@ -234,12 +289,21 @@ public final class InstructionData {
      * {@code json.dump(test_data, file, indent=4)} does: four-space indentation, {@code ", "}
      * and {@code ": "} separators, non-ASCII characters escaped as {@code \\uXXXX}, no final
      * line break. Written atomically.
+     *
+     * @param file the file to write; folders are created
+     * @param entries the entries
+     * @throws IOException if the file cannot be written
      */
     public static void writeJson(Path file, List<InstructionEntry> entries) throws IOException {
         AtomicFiles.writeString(file, toJson(entries));
     }
 
-    /** The text {@link #writeJson} writes. */
+    /**
+     * The text {@link #writeJson} writes.
+     *
+     * @param entries the entries
+     * @return the JSON text
+     */
     public static String toJson(List<InstructionEntry> entries) {
         if (entries.isEmpty()) return "[]";
         StringBuilder sb = new StringBuilder("[\n");

@@ -21,7 +21,12 @@ public class InstructionDataset implements Dataset<int[]> {
     private final List<InstructionEntry> data;
     private final int[][] encodedTexts;
 
-    /** The book's data set, Alpaca prompts. */
+    /**
+     * The book's data set, Alpaca prompts.
+     *
+     * @param data the entries
+     * @param tokenizer the GPT-2 tokenizer
+     */
     public InstructionDataset(List<InstructionEntry> data, GPT2Tokenizer tokenizer) {
         this(data, tokenizer, InstructionData.PromptStyle.ALPACA);
     }
@@ -29,6 +34,9 @@ public class InstructionDataset implements Dataset<int[]> {
     /**
      * A data set with the given prompt style (exercise 7.1: {@link InstructionData.PromptStyle#PHI3}).
      *
+     * @param data the entries
+     * @param tokenizer the GPT-2 tokenizer
+     * @param style the prompt style
      * @throws IllegalArgumentException if an entry's text contains {@code <|endoftext|>}
      */
     public InstructionDataset(List<InstructionEntry> data, GPT2Tokenizer tokenizer, InstructionData.PromptStyle style) {
@@ -52,7 +60,11 @@ public class InstructionDataset implements Dataset<int[]> {
         return encodedTexts[index].clone();
     }
 
-    /** The entries, in order. */
+    /**
+     * The entries, in order.
+     *
+     * @return an unmodifiable list of the entries
+     */
     public List<InstructionEntry> data() {
         return data;
     }

@@ -28,6 +28,12 @@ public class InstructionDatasetWithMasking implements Dataset<InstructionDataset
     private final int[] instructionLengths;
     private final int[][] encodedTexts;
 
+    /**
+     * Tokenizes every entry's Alpaca prompt plus response, and its prompt alone for the length.
+     *
+     * @param data the entries
+     * @param tokenizer the GPT-2 tokenizer
+     */
     public InstructionDatasetWithMasking(List<InstructionEntry> data, GPT2Tokenizer tokenizer) {
         this.data = List.copyOf(data);
         int n = this.data.size();

@@ -30,6 +30,14 @@ public final class InstructionTuning {
      * The book's response loop body: {@code input_text = format_input(entry)}, greedy
      * {@code generate(model, ids, max_new_tokens, context_size, eos_id=50256)}, decode, and
      * {@link InstructionData#extractResponse}. The model is put in eval mode.
+     *
+     * @param model the fine-tuned model; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param entry the entry to answer
+     * @param maxNewTokens the most tokens to generate
+     * @param contextSize the model's context length
+     * @param style the prompt style
+     * @return the extracted response
      */
     public static String generateResponse(Module model, GPT2Tokenizer tokenizer, InstructionEntry entry, int maxNewTokens, int contextSize,
                                           InstructionData.PromptStyle style) {
@@ -40,7 +48,16 @@ public final class InstructionTuning {
         return InstructionData.extractResponse(generatedText, inputText, style);
     }
 
-    /** {@link #generateResponse} with the Alpaca prompt. */
+    /**
+     * {@link #generateResponse} with the Alpaca prompt.
+     *
+     * @param model the fine-tuned model; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param entry the entry to answer
+     * @param maxNewTokens the most tokens to generate
+     * @param contextSize the model's context length
+     * @return the extracted response
+     */
     public static String generateResponse(Module model, GPT2Tokenizer tokenizer, InstructionEntry entry, int maxNewTokens, int contextSize) {
         return generateResponse(model, tokenizer, entry, maxNewTokens, contextSize, InstructionData.PromptStyle.ALPACA);
     }
@@ -49,6 +66,13 @@ public final class InstructionTuning {
      * Section 7.7: every entry with its {@code model_response} filled in, in order.
      *
      * @param progress called with the number of entries done after each one (may be null)
+     * @param model the fine-tuned model; set to eval mode
+     * @param tokenizer the GPT-2 tokenizer
+     * @param entries the entries to answer
+     * @param maxNewTokens the most tokens to generate per entry
+     * @param contextSize the model's context length
+     * @param style the prompt style
+     * @return new entries, each with its {@code model_response}
      */
     public static List<InstructionEntry> generateResponses(Module model, GPT2Tokenizer tokenizer, List<InstructionEntry> entries, int maxNewTokens,
                                                            int contextSize, InstructionData.PromptStyle style, IntConsumer progress) {

@@ -8,6 +8,11 @@ package dev.scratchllm.finetune;
  * @param text  the text, verbatim
  */
 public record LabeledText(int label, String text) {
+    /**
+     * Checks the label and the text.
+     *
+     * @throws IllegalArgumentException if the label is negative or the text is null
+     */
     public LabeledText {
         if (label < 0) throw new IllegalArgumentException("LabeledText: the label must be >= 0, got " + label);
         if (text == null) throw new IllegalArgumentException("LabeledText: the text is null");

@@ -19,19 +19,33 @@ import dev.scratchllm.tensor.Tensor;
  * draws {@code A} from the default generator).
  */
 public class LinearWithLoRA extends Linear {
-    /** Wraps {@code linear}; the new LoRA layer's {@code A} is drawn now, {@code B} is zero. */
+    /**
+     * Wraps {@code linear}; the new LoRA layer's {@code A} is drawn now, {@code B} is zero.
+     *
+     * @param linear the layer to wrap; it is kept, not copied
+     * @param rank the LoRA rank
+     * @param alpha the LoRA alpha
+     */
     public LinearWithLoRA(Linear linear, int rank, double alpha) {
         super(linear);
         registerModule("linear", linear);
         registerModule("lora", new LoRALayer(linear.inFeatures(), linear.outFeatures(), rank, alpha));
     }
 
-    /** The wrapped layer. */
+    /**
+     * The wrapped layer.
+     *
+     * @return the original linear layer
+     */
     public Linear linear() {
         return child("linear", Linear.class);
     }
 
-    /** The low-rank adaptation. */
+    /**
+     * The low-rank adaptation.
+     *
+     * @return the LoRA layer
+     */
     public LoRALayer lora() {
         return child("lora", LoRALayer.class);
     }
@@ -57,6 +71,8 @@ public class LinearWithLoRA extends Linear {
     /**
      * A plain {@link Linear} whose weight is {@code W + (alpha/rank)·(A B)ᵀ} (and the same bias):
      * the same function without the extra matrix products, for inference.
+     *
+     * @return a new layer holding the merged weights
      */
     public Linear merged() {
         Linear out = new Linear(inFeatures(), outFeatures(), bias() != null);

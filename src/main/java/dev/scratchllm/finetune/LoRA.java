@@ -27,6 +27,11 @@ public final class LoRA {
      * <p>On the 124M classifier (the 124M GPT with a {@code Linear(768, 2)} head) with rank 16
      * this adds 2,666,528 parameters: 12 blocks × (4 attention projections × 24,576 + 61,440 +
      * 61,440 in the feed-forward) + 12,320 for the head.
+     *
+     * @param model the model to change in place
+     * @param rank the LoRA rank
+     * @param alpha the LoRA alpha
+     * @return the number of layers wrapped
      */
     public static int replaceLinearWithLora(Module model, int rank, double alpha) {
         int wrapped = 0;
@@ -47,6 +52,9 @@ public final class LoRA {
      * Appendix E's recipe: freeze every parameter of {@code model}, then
      * {@link #replaceLinearWithLora} (only the new {@code A}, {@code B} matrices train).
      *
+     * @param model the model to change in place
+     * @param rank the LoRA rank
+     * @param alpha the LoRA alpha
      * @return the number of trainable parameters afterwards
      */
     public static long freezeAndApply(Module model, int rank, double alpha) {

@@ -31,6 +31,11 @@ public class LoRALayer extends Module {
     private final double alpha;
 
     /**
+     * Creates the layer; {@code A} is drawn from the default generator, {@code B} is zero.
+     * @param inDim the input size
+     * @param outDim the output size
+     * @param rank the inner dimension of {@code A} and {@code B}
+     * @param alpha the scaling numerator
      * @throws IllegalArgumentException if a size or the rank is not positive
      */
     public LoRALayer(int inDim, int outDim, int rank, double alpha) {
@@ -47,25 +52,47 @@ public class LoRALayer extends Module {
         registerParameter("B", Tensor.zeros(rank, outDim));
     }
 
-    /** {@code A}, shape {@code (in_dim, rank)}. */
+    /**
+     * {@code A}, shape {@code (in_dim, rank)}.
+     *
+     * @return the parameter {@code A}
+     */
     public Tensor a() {
         return parameter("A");
     }
 
-    /** {@code B}, shape {@code (rank, out_dim)}. */
+    /**
+     * {@code B}, shape {@code (rank, out_dim)}.
+     *
+     * @return the parameter {@code B}
+     */
     public Tensor b() {
         return parameter("B");
     }
 
+    /**
+     * The inner dimension of {@code A} and {@code B}.
+     *
+     * @return the rank
+     */
     public int rank() {
         return rank;
     }
 
+    /**
+     * The scaling numerator.
+     *
+     * @return alpha
+     */
     public double alpha() {
         return alpha;
     }
 
-    /** {@code alpha / rank}. */
+    /**
+     * {@code alpha / rank}.
+     *
+     * @return the scale applied to the low-rank product
+     */
     public double scaling() {
         return alpha / rank;
     }
@@ -79,7 +106,12 @@ public class LoRALayer extends Module {
         return xa.matmul(b()).mul((float) scaling()); // (…, out_dim)
     }
 
-    /** The (unscaled) weight update {@code A @ B} as a {@code (out, in)} matrix like a Linear weight: {@code (A @ B)ᵀ · alpha/rank}. */
+    /**
+     * The scaled weight update as an {@code (out, in)} matrix like a Linear weight:
+     * {@code (A @ B)ᵀ · alpha/rank}.
+     *
+     * @return a new {@code (out_dim, in_dim)} tensor
+     */
     public Tensor deltaWeight() {
         return a().matmul(b()).t().mul((float) scaling());
     }

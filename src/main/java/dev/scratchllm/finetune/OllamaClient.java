@@ -58,6 +58,7 @@ public final class OllamaClient {
      * A client of another chat endpoint (for example a server on another port).
      *
      * @param timeout the limit for one query
+     * @param chatUrl the chat endpoint, e.g. {@code http://localhost:11434/api/chat}
      */
     public OllamaClient(URI chatUrl, Duration timeout) {
         this.chatUrl = chatUrl;
@@ -65,7 +66,11 @@ public final class OllamaClient {
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     }
 
-    /** The chat endpoint. */
+    /**
+     * The chat endpoint.
+     *
+     * @return the URL given to the constructor
+     */
     public URI chatUrl() {
         return chatUrl;
     }
@@ -73,6 +78,8 @@ public final class OllamaClient {
     /**
      * Whether a server answers at the endpoint's host and port ({@code GET /}, which Ollama
      * answers with "Ollama is running"), within about three seconds.
+     *
+     * @return true if the server answered with status 200
      */
     public boolean isRunning() {
         try {
@@ -88,13 +95,23 @@ public final class OllamaClient {
         }
     }
 
-    /** What to tell the user when {@link #isRunning()} is false. */
+    /**
+     * What to tell the user when {@link #isRunning()} is false.
+     *
+     * @return the message
+     */
     public String notRunningMessage() {
         return "Ollama is not running at " + chatUrl.resolve("/") + ": skipping the evaluation with an LLM judge "
                 + "(install it from https://ollama.com, run 'ollama serve' and 'ollama pull " + DEFAULT_MODEL + "', then try again)";
     }
 
-    /** {@link #queryModel(String, String)} with {@link #DEFAULT_MODEL}. */
+    /**
+     * {@link #queryModel(String, String)} with {@link #DEFAULT_MODEL}.
+     *
+     * @param prompt the user message
+     * @return the answer
+     * @throws IOException if the query fails (see {@link #queryModel(String, String)})
+     */
     public String queryModel(String prompt) throws IOException {
         return queryModel(prompt, DEFAULT_MODEL);
     }
@@ -104,6 +121,9 @@ public final class OllamaClient {
      * {@code seed 123, temperature 0, num_ctx 2048} (deterministic answers), the streamed
      * answer's pieces joined.
      *
+     * @param prompt the user message
+     * @param model the Ollama model's name, e.g. {@code "llama3"}
+     * @return the answer
      * @throws IOException if the server cannot be reached, answers with an HTTP error or an
      *     {@code "error"} field, or sends something that is not Ollama's line-delimited JSON
      */
@@ -172,6 +192,9 @@ public final class OllamaClient {
      * The book's scoring prompt: {@code Given the input `{format_input(entry)}` and correct output
      * `{output}`, score the model response `{model_response}` on a scale from 0 to 100, where 100
      * is the best score. Respond with the integer number only.}
+     *
+     * @param entry an entry with its {@code model_response}
+     * @return the prompt
      */
     public static String scoringPrompt(InstructionEntry entry) {
         return "Given the input `" + InstructionData.formatInput(entry) + "` "
@@ -185,6 +208,13 @@ public final class OllamaClient {
      * The book's {@code generate_model_scores(json_data, "model_response", model)}: one score per
      * entry whose answer parses as an integer ({@code int(score)}); other answers are reported
      * on {@code log} ("Could not convert score: ...") and skipped.
+     *
+     * @param entries entries with their {@code model_response}
+     * @param model the Ollama model's name
+     * @param log where to report unparsable answers, or null
+     * @return the scores, in entry order, unparsable ones left out
+     * @throws IOException if a query fails
+     * @throws IllegalArgumentException if an entry has no {@code model_response}
      */
     public List<Integer> generateModelScores(List<InstructionEntry> entries, String model, PrintStream log) throws IOException {
         List<Integer> scores = new ArrayList<>();

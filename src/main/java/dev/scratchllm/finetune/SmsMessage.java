@@ -9,7 +9,12 @@ package dev.scratchllm.finetune;
  * @param text  the message, verbatim (may hold line breaks: see {@link SpamData#readSmsSpamCollection})
  */
 public record SmsMessage(int index, String label, String text) {
-    /** The book's {@code df["Label"].map({"ham": 0, "spam": 1})}. */
+    /**
+     * The book's {@code df["Label"].map({"ham": 0, "spam": 1})}.
+     *
+     * @return 0 for "ham", 1 for "spam"
+     * @throws IllegalArgumentException for another label
+     */
     public int labelId() {
         return switch (label) {
             case "ham" -> 0;
@@ -18,7 +23,12 @@ public record SmsMessage(int index, String label, String text) {
         };
     }
 
-    /** This row as a {@link LabeledText} with the label mapped to 0/1. */
+    /**
+     * This row as a {@link LabeledText} with the label mapped to 0/1.
+     *
+     * @return the labelled text
+     * @throws IllegalArgumentException if the label is neither "ham" nor "spam"
+     */
     public LabeledText toLabeled() {
         return new LabeledText(labelId(), text);
     }

@@ -74,8 +74,16 @@ public final class SpamData {
     /** pandas' {@code random_state=123}. */
     public static final long SEED = 123;
 
-    /** Training, validation and test rows, in the shuffled order. */
+    /**
+     * Training, validation and test rows, in the shuffled order.
+     *
+     * @param <T> the type of a row
+     * @param train the training rows
+     * @param validation the validation rows
+     * @param test the test rows
+     */
     public record Split<T>(List<T> train, List<T> validation, List<T> test) {
+        /** Copies the three lists into unmodifiable ones. */
         public Split {
             train = List.copyOf(train);
             validation = List.copyOf(validation);
@@ -96,6 +104,11 @@ public final class SpamData {
      * {@code SMSSpamCollection} to {@code dataFilePath}. Returns {@code dataFilePath}.
      *
      * @param log where to print the book's messages, or null
+     * @param url where to download the archive from
+     * @param zipPath where to save the archive
+     * @param extractedPath the folder to extract into
+     * @param dataFilePath where the data file ends up
+     * @return {@code dataFilePath}
      * @throws IOException when the download or the extraction fails, or the archive has no {@code SMSSpamCollection}
      */
     public static Path downloadAndUnzipSpamData(URI url, Path zipPath, Path extractedPath, Path dataFilePath, PrintStream log) throws IOException {
@@ -157,6 +170,7 @@ public final class SpamData {
      * into the project's {@code data/} folder and checked against {@link #SHA256} (line ends
      * normalised to LF).
      *
+     * @return the path of the data file on disk
      * @throws UncheckedIOException when the file is not on disk and cannot be downloaded (offline)
      */
     public static Path locate() {
@@ -196,7 +210,12 @@ public final class SpamData {
 
     // ------------------------------------------------------------------ reading
 
-    /** {@link #readSmsSpamCollection} of {@link #locate()}. */
+    /**
+     * {@link #readSmsSpamCollection} of {@link #locate()}.
+     *
+     * @return the messages, in file order
+     * @throws UncheckedIOException if the file is nowhere and cannot be downloaded, or cannot be read
+     */
     public static List<SmsMessage> load() {
         try {
             return readSmsSpamCollection(locate());
@@ -209,6 +228,8 @@ public final class SpamData {
      * {@code pd.read_csv(path, sep="\t", header=None, names=["Label", "Text"])}: one
      * {@link SmsMessage} per row, with pandas' quote handling (see {@link Csv}).
      *
+     * @param file the tab-separated file
+     * @return the messages, in file order
      * @throws IOException if the file cannot be read, a quoted field never ends, or a row does
      *     not have exactly two fields
      */
@@ -229,7 +250,12 @@ public final class SpamData {
 
     // ------------------------------------------------------------------ balancing and splitting
 
-    /** {@link #createBalancedDataset(List, long)} with the book's {@code random_state=123}. */
+    /**
+     * {@link #createBalancedDataset(List, long)} with the book's {@code random_state=123}.
+     *
+     * @param df the messages
+     * @return the balanced rows: the sampled "ham" rows, then every "spam" row
+     */
     public static List<SmsMessage> createBalancedDataset(List<SmsMessage> df) {
         return createBalancedDataset(df, SEED);
     }
@@ -238,6 +264,10 @@ public final class SpamData {
      * The book's {@code create_balanced_dataset(df)} (listing 6.2): as many "ham" rows as there
      * are "spam" rows, drawn as pandas' {@code sample(num_spam, random_state=seed)} does, followed
      * by all "spam" rows in file order ({@code pd.concat([ham_subset, spam])}).
+     *
+     * @param df the messages
+     * @param seed pandas' {@code random_state}
+     * @return the balanced rows: the sampled "ham" rows, then every "spam" row
      */
     public static List<SmsMessage> createBalancedDataset(List<SmsMessage> df, long seed) {
         List<SmsMessage> ham = new ArrayList<>(), spam = new ArrayList<>();
@@ -252,7 +282,15 @@ public final class SpamData {
         return out;
     }
 
-    /** {@link #randomSplit(List, double, double, long)} with the book's {@code random_state=123}. */
+    /**
+     * {@link #randomSplit(List, double, double, long)} with the book's {@code random_state=123}.
+     *
+     * @param <T> the type of a row
+     * @param df the rows
+     * @param trainFrac the fraction for training
+     * @param validationFrac the fraction for validation
+     * @return the three parts
+     */
     public static <T> Split<T> randomSplit(List<T> df, double trainFrac, double validationFrac) {
         return randomSplit(df, trainFrac, validationFrac, SEED);
     }
@@ -262,6 +300,14 @@ public final class SpamData {
      * rows as {@code df.sample(frac=1, random_state=seed)} does, then cut at
      * {@code int(n * train_frac)} and {@code + int(n * validation_frac)}; the rest is the test set.
      * For the balanced 1,494 rows and (0.7, 0.1): 1,045 / 149 / 300.
+     *
+     * @param <T> the type of a row
+     * @param df the rows
+     * @param trainFrac the fraction for training, at least 0
+     * @param validationFrac the fraction for validation, at least 0; the two add up to at most 1
+     * @param seed pandas' {@code random_state}
+     * @return the three parts
+     * @throws IllegalArgumentException if the fractions are out of range
      */
     public static <T> Split<T> randomSplit(List<T> df, double trainFrac, double validationFrac, long seed) {
         if (!(trainFrac >= 0 && validationFrac >= 0 && trainFrac + validationFrac <= 1))
@@ -276,7 +322,12 @@ public final class SpamData {
         return new Split<>(shuffled.subList(0, trainEnd), shuffled.subList(trainEnd, validationEnd), shuffled.subList(validationEnd, n));
     }
 
-    /** {@code balanced_df["Label"].map({"ham": 0, "spam": 1})}. */
+    /**
+     * {@code balanced_df["Label"].map({"ham": 0, "spam": 1})}.
+     *
+     * @param rows the messages
+     * @return the rows with labels 0 ("ham") or 1 ("spam")
+     */
     public static List<LabeledText> toLabeled(List<SmsMessage> rows) {
         List<LabeledText> out = new ArrayList<>(rows.size());
         for (SmsMessage m : rows) out.add(m.toLabeled());
@@ -285,7 +336,14 @@ public final class SpamData {
 
     // ------------------------------------------------------------------ CSV files
 
-    /** {@code df.to_csv(file, index=None)}: the header {@code Label,Text}, then one row each, byte for byte as pandas writes it. */
+    /**
+     * {@code df.to_csv(file, index=None)}: the header {@code Label,Text}, then one row each, byte for byte
+     * as pandas writes it.
+     *
+     * @param file the file to write; folders are created
+     * @param rows the labelled rows
+     * @throws IOException if the file cannot be written
+     */
     public static void writeCsv(Path file, List<LabeledText> rows) throws IOException {
         List<List<String>> recs = new ArrayList<>(rows.size() + 1);
         recs.add(List.of("Label", "Text"));
@@ -296,6 +354,8 @@ public final class SpamData {
     /**
      * {@code pd.read_csv(file)} of a file {@link #writeCsv} (or the book) wrote.
      *
+     * @param file the CSV file
+     * @return the rows, in file order
      * @throws IOException if the header is not {@code Label,Text}, a row has another number of
      *     fields, or a label is not a non-negative integer
      */
@@ -323,6 +383,11 @@ public final class SpamData {
      * Section 6.2 end to end: {@link #load}, {@link #createBalancedDataset}, {@link #randomSplit}
      * (0.7, 0.1), written to {@code train.csv}, {@code validation.csv} and {@code test.csv} in
      * {@code dir}. Returns the split.
+     *
+     * @param dir the folder for the three CSV files
+     * @return the training, validation and test rows
+     * @throws IOException if a file cannot be written
+     * @throws UncheckedIOException if the data file is nowhere and cannot be downloaded, or cannot be read
      */
     public static Split<LabeledText> prepare(Path dir) throws IOException {
         Split<SmsMessage> s = randomSplit(createBalancedDataset(load()), 0.7, 0.1);

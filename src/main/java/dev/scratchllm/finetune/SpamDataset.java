@@ -38,17 +38,40 @@ public class SpamDataset implements Dataset<Tensor[]> {
     private final int[][] encodedTexts;
     private final int maxLength;
 
-    /** {@code SpamDataset(csv_file, tokenizer)}: the length is the longest message's. */
+    /**
+     * {@code SpamDataset(csv_file, tokenizer)}: the length is the longest message's.
+     *
+     * @param csvFile the CSV file with {@code Label,Text} rows
+     * @param tokenizer the GPT-2 tokenizer
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public SpamDataset(Path csvFile, GPT2Tokenizer tokenizer) throws IOException {
         this(csvFile, tokenizer, null, PAD_TOKEN_ID);
     }
 
-    /** {@code SpamDataset(csv_file, tokenizer, max_length)}; {@code maxLength} null means the longest message's length. */
+    /**
+     * {@code SpamDataset(csv_file, tokenizer, max_length)}; {@code maxLength} null means the longest
+     * message's length.
+     *
+     * @param csvFile the CSV file with {@code Label,Text} rows
+     * @param tokenizer the GPT-2 tokenizer
+     * @param maxLength the common length, or null
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public SpamDataset(Path csvFile, GPT2Tokenizer tokenizer, Integer maxLength) throws IOException {
         this(csvFile, tokenizer, maxLength, PAD_TOKEN_ID);
     }
 
-    /** {@code SpamDataset(csv_file, tokenizer, max_length, pad_token_id)}, reading the CSV as {@code pd.read_csv} does. */
+    /**
+     * {@code SpamDataset(csv_file, tokenizer, max_length, pad_token_id)}, reading the CSV as
+     * {@code pd.read_csv} does.
+     *
+     * @param csvFile the CSV file with {@code Label,Text} rows
+     * @param tokenizer the GPT-2 tokenizer
+     * @param maxLength the common length, or null
+     * @param padTokenId the padding id
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public SpamDataset(Path csvFile, GPT2Tokenizer tokenizer, Integer maxLength, int padTokenId) throws IOException {
         this(SpamData.readCsv(csvFile), tokenizer, maxLength, padTokenId);
     }
@@ -57,6 +80,9 @@ public class SpamDataset implements Dataset<Tensor[]> {
      * The data set over rows already in memory.
      *
      * @param maxLength the common length (longer messages are truncated), or null for the longest message's length
+     * @param data the labelled rows
+     * @param tokenizer the GPT-2 tokenizer
+     * @param padTokenId the id appended to shorter messages
      * @throws IllegalArgumentException if {@code maxLength < 1}, or a message contains {@code <|endoftext|>}
      */
     public SpamDataset(List<LabeledText> data, GPT2Tokenizer tokenizer, Integer maxLength, int padTokenId) {
@@ -86,7 +112,11 @@ public class SpamDataset implements Dataset<Tensor[]> {
         return max;
     }
 
-    /** The common length of every example (the book's {@code train_dataset.max_length}). */
+    /**
+     * The common length of every example (the book's {@code train_dataset.max_length}).
+     *
+     * @return the length, in tokens
+     */
     public int maxLength() {
         return maxLength;
     }
@@ -105,22 +135,40 @@ public class SpamDataset implements Dataset<Tensor[]> {
         return new Tensor[] {Tensor.ofLongs(ids, e.length), Tensor.ofLongs(new long[] {data.get(index).label()})};
     }
 
-    /** The padded token ids of example {@code index} (a copy). */
+    /**
+     * The padded token ids of example {@code index} (a copy).
+     *
+     * @param index the example's index
+     * @return a new array of {@link #maxLength()} ids
+     */
     public int[] encodedText(int index) {
         return encodedTexts[index].clone();
     }
 
-    /** The label of example {@code index}. */
+    /**
+     * The label of example {@code index}.
+     *
+     * @param index the example's index
+     * @return the class label
+     */
     public int label(int index) {
         return data.get(index).label();
     }
 
-    /** The rows, as read. */
+    /**
+     * The rows, as read.
+     *
+     * @return an unmodifiable list of the rows
+     */
     public List<LabeledText> data() {
         return data;
     }
 
-    /** The labels in order. */
+    /**
+     * The labels in order.
+     *
+     * @return a new list of the labels
+     */
     public List<Integer> labels() {
         List<Integer> out = new ArrayList<>(data.size());
         for (LabeledText t : data) out.add(t.label());

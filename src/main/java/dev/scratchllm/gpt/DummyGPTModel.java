@@ -19,6 +19,11 @@ import dev.scratchllm.tensor.Tensor;
 public class DummyGPTModel extends Module {
     private final GPTConfig cfg;
 
+    /**
+     * Builds the skeleton for {@code cfg}, drawing the initial weights from the default generator.
+     *
+     * @param cfg the configuration
+     */
     public DummyGPTModel(GPTConfig cfg) {
         this.cfg = cfg;
         registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));

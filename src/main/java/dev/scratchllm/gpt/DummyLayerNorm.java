@@ -9,11 +9,21 @@ import dev.scratchllm.tensor.Tensor;
  * {@link dev.scratchllm.nn.LayerNorm} is the real one.
  */
 public class DummyLayerNorm extends Module {
+    /**
+     * A placeholder; the size is ignored.
+     *
+     * @param normalizedShape the size of the normalised dimension (ignored)
+     */
     public DummyLayerNorm(int normalizedShape) {
         this(normalizedShape, 1e-5);
     }
 
-    /** The arguments only mimic the real layer's interface; they are ignored. */
+    /**
+     * The arguments only mimic the real layer's interface; they are ignored.
+     *
+     * @param normalizedShape the size of the normalised dimension (ignored)
+     * @param eps the epsilon (ignored)
+     */
     public DummyLayerNorm(int normalizedShape, double eps) {
     }
 

@@ -8,7 +8,11 @@ import dev.scratchllm.tensor.Tensor;
  * input unchanged and has no parameters. {@link TransformerBlock} is the real one.
  */
 public class DummyTransformerBlock extends Module {
-    /** Takes the configuration only to mirror the real block's constructor; it is ignored. */
+    /**
+     * Takes the configuration only to mirror the real block's constructor; it is ignored.
+     *
+     * @param cfg the configuration (ignored)
+     */
     public DummyTransformerBlock(GPTConfig cfg) {
     }
 

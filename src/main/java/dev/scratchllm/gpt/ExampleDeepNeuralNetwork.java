@@ -23,8 +23,10 @@ public class ExampleDeepNeuralNetwork extends Module {
     private final boolean useShortcut;
 
     /**
+     * Builds the five layers, drawing their weights from the default generator.
      * @param layerSizes six sizes: the input and the output of each of the five layers (the
      *                   book uses {@code [3, 3, 3, 3, 3, 1]})
+     * @param useShortcut whether to add each layer's input to its output when their shapes agree
      */
     public ExampleDeepNeuralNetwork(int[] layerSizes, boolean useShortcut) {
         if (layerSizes.length != 6)
@@ -34,6 +36,11 @@ public class ExampleDeepNeuralNetwork extends Module {
         for (int i = 0; i < 5; i++) layers.add(new Sequential(new Linear(layerSizes[i], layerSizes[i + 1]), new GELU()));
     }
 
+    /**
+     * The five layers, {@code layers}.
+     *
+     * @return the {@code ModuleList} of layers
+     */
     @SuppressWarnings("unchecked")
     public ModuleList<Sequential> layers() {
         return (ModuleList<Sequential>) child("layers", ModuleList.class);
@@ -55,6 +62,10 @@ public class ExampleDeepNeuralNetwork extends Module {
      * parameter whose name contains {@code "weight"} the mean absolute gradient,
      * {@code param.grad.abs().mean().item()}, in parameter order. Gradients accumulate as in
      * PyTorch: call it on a fresh model (or after {@code zeroGrad()}).
+     *
+     * @param model the model (its gradients accumulate)
+     * @param x the input batch
+     * @return the mean absolute gradient per weight, by parameter name, in parameter order
      */
     public static Map<String, Float> gradientMeans(Module model, Tensor x) {
         Tensor output = model.forward(x);
@@ -71,6 +82,10 @@ public class ExampleDeepNeuralNetwork extends Module {
      * The book's {@code print_gradients(model, x)}: {@link #gradientMeans} and prints
      * {@code "<name> has gradient mean of <value>"} per weight (the value as Java prints the
      * float widened to double); returns the means.
+     *
+     * @param model the model (its gradients accumulate)
+     * @param x the input batch
+     * @return the mean absolute gradient per weight, by parameter name, in parameter order
      */
     public static Map<String, Float> printGradients(Module model, Tensor x) {
         Map<String, Float> means = gradientMeans(model, x);

@@ -13,6 +13,11 @@ import dev.scratchllm.tensor.Tensor;
  * {@code (…, E)}. 4,722,432 parameters for the 124M configuration (exercise 4.1).
  */
 public class FeedForward extends Module {
+    /**
+     * Builds the layers for {@code cfg}, drawing the initial weights from the default generator.
+     *
+     * @param cfg the configuration (only {@code embDim} is used)
+     */
     public FeedForward(GPTConfig cfg) {
         int e = cfg.embDim();
         registerModule("layers", new Sequential(
@@ -21,7 +26,12 @@ public class FeedForward extends Module {
                 new Linear(4 * e, e)));
     }
 
-    /** The {@code Sequential}: {@code get(0)} expands, {@code get(1)} is the GELU, {@code get(2)} projects back. */
+    /**
+     * The {@code Sequential}: {@code get(0)} expands, {@code get(1)} is the GELU, {@code get(2)} projects
+     * back.
+     *
+     * @return the three layers
+     */
     public Sequential layers() {
         return child("layers", Sequential.class);
     }

@@ -48,12 +48,27 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
             if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("GPTConfig: dropout rates must be in [0, 1], got " + r);
     }
 
-    /** The book's configuration dictionary: one dropout rate for all three places. */
+    /**
+     * The book's configuration dictionary: one dropout rate for all three places.
+     *
+     * @param vocabSize vocabulary size
+     * @param contextLength the longest input the model accepts
+     * @param embDim embedding dimension
+     * @param nHeads attention heads per block
+     * @param nLayers transformer blocks
+     * @param dropRate the dropout rate used at all three places
+     * @param qkvBias whether the query/key/value projections have a bias
+     */
     public GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads, int nLayers, double dropRate, boolean qkvBias) {
         this(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRate, dropRate, dropRate);
     }
 
-    /** The book's dictionary keys and values ({@code vocab_size}, {@code context_length}, …) as JSON text, for checkpoints. */
+    /**
+     * The book's dictionary keys and values ({@code vocab_size}, {@code context_length}, …) as JSON text,
+     * for checkpoints.
+     *
+     * @return a JSON object with the ten fields under the book's snake_case names
+     */
     public String toJson() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("vocab_size", (long) vocabSize);
@@ -69,7 +84,15 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
         return dev.scratchllm.io.Json.write(m);
     }
 
-    /** Parses {@link #toJson()}; a missing or mistyped field is an error naming it. */
+    /**
+     * Parses {@link #toJson()}; a missing or mistyped field is an error naming it.
+     *
+     * @param json the text of a JSON object as {@link #toJson()} writes it
+     * @param source where the text came from, for error messages
+     * @return the configuration
+     * @throws IllegalArgumentException if the JSON is malformed, a field is missing or has the wrong type, or
+     *     a value is invalid
+     */
     public static GPTConfig fromJson(String json, String source) {
         java.util.Map<String, Object> m = dev.scratchllm.io.Json.parseObject(json, source);
         return new GPTConfig(intField(m, "vocab_size", source), intField(m, "context_length", source), intField(m, "emb_dim", source),
@@ -93,32 +116,66 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
         return v;
     }
 
-    /** A copy with another context length. */
+    /**
+     * A copy with another context length.
+     *
+     * @param contextLength the new context length
+     * @return the modified copy
+     */
     public GPTConfig withContextLength(int contextLength) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
     }
 
-    /** A copy with another vocabulary size. */
+    /**
+     * A copy with another vocabulary size.
+     *
+     * @param vocabSize the new vocabulary size
+     * @return the modified copy
+     */
     public GPTConfig withVocabSize(int vocabSize) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
     }
 
-    /** A copy with one dropout rate for all three places (the book's {@code drop_rate}). */
+    /**
+     * A copy with one dropout rate for all three places (the book's {@code drop_rate}).
+     *
+     * @param dropRate the rate for the embeddings, the attention weights and the shortcuts
+     * @return the modified copy
+     */
     public GPTConfig withDropRate(double dropRate) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias);
     }
 
-    /** Exercise 4.3: a copy with separate rates for the embeddings, the attention weights and the shortcuts. */
+    /**
+     * Exercise 4.3: a copy with separate rates for the embeddings, the attention weights and the shortcuts.
+     *
+     * @param dropRateEmb dropout after the embeddings
+     * @param dropRateAttn dropout on the attention weights
+     * @param dropRateShortcut dropout on the residual branches
+     * @return the modified copy
+     */
     public GPTConfig withDropRates(double dropRateEmb, double dropRateAttn, double dropRateShortcut) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
     }
 
-    /** A copy with or without the query/key/value bias. */
+    /**
+     * A copy with or without the query/key/value bias.
+     *
+     * @param qkvBias whether the query/key/value projections have a bias
+     * @return the modified copy
+     */
     public GPTConfig withQkvBias(boolean qkvBias) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
     }
 
-    /** A copy with another model size (embedding dimension, layers, heads). */
+    /**
+     * A copy with another model size (embedding dimension, layers, heads).
+     *
+     * @param embDim the embedding dimension
+     * @param nLayers the number of transformer blocks
+     * @param nHeads the number of attention heads (must divide {@code embDim})
+     * @return the modified copy
+     */
     public GPTConfig withSize(int embDim, int nLayers, int nHeads) {
         return new GPTConfig(vocabSize, contextLength, embDim, nHeads, nLayers, dropRate, qkvBias, dropRateEmb, dropRateAttn, dropRateShortcut);
     }
@@ -129,6 +186,9 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
      * chapter 5 spelling with the count in parentheses ({@code "gpt2-medium (355M)"}) is
      * accepted too.
      *
+     * @param base the configuration whose vocabulary, context length, dropout and bias settings are kept
+     * @param modelName the GPT-2 size's name
+     * @return {@code base} with that model's embedding dimension, layers and heads
      * @throws IllegalArgumentException for another name
      */
     public static GPTConfig getConfig(GPTConfig base, String modelName) {

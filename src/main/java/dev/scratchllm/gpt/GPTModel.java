@@ -24,11 +24,17 @@ import java.util.Arrays;
  *
  * <p>{@link #forward} maps int64 token ids {@code (b, num_tokens)} to logits
  * {@code (b, num_tokens, vocab_size)}. It does not generate text (see
- * {@link Generation#generateTextSimple}) and has no KV cache.
+ * {@link Generation#generateTextSimple}); {@link #forward(Tensor, KVCache)} decodes with a
+ * {@link KVCache}.
  */
 public class GPTModel extends Module {
     private final GPTConfig cfg;
 
+    /**
+     * Builds the model for {@code cfg}, drawing the initial weights from the default generator.
+     *
+     * @param cfg the configuration
+     */
     public GPTModel(GPTConfig cfg) {
         this.cfg = cfg;
         registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
@@ -41,38 +47,78 @@ public class GPTModel extends Module {
         registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
     }
 
-    /** The configuration this model was built with. */
+    /**
+     * The configuration this model was built with.
+     *
+     * @return the configuration
+     */
     public GPTConfig config() {
         return cfg;
     }
 
+    /**
+     * The token embedding, {@code tok_emb}.
+     *
+     * @return the token embedding layer
+     */
     public Embedding tokEmb() {
         return child("tok_emb", Embedding.class);
     }
 
+    /**
+     * The position embedding, {@code pos_emb}.
+     *
+     * @return the position embedding layer
+     */
     public Embedding posEmb() {
         return child("pos_emb", Embedding.class);
     }
 
+    /**
+     * The dropout after the embeddings, {@code drop_emb}.
+     *
+     * @return the embedding dropout layer
+     */
     public Dropout dropEmb() {
         return child("drop_emb", Dropout.class);
     }
 
+    /**
+     * The transformer blocks, {@code trf_blocks}.
+     *
+     * @return the {@code Sequential} of {@link TransformerBlock}s
+     */
     public Sequential trfBlocks() {
         return child("trf_blocks", Sequential.class);
     }
 
-    /** Transformer block {@code i} ({@code model.trf_blocks[i]}; negative counts from the end, {@code -1} is the last). */
+    /**
+     * Transformer block {@code i} ({@code model.trf_blocks[i]}; negative counts from the end, {@code -1} is
+     * the last).
+     *
+     * @param i the block's index; negative counts from the end
+     * @return the block
+     */
     public TransformerBlock trfBlock(int i) {
         Sequential blocks = trfBlocks();
         return (TransformerBlock) blocks.get(i < 0 ? blocks.size() + i : i);
     }
 
+    /**
+     * The final layer norm, {@code final_norm}.
+     *
+     * @return the final layer norm
+     */
     public LayerNorm finalNorm() {
         return child("final_norm", LayerNorm.class);
     }
 
-    /** The output layer: {@code Linear(emb_dim, vocab_size, bias=False)}, or what {@link #setOutHead} put there. */
+    /**
+     * The output layer: {@code Linear(emb_dim, vocab_size, bias=False)}, or what {@link #setOutHead} put
+     * there.
+     *
+     * @return the output layer
+     */
     public Linear outHead() {
         return child("out_head", Linear.class);
     }
@@ -82,6 +128,7 @@ public class GPTModel extends Module {
      * output layer, so {@link #forward} returns {@code (b, T, head.outFeatures())} logits. The
      * new layer is trainable (its parameters require grad) even when the rest is frozen.
      *
+     * @param head the new output layer; its input size must be the embedding dimension
      * @throws IllegalArgumentException if the layer's input size is not the embedding size
      */
     public void setOutHead(Linear head) {
@@ -111,7 +158,11 @@ public class GPTModel extends Module {
         return outHead().forward(x);                                 // (b, T, vocab_size)
     }
 
-    /** A fresh cache for {@link #forward(Tensor, KVCache)}. */
+    /**
+     * A fresh cache for {@link #forward(Tensor, KVCache)}.
+     *
+     * @return an empty cache with one layer per transformer block
+     */
     public KVCache newCache() {
         return new KVCache(cfg.nLayers());
     }
@@ -121,6 +172,11 @@ public class GPTModel extends Module {
      * {@code cache.length() ..}; returns their logits {@code (b, T_new, vocab_size)} and extends
      * the cache. Equals the matching rows of {@link #forward(Tensor)} on the whole sequence
      * (up to float rounding); meant for eval mode.
+     *
+     * @param inIdx int64 ids of the new tokens, shape {@code (b, T_new)}
+     * @param cache the cache of the earlier positions; it is extended by {@code T_new}
+     * @return the logits of the new tokens, shape {@code (b, T_new, vocab_size)}
+     * @throws IllegalArgumentException for bad ids, or if cached plus new tokens exceed the context length
      */
     public Tensor forward(Tensor inIdx, KVCache cache) {
         checkIds(inIdx, cfg.contextLength());
@@ -151,6 +207,9 @@ public class GPTModel extends Module {
      * The number of parameters a {@code GPTModel(cfg)} has, computed from the configuration
      * without building it (exercise 4.2's larger models need gigabytes):
      * {@code V·E + C·E + L·(4E² + E + 3E·qkv_bias + 8E² + 5E + 4E) + 2E + E·V}.
+     *
+     * @param cfg the configuration
+     * @return the parameter count, output head included
      */
     public static long parameterCount(GPTConfig cfg) {
         long v = cfg.vocabSize(), c = cfg.contextLength(), e = cfg.embDim(), l = cfg.nLayers();
@@ -160,12 +219,22 @@ public class GPTModel extends Module {
         return v * e + c * e + l * (att + ff + norms) + 2 * e + e * v;
     }
 
-    /** Parameters minus the output head, the count with GPT-2's weight tying (124,412,160 for 124M). */
+    /**
+     * Parameters minus the output head, the count with GPT-2's weight tying (124,412,160 for 124M).
+     *
+     * @param cfg the configuration
+     * @return the parameter count without the output head
+     */
     public static long parameterCountWithWeightTying(GPTConfig cfg) {
         return parameterCount(cfg) - (long) cfg.embDim() * cfg.vocabSize();
     }
 
-    /** The book's model size: {@code parameters · 4 bytes / (1024 · 1024)} (float32), in MB. */
+    /**
+     * The book's model size: {@code parameters · 4 bytes / (1024 · 1024)} (float32), in MB.
+     *
+     * @param numParameters a parameter count
+     * @return the size in megabytes (MiB) of that many float32 values
+     */
     public static double sizeInMB(long numParameters) {
         return numParameters * 4.0 / (1024 * 1024);
     }

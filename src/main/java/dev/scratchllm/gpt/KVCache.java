@@ -17,7 +17,15 @@ public final class KVCache {
     public static final class Layer {
         Tensor keys, values;
 
-        /** Number of positions cached. */
+        /** An empty layer cache. */
+        public Layer() {
+        }
+
+        /**
+         * Number of positions cached.
+         *
+         * @return the number of cached positions, 0 before the first token
+         */
         public int length() {
             return keys == null ? 0 : keys.size(2);
         }
@@ -25,17 +33,30 @@ public final class KVCache {
 
     private final List<Layer> layers = new ArrayList<>();
 
-    /** An empty cache for a model with {@code nLayers} blocks. */
+    /**
+     * An empty cache for a model with {@code nLayers} blocks.
+     *
+     * @param nLayers the number of transformer blocks
+     */
     public KVCache(int nLayers) {
         for (int i = 0; i < nLayers; i++) layers.add(new Layer());
     }
 
-    /** Layer {@code i}'s cache. */
+    /**
+     * Layer {@code i}'s cache.
+     *
+     * @param i the block's index
+     * @return the cache of block {@code i}
+     */
     public Layer layer(int i) {
         return layers.get(i);
     }
 
-    /** Number of positions cached (the position of the next token). */
+    /**
+     * Number of positions cached (the position of the next token).
+     *
+     * @return the number of cached positions of the first layer (0 for a cache with no layers)
+     */
     public int length() {
         return layers.isEmpty() ? 0 : layers.get(0).length();
     }

@@ -19,6 +19,11 @@ import dev.scratchllm.tensor.Tensor;
  * {@code (b, num_tokens, E)}.
  */
 public class TransformerBlock extends Module {
+    /**
+     * Builds a block for {@code cfg}, drawing the initial weights from the default generator.
+     *
+     * @param cfg the configuration
+     */
     public TransformerBlock(GPTConfig cfg) {
         registerModule("att", new MultiHeadAttention(
                 cfg.embDim(), cfg.embDim(), cfg.contextLength(), cfg.dropRateAttn(), cfg.nHeads(), cfg.qkvBias()));
@@ -28,27 +33,58 @@ public class TransformerBlock extends Module {
         registerModule("drop_shortcut", new Dropout(cfg.dropRateShortcut()));
     }
 
+    /**
+     * The attention layer, {@code att}.
+     *
+     * @return the multi-head attention
+     */
     public MultiHeadAttention att() {
         return child("att", MultiHeadAttention.class);
     }
 
+    /**
+     * The feed-forward layer, {@code ff}.
+     *
+     * @return the feed-forward module
+     */
     public FeedForward ff() {
         return child("ff", FeedForward.class);
     }
 
+    /**
+     * The layer norm before attention, {@code norm1}.
+     *
+     * @return the first layer norm
+     */
     public LayerNorm norm1() {
         return child("norm1", LayerNorm.class);
     }
 
+    /**
+     * The layer norm before the feed-forward layer, {@code norm2}.
+     *
+     * @return the second layer norm
+     */
     public LayerNorm norm2() {
         return child("norm2", LayerNorm.class);
     }
 
+    /**
+     * The dropout on both residual branches, {@code drop_shortcut}.
+     *
+     * @return the shortcut dropout layer
+     */
     public Dropout dropShortcut() {
         return child("drop_shortcut", Dropout.class);
     }
 
-    /** The block for decoding with a cache: attention reads and extends {@code cache}. */
+    /**
+     * The block for decoding with a cache: attention reads and extends {@code cache}.
+     *
+     * @param x the new positions' inputs, shape {@code (b, T_new, E)}
+     * @param cache this block's cache of earlier keys and values
+     * @return the outputs for the new positions, shape {@code (b, T_new, E)}
+     */
     public Tensor forward(Tensor x, KVCache.Layer cache) {
         Dropout dropShortcut = dropShortcut();
         Tensor shortcut = x;

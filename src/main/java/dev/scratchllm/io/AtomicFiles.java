@@ -16,7 +16,14 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code bytes} to {@code file} through a temporary sibling and a rename; creates missing parent folders. */
+    /**
+     * Writes {@code bytes} to {@code file} through a temporary sibling and a rename; creates missing parent
+     * folders.
+     *
+     * @param file the file to write or replace
+     * @param bytes the content
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, byte[] bytes) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
@@ -30,7 +37,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** {@link #write(Path, byte[])} of UTF-8 text. */
+    /**
+     * {@link #write(Path, byte[])} of UTF-8 text.
+     *
+     * @param file the file to write or replace
+     * @param text the content
+     * @throws IOException if the file cannot be written
+     */
     public static void writeString(Path file, String text) throws IOException {
         write(file, text.getBytes(StandardCharsets.UTF_8));
     }

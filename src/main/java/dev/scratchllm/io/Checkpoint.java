@@ -31,11 +31,27 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** What a checkpoint records besides tensors. */
+    /**
+     * What a checkpoint records besides tensors.
+     *
+     * @param step the training step stored
+     * @param epoch the epoch stored
+     * @param extra the free-form string fields
+     */
     public record Info(long step, int epoch, Map<String, String> extra) {
     }
 
-    /** Saves model, optimizer (may be null), default-generator state, step and epoch into {@code dir}. */
+    /**
+     * Saves model, optimizer (may be null), default-generator state, step and epoch into {@code dir}.
+     *
+     * @param dir the checkpoint directory; replaced if it exists
+     * @param model the model whose state dict is saved
+     * @param optimizer the optimizer whose state is saved, or null
+     * @param step the training step to record
+     * @param epoch the epoch to record
+     * @param extra free-form string fields to record
+     * @throws IOException if writing fails; the old checkpoint, if any, is then kept
+     */
     public static void save(Path dir, Module model, Optimizer optimizer, long step, int epoch, Map<String, String> extra) throws IOException {
         Path target = dir.toAbsolutePath();
         Path parent = target.getParent();
@@ -70,6 +86,12 @@ public final class Checkpoint {
     /**
      * Loads a checkpoint into {@code model}, {@code optimizer} (may be null) and the default
      * generator; returns its step, epoch and extra fields.
+     *
+     * @param dir the checkpoint directory
+     * @param model the model to load into
+     * @param optimizer the optimizer to load into, or null to skip its state
+     * @return the step, epoch and extra fields
+     * @throws IOException if a file is missing, unreadable or malformed
      */
     public static Info load(Path dir, Module model, Optimizer optimizer) throws IOException {
         Path metaFile = dir.resolve("checkpoint.json");

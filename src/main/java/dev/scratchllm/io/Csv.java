@@ -46,6 +46,9 @@ public final class Csv {
     /**
      * Reads a UTF-8 file with {@link #parse}.
      *
+     * @param file the file
+     * @param delimiter the field separator
+     * @return the records, each a list of fields
      * @throws IOException if the file cannot be read, is larger than {@link #MAX_FILE_BYTES}, or is malformed
      */
     public static List<List<String>> read(Path file, char delimiter) throws IOException {
@@ -64,6 +67,9 @@ public final class Csv {
      * Splits {@code text} into records of fields (see the class comment for the rules).
      *
      * @param source named in error messages
+     * @param text the CSV text
+     * @param delimiter the field separator; not a quote or a line break
+     * @return the records, each a list of fields
      * @throws IllegalArgumentException for a quoted field that is never closed
      */
     public static List<List<String>> parse(String text, char delimiter, String source) {
@@ -158,7 +164,14 @@ public final class Csv {
         return text.charAt(i) == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n' ? i + 1 : i;
     }
 
-    /** Formats records as pandas' {@code to_csv} writes them (see the class comment); each record ends with {@code \n}. */
+    /**
+     * Formats records as pandas' {@code to_csv} writes them (see the class comment); each record ends with
+     * {@code \n}.
+     *
+     * @param records the records, each a list of fields
+     * @param delimiter the field separator
+     * @return the CSV text
+     */
     public static String format(List<List<String>> records, char delimiter) {
         StringBuilder sb = new StringBuilder();
         for (List<String> r : records) {
@@ -175,7 +188,14 @@ public final class Csv {
         return sb.toString();
     }
 
-    /** Writes {@link #format} as UTF-8, atomically (a temporary file, then a rename). */
+    /**
+     * Writes {@link #format} as UTF-8, atomically (a temporary file, then a rename).
+     *
+     * @param file the file to write; folders are created
+     * @param records the records, each a list of fields
+     * @param delimiter the field separator
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, List<List<String>> records, char delimiter) throws IOException {
         AtomicFiles.writeString(file, format(records, delimiter));
     }

@@ -26,7 +26,13 @@ public final class Download {
     private Download() {
     }
 
-    /** The SHA-256 of a file as lower-case hex. */
+    /**
+     * The SHA-256 of a file as lower-case hex.
+     *
+     * @param file the file
+     * @return 64 lower-case hex digits
+     * @throws IOException if the file cannot be read
+     */
     public static String sha256(Path file) throws IOException {
         MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
@@ -48,7 +54,13 @@ public final class Download {
      * Returns {@code target}, downloading it from {@code uri} first unless it already exists with
      * checksum {@code sha256}.
      *
+     * @param uri where to download from
+     * @param target where to put the file; folders are created
+     * @param sha256 the expected SHA-256 as 64 hex digits
+     * @param maxBytes the largest download accepted
+     * @return {@code target}
      * @throws IOException when the download fails, is larger than {@code maxBytes}, or its checksum differs
+     * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
      */
     public static Path fetch(URI uri, Path target, String sha256, long maxBytes) throws IOException {
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}"))

@@ -72,6 +72,8 @@ public final class GPT2Download {
      * or {@code "gpt2-xl"}. Also accepts the book's names: {@code "gpt2-small"}, and a size in
      * parentheses ({@code "gpt2-medium (355M)"}).
      *
+     * @param modelName the model's name
+     * @return the Hugging Face name
      * @throws IllegalArgumentException for another name
      */
     public static String canonicalName(String modelName) {
@@ -85,12 +87,23 @@ public final class GPT2Download {
         return name;
     }
 
-    /** The download URL of {@code modelName}'s {@code model.safetensors}. */
+    /**
+     * The download URL of {@code modelName}'s {@code model.safetensors}.
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the URL
+     */
     public static URI uri(String modelName) {
         return URI.create("https://huggingface.co/openai-community/" + canonicalName(modelName) + "/resolve/main/" + FILE_NAME);
     }
 
-    /** The built-in SHA-256 of {@code modelName}'s file, if established (only {@code gpt2}'s; see the class comment). */
+    /**
+     * The built-in SHA-256 of {@code modelName}'s file, if established (only {@code gpt2}'s; see the class
+     * comment).
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the lower-case hex SHA-256, or empty when none is built in
+     */
     public static Optional<String> knownSha256(String modelName) {
         return Optional.ofNullable(SHA256.get(canonicalName(modelName)));
     }
@@ -99,6 +112,9 @@ public final class GPT2Download {
      * The largest download accepted: the float32 size of the model's tensors as stored by
      * Hugging Face (parameters with a tied head, an untied head, the attention-mask buffers)
      * plus 16 MiB for the header. Larger means something else is being sent.
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the limit in bytes
      */
     public static long maxBytes(String modelName) {
         var cfg = GPT2Weights.config(modelName);
@@ -107,12 +123,22 @@ public final class GPT2Download {
         return 4 * floats + (16L << 20);
     }
 
-    /** The relative name looked up in the data folders: {@code gpt2-weights/<name>/model.safetensors}. */
+    /**
+     * The relative name looked up in the data folders: {@code gpt2-weights/<name>/model.safetensors}.
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the relative name
+     */
     public static String relativeName(String modelName) {
         return DATA_SUBDIR + "/" + canonicalName(modelName) + "/" + FILE_NAME;
     }
 
-    /** The download cache for {@code modelName}: {@code data/cache/gpt2-weights/<name>/model.safetensors}. */
+    /**
+     * The download cache for {@code modelName}: {@code data/cache/gpt2-weights/<name>/model.safetensors}.
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the cache path (the file may not exist)
+     */
     public static Path cacheFile(String modelName) {
         return DataFiles.PROJECT_DATA_DIR.resolve("cache").resolve(relativeName(modelName));
     }
@@ -120,6 +146,9 @@ public final class GPT2Download {
     /**
      * An existing copy of the file: under {@code SCRATCHLLM_DATA} or {@code data/} (unchecked),
      * or in the cache (not checked here either; {@link #fetch} checks it).
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the path of a copy, or empty when there is none
      */
     public static Optional<Path> locate(String modelName) {
         Optional<Path> found = DataFiles.find(relativeName(modelName));
@@ -134,6 +163,8 @@ public final class GPT2Download {
      * built-in SHA-256, a file in the cache is used unchecked (it can only have been put there by
      * hand or by {@link #fetch(String, String)}).
      *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @return the path of the file on disk
      * @throws IllegalArgumentException when no copy is found and no SHA-256 is built in for this
      *     size: the message says how to get it and to call {@link #fetch(String, String)}
      * @throws IOException when the download fails or its checksum differs
@@ -157,7 +188,11 @@ public final class GPT2Download {
      * Like {@link #fetch(String)}, with the SHA-256 from the caller (required for the sizes
      * without a built-in one; for {@code gpt2} it must equal the built-in value).
      *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @param sha256 the file's expected SHA-256 as 64 hex digits
+     * @return the path of the file on disk
      * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits or contradicts the built-in one
+     * @throws IOException when the download fails or its checksum differs
      */
     public static Path fetch(String modelName, String sha256) throws IOException {
         String name = canonicalName(modelName);
@@ -170,6 +205,12 @@ public final class GPT2Download {
     /**
      * Downloads {@code modelName}'s file to {@code target} (unless it is already there with that
      * checksum) and returns {@code target}: the explicit-path form, which looks nowhere else.
+     *
+     * @param modelName the model's name, as {@link #canonicalName} accepts it
+     * @param target where to put the file
+     * @param sha256 the file's expected SHA-256 as 64 hex digits
+     * @return {@code target}
+     * @throws IOException when the download fails, or the file there or downloaded has another checksum
      */
     public static Path fetch(String modelName, Path target, String sha256) throws IOException {
         String name = canonicalName(modelName);

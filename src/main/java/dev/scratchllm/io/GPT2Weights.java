@@ -127,7 +127,11 @@ public final class GPT2Weights {
      * @param layout  how
      */
     public record Mapping(String hfName, int[] hfShape, List<String> ourKeys, Layout layout) {
-        /** The number of elements. */
+        /**
+         * The number of elements.
+         *
+         * @return the product of {@code hfShape}
+         */
         public long numel() {
             long n = 1;
             for (int d : hfShape) n *= d;
@@ -146,6 +150,9 @@ public final class GPT2Weights {
      * The mapping for a model of configuration {@code cfg}, in the order of Hugging Face's
      * {@code GPT2Model.state_dict()} (without the ignored mask buffers). {@code cfg} must have
      * the query/key/value bias.
+     *
+     * @param cfg the configuration; {@code qkvBias} must be true
+     * @return an unmodifiable list of the mapping rows
      */
     public static List<Mapping> mapping(GPTConfig cfg) {
         requireQkvBias(cfg, "GPT2Weights.mapping");
@@ -175,7 +182,12 @@ public final class GPT2Weights {
         return Collections.unmodifiableList(m);
     }
 
-    /** The shape each tensor of the file must have for {@code cfg}: Hugging Face name (no prefix) → shape. */
+    /**
+     * The shape each tensor of the file must have for {@code cfg}: Hugging Face name (no prefix) → shape.
+     *
+     * @param cfg the configuration; {@code qkvBias} must be true
+     * @return a new map from Hugging Face name to shape, in file order
+     */
     public static Map<String, int[]> expectedShapes(GPTConfig cfg) {
         Map<String, int[]> out = new LinkedHashMap<>();
         for (Mapping m : mapping(cfg)) out.put(m.hfName(), m.hfShape().clone());
@@ -190,6 +202,9 @@ public final class GPT2Weights {
      * {@code "gpt2-large"}, {@code "gpt2-xl"}; the book's {@code "gpt2-small (124M)"} spelling
      * too), with {@code context_length 1024} and {@code qkv_bias true}; dropout stays at the
      * book's 0.1 (the loaded model is in eval mode).
+     *
+     * @param modelName the model's name, as {@link GPT2Download#canonicalName} accepts it
+     * @return the configuration
      */
     public static GPTConfig config(String modelName) {
         String name = GPT2Download.canonicalName(modelName);
@@ -200,6 +215,8 @@ public final class GPT2Weights {
     /**
      * The configuration a file's shapes imply (see the class comment). Reads only the header.
      *
+     * @param file the safetensors file
+     * @return the configuration, with {@code qkvBias} true
      * @throws IOException for an unreadable or malformed file
      * @throws IllegalArgumentException when the file lacks {@code wte.weight} or {@code wpe.weight},
      *     or its embedding size is not a multiple of {@value #HEAD_SIZE} (blocks are counted as
@@ -240,6 +257,8 @@ public final class GPT2Weights {
      * its (then overwritten) initial weights from the default generator, as the book's
      * {@code GPTModel(NEW_CONFIG)} does.
      *
+     * @param file the safetensors file
+     * @return the loaded model, in eval mode
      * @throws IOException for an unreadable or malformed file
      * @throws IllegalArgumentException when the file does not fit (see {@link #loadInto})
      */
@@ -250,6 +269,12 @@ public final class GPT2Weights {
     /**
      * Builds a {@link GPTModel} with {@code cfg}, loads the file into it ({@link #loadInto}) and
      * returns it in eval mode. The file is checked against {@code cfg} before the model is built.
+     *
+     * @param file the safetensors file
+     * @param cfg the configuration; {@code qkvBias} must be true
+     * @return the loaded model, in eval mode
+     * @throws IOException for an unreadable or malformed file
+     * @throws IllegalArgumentException if {@code cfg} has no qkv bias or the file does not fit it
      */
     public static GPTModel load(Path file, GPTConfig cfg) throws IOException {
         requireQkvBias(cfg, "GPT2Weights.load(" + file + ")");
@@ -268,6 +293,10 @@ public final class GPT2Weights {
      * Downloads (or finds) the weights of {@code modelName} with {@link GPT2Download#fetch(String)}
      * and loads them: the book's {@code download_and_load_gpt2} plus {@code load_weights_into_gpt}
      * in one call. Needs the network the first time, unless the file is already in place.
+     *
+     * @param modelName the model's name, as {@link GPT2Download#canonicalName} accepts it
+     * @return the loaded model, in eval mode
+     * @throws IOException when the download fails or the file cannot be read
      */
     public static GPTModel loadPretrained(String modelName) throws IOException {
         return load(GPT2Download.fetch(modelName), config(modelName));
@@ -283,6 +312,8 @@ public final class GPT2Weights {
      * widened) and has the shape of the mapping for {@code model.config()}; no tensor is left
      * over except the ignored mask buffers.
      *
+     * @param model the model to fill; its configuration must have the qkv bias
+     * @param file the safetensors file
      * @throws IOException for an unreadable or malformed file
      * @throws IllegalArgumentException naming the file, the tensor, the expected and the actual
      *     shape, or listing missing and unexpected tensors; the model is then unchanged
@@ -421,6 +452,8 @@ public final class GPT2Weights {
      * {@link Safetensors#write} to get a {@code model.safetensors}. A head that is not tied to
      * (nor equal to) the token embedding is added as {@value #LM_HEAD}.
      *
+     * @param model the model to convert
+     * @return a new map from Hugging Face name to tensor
      * @throws IllegalArgumentException if the model has no query/key/value bias
      */
     public static Map<String, Tensor> toHuggingFace(GPTModel model) {

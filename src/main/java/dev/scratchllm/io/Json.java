@@ -28,7 +28,13 @@ public final class Json {
         this.name = name;
     }
 
-    /** Parses a whole JSON document. */
+    /**
+     * Parses a whole JSON document.
+     *
+     * @param text the JSON text
+     * @return the value (see the class comment for the types)
+     * @throws IllegalArgumentException if the text is not valid JSON
+     */
     public static Object parse(String text) {
         return parse(text, "JSON input");
     }
@@ -37,6 +43,9 @@ public final class Json {
      * Parses a whole JSON document.
      *
      * @param sourceName named in error messages (for example the file name)
+     * @param text the JSON text
+     * @return the value (see the class comment for the types)
+     * @throws IllegalArgumentException if the text is not valid JSON
      */
     public static Object parse(String text, String sourceName) {
         Json p = new Json(text, sourceName);
@@ -47,7 +56,14 @@ public final class Json {
         return v;
     }
 
-    /** Parses a document whose top level must be an object. */
+    /**
+     * Parses a document whose top level must be an object.
+     *
+     * @param text the JSON text
+     * @param sourceName named in error messages (for example the file name)
+     * @return the top-level object, insertion-ordered
+     * @throws IllegalArgumentException if the text is not valid JSON or not an object
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> parseObject(String text, String sourceName) {
         Object v = parse(text, sourceName);
@@ -212,7 +228,12 @@ public final class Json {
 
     // ---------------------------------------------------------------- writing
 
-    /** Writes a value built of maps, lists, strings, numbers, booleans and null as compact JSON. */
+    /**
+     * Writes a value built of maps, lists, strings, numbers, booleans and null as compact JSON.
+     *
+     * @param value the value to write
+     * @return the JSON text
+     */
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value);
@@ -251,7 +272,12 @@ public final class Json {
         } else throw new IllegalArgumentException("Json.write: cannot write a " + v.getClass().getName());
     }
 
-    /** Appends {@code s} as a quoted JSON string. */
+    /**
+     * Appends {@code s} as a quoted JSON string.
+     *
+     * @param sb where to append
+     * @param s the string to quote
+     */
     public static void quote(StringBuilder sb, String s) {
         quote(sb, s, false);
     }
@@ -259,6 +285,10 @@ public final class Json {
     /**
      * Appends {@code s} as a quoted JSON string; with {@code asciiOnly}, every character outside
      * printable ASCII is escaped as a backslash-u escape with four hex digits, as Python's {@code json.dumps} does by default.
+     *
+     * @param sb where to append
+     * @param s the string to quote
+     * @param asciiOnly whether to escape everything outside printable ASCII
      */
     public static void quote(StringBuilder sb, String s, boolean asciiOnly) {
         sb.append('"');

@@ -35,16 +35,33 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    /** A file's tensors (in header order) and its metadata. */
+    /**
+     * A file's tensors (in header order) and its metadata.
+     *
+     * @param tensors the tensors by name, in header order
+     * @param metadata the {@code __metadata__} strings (empty if none)
+     */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
     }
 
-    /** Reads all tensors of a safetensors file, in header order. */
+    /**
+     * Reads all tensors of a safetensors file, in header order.
+     *
+     * @param file the safetensors file
+     * @return the tensors by name, in header order
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         return readWithMetadata(file).tensors();
     }
 
-    /** Reads all tensors and the {@code __metadata__} of a safetensors file. */
+    /**
+     * Reads all tensors and the {@code __metadata__} of a safetensors file.
+     *
+     * @param file the safetensors file
+     * @return the tensors and the metadata
+     * @throws IOException if the file cannot be read or is malformed
+     */
     public static Contents readWithMetadata(Path file) throws IOException {
         try (Reader r = open(file)) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -58,6 +75,10 @@ public final class Safetensors {
      * entry checked (dtype, shape, byte range inside the file) now, the data is read only by
      * {@link Reader#read(String)}. This keeps a single tensor in memory at a time (loading a
      * 6 GB checkpoint into a model needs no second copy of it) and has no 2 GB file limit.
+     *
+     * @param file the safetensors file
+     * @return an open reader; close it after use
+     * @throws IOException if the file cannot be read or its header is malformed
      */
     public static Reader open(Path file) throws IOException {
         return new Reader(file);
@@ -114,32 +135,61 @@ public final class Safetensors {
             }
         }
 
-        /** The file this reader reads. */
+        /**
+         * The file this reader reads.
+         *
+         * @return the path given to {@link Safetensors#open}
+         */
         public Path file() {
             return file;
         }
 
-        /** The tensor names, in header order. */
+        /**
+         * The tensor names, in header order.
+         *
+         * @return an unmodifiable list of the names
+         */
         public List<String> names() {
             return List.copyOf(entries.keySet());
         }
 
-        /** Whether the file holds a tensor called {@code name}. */
+        /**
+         * Whether the file holds a tensor called {@code name}.
+         *
+         * @param name a tensor name
+         * @return true if the header has that name
+         */
         public boolean contains(String name) {
             return entries.containsKey(name);
         }
 
-        /** The {@code __metadata__} strings (empty if the file has none). */
+        /**
+         * The {@code __metadata__} strings (empty if the file has none).
+         *
+         * @return a new map of the metadata
+         */
         public Map<String, String> metadata() {
             return new LinkedHashMap<>(metadata);
         }
 
-        /** The shape of tensor {@code name} as the header gives it (a copy). */
+        /**
+         * The shape of tensor {@code name} as the header gives it (a copy).
+         *
+         * @param name a tensor name
+         * @return the shape
+         * @throws IllegalArgumentException if there is no such tensor
+         */
         public int[] shape(String name) {
             return entry(name).shape().clone();
         }
 
-        /** The safetensors dtype of tensor {@code name} ({@code "F32"}, {@code "F16"}, {@code "I64"}, ...). */
+        /**
+         * The safetensors dtype of tensor {@code name} ({@code "F32"}, {@code "F16"}, {@code "I64"}, ...).
+         *
+         * @param name a tensor name
+         * @return the dtype as the header spells it
+         * @throws IllegalArgumentException if there is no such tensor
+         */
         public String dtype(String name) {
             return entry(name).dtype();
         }
@@ -150,7 +200,14 @@ public final class Safetensors {
             return en;
         }
 
-        /** Reads tensor {@code name}: float32 for F32/F16/BF16, int64 for I64/I32, bool for BOOL/U8. */
+        /**
+         * Reads tensor {@code name}: float32 for F32/F16/BF16, int64 for I64/I32, bool for BOOL/U8.
+         *
+         * @param name a tensor name
+         * @return a new tensor with the data
+         * @throws IllegalArgumentException if there is no such tensor
+         * @throws IOException if the data cannot be read
+         */
         public Tensor read(String name) throws IOException {
             Entry en = entry(name);
             int n = (int) ((en.end() - en.begin()) / en.width());
@@ -248,12 +305,26 @@ public final class Safetensors {
         return new Reader.Entry(dtype, shape, begin, end, width);
     }
 
-    /** Writes tensors (float32, int64 or bool) to {@code file}, atomically. */
+    /**
+     * Writes tensors (float32, int64 or bool) to {@code file}, atomically.
+     *
+     * @param file the file to write; folders are created
+     * @param tensors the tensors by name, written in map order
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
         write(file, tensors, Map.of());
     }
 
-    /** Writes tensors and string metadata to {@code file}, atomically (temp file in the same folder, then rename). */
+    /**
+     * Writes tensors and string metadata to {@code file}, atomically (temp file in the same folder, then
+     * rename).
+     *
+     * @param file the file to write; folders are created
+     * @param tensors the tensors by name, written in map order
+     * @param metadata strings written as {@code __metadata__} (nothing when empty)
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<String, Object>(metadata));

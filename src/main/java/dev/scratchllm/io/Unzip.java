@@ -26,8 +26,19 @@ import java.util.zip.ZipFile;
 
 /** Safe zip extraction: Python's {@code zipfile.ZipFile(path).extractall(folder)} with limits. */
 public final class Unzip {
-    /** Limits for one extraction. */
+    /**
+     * Limits for one extraction.
+     *
+     * @param maxEntries the most entries an archive may have
+     * @param maxEntryBytes the largest size of one extracted entry, in bytes
+     * @param maxTotalBytes the largest size of all extracted entries together, in bytes
+     */
     public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
+        /**
+         * Checks that every limit is positive.
+         *
+         * @throws IllegalArgumentException if a limit is not positive
+         */
         public Limits {
             if (maxEntries < 1 || maxEntryBytes < 1 || maxTotalBytes < 1)
                 throw new IllegalArgumentException("Unzip.Limits: all limits must be positive");
@@ -40,7 +51,14 @@ public final class Unzip {
     private Unzip() {
     }
 
-    /** {@link #extractAll(Path, Path, Limits)} with {@link #DEFAULT_LIMITS}. */
+    /**
+     * {@link #extractAll(Path, Path, Limits)} with {@link #DEFAULT_LIMITS}.
+     *
+     * @param zipFile the archive
+     * @param targetDir the folder to extract into
+     * @return the files written, in archive order
+     * @throws IOException if the archive is malformed, unsafe or over the limits
+     */
     public static List<Path> extractAll(Path zipFile, Path targetDir) throws IOException {
         return extractAll(zipFile, targetDir, DEFAULT_LIMITS);
     }
@@ -49,6 +67,10 @@ public final class Unzip {
      * Extracts every entry of {@code zipFile} below {@code targetDir} (created if missing);
      * returns the files written, in archive order.
      *
+     * @param zipFile the archive
+     * @param targetDir the folder to extract into
+     * @param limits the limits to enforce
+     * @return the files written, in archive order
      * @throws IOException if the archive is malformed, an entry's name escapes the folder or is
      *     not a valid relative path, or a limit is exceeded (nothing is left half-written; files
      *     extracted before the failure stay)

@@ -12,11 +12,22 @@ import dev.scratchllm.tensor.Tensor;
 public class Dropout extends Module {
     private final double p;
 
+    /**
+     * A dropout layer with drop probability {@code p}.
+     *
+     * @param p the probability of zeroing an element, in [0, 1]
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1] or NaN
+     */
     public Dropout(double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: dropout probability has to be between 0 and 1, but got " + p);
         this.p = p;
     }
 
+    /**
+     * The drop probability.
+     *
+     * @return the probability of zeroing an element
+     */
     public double p() {
         return p;
     }
@@ -26,7 +37,14 @@ public class Dropout extends Module {
         return dropout(x, p, isTraining());
     }
 
-    /** {@code F.dropout(x, p, training)}. */
+    /**
+     * {@code F.dropout(x, p, training)}.
+     *
+     * @param x the input
+     * @param p the probability of zeroing an element
+     * @param training whether to drop (false returns {@code x} itself)
+     * @return {@code x} when not training, when {@code p} is 0 or {@code x} is empty; otherwise a new tensor
+     */
     public static Tensor dropout(Tensor x, double p, boolean training) {
         if (!training || p == 0 || x.numel() == 0) return x;
         float[] mask = Generator.defaultGenerator().dropoutMask(x.numel(), p);

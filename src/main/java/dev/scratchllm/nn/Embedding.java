@@ -11,6 +11,13 @@ import dev.scratchllm.tensor.Tensor;
 public class Embedding extends Module {
     private final int num, dimE;
 
+    /**
+     * A table of {@code numEmbeddings} rows of size {@code embeddingDim}.
+     *
+     * @param numEmbeddings the number of rows (the vocabulary size), at least 1
+     * @param embeddingDim the size of each row, at least 1
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Embedding(int numEmbeddings, int embeddingDim) {
         if (numEmbeddings < 1 || embeddingDim < 1)
             throw new IllegalArgumentException("Embedding: sizes must be positive, got " + numEmbeddings + " x " + embeddingDim);
@@ -21,7 +28,11 @@ public class Embedding extends Module {
         registerParameter("weight", Tensor.of(w, numEmbeddings, embeddingDim));
     }
 
-    /** The table, shape {@code (numEmbeddings, embeddingDim)}. */
+    /**
+     * The table, shape {@code (numEmbeddings, embeddingDim)}.
+     *
+     * @return the weight parameter (live, not a copy)
+     */
     public Tensor weight() {
         return parameter("weight");
     }

@@ -26,17 +26,35 @@ public final class Functional {
         return KernelProvider.get();
     }
 
-    /** Softmax over {@code dim}. */
+    /**
+     * Softmax over {@code dim}.
+     *
+     * @param x the input
+     * @param dim the dimension to normalise over (negative counts from the end)
+     * @return the softmax, the shape of {@code x}
+     */
     public static Tensor softmax(Tensor x, int dim) {
         return x.softmax(dim);
     }
 
-    /** GELU, tanh approximation. */
+    /**
+     * GELU, tanh approximation.
+     *
+     * @param x the input
+     * @return {@code GELU(x)}, the shape of {@code x}
+     */
     public static Tensor gelu(Tensor x) {
         return x.gelu();
     }
 
-    /** {@code x·Wᵀ + b}; {@code bias} may be null. */
+    /**
+     * {@code x·Wᵀ + b}; {@code bias} may be null.
+     *
+     * @param x the input, last dimension {@code in}
+     * @param weight the weight, shape {@code (out, in)}
+     * @param bias the bias, shape {@code (out)}, or null
+     * @return the output, last dimension {@code out}
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return Tensor.linear(x, weight, bias);
     }
@@ -45,6 +63,13 @@ public final class Functional {
      * The book's layer norm over the last dimension, fused:
      * {@code scale · (x − mean) / sqrt(var + eps) + shift} with the biased variance.
      * {@code scale} and {@code shift} have the size of the last dimension; either may be null.
+     *
+     * @param x a float tensor with at least one dimension
+     * @param scale the per-feature scale, or null for none
+     * @param shift the per-feature shift, or null for none
+     * @param eps the term added to the variance
+     * @return the normalised tensor, the shape of {@code x}
+     * @throws IllegalArgumentException if {@code x} is not float or a parameter's shape does not match
      */
     public static Tensor layerNorm(Tensor x, Tensor scale, Tensor shift, float eps) {
         if (x.dtype() != DType.FLOAT32 || x.dim() == 0)
@@ -77,7 +102,13 @@ public final class Functional {
             throw new IllegalArgumentException(op + ": " + name + " of shape " + Shape.str(p.shape()) + " does not match the last dim of input " + Shape.str(x.shape()));
     }
 
-    /** Cross entropy with mean reduction and ignore index -100, like {@code F.cross_entropy(logits, targets)}. */
+    /**
+     * Cross entropy with mean reduction and ignore index -100, like {@code F.cross_entropy(logits, targets)}.
+     *
+     * @param logits the logits, shape {@code (N, C)}
+     * @param targets the class indices, int64, shape {@code (N)}
+     * @return the mean loss, a scalar
+     */
     public static Tensor crossEntropy(Tensor logits, Tensor targets) {
         return crossEntropy(logits, targets, IGNORE_INDEX);
     }
@@ -86,6 +117,12 @@ public final class Functional {
      * Cross entropy of logits {@code (N, C)} against int64 targets {@code (N)}, averaged over the
      * targets not equal to {@code ignoreIndex}, fused (log-sum-exp forward, softmax-minus-one-hot
      * backward). Like PyTorch, the mean over zero counted targets is NaN.
+     *
+     * @param logits the logits, shape {@code (N, C)}
+     * @param targets the class indices, int64, shape {@code (N)}
+     * @param ignoreIndex the target value that does not count
+     * @return the mean loss over the counted targets, a scalar
+     * @throws IllegalArgumentException if the shapes or the target dtype are wrong
      */
     public static Tensor crossEntropy(Tensor logits, Tensor targets, long ignoreIndex) {
         if (logits.dim() != 2 || targets.dim() != 1 || logits.size(0) != targets.size(0))
@@ -110,7 +147,14 @@ public final class Functional {
         }, logits);
     }
 
-    /** Mean squared error, like {@code F.mse_loss(input, target)}. */
+    /**
+     * Mean squared error, like {@code F.mse_loss(input, target)}.
+     *
+     * @param input the prediction
+     * @param target the target, of the same shape
+     * @return the mean of the squared differences, a scalar
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor mseLoss(Tensor input, Tensor target) {
         if (!Arrays.equals(input.shape(), target.shape()))
             throw new IllegalArgumentException("mse_loss: input " + Shape.str(input.shape()) + " and target " + Shape.str(target.shape()) + " differ in shape");
@@ -118,7 +162,14 @@ public final class Functional {
         return d.mul(d).mean();
     }
 
-    /** Binary cross entropy of probabilities, like {@code F.binary_cross_entropy(p, y)} (log clamped at -100). */
+    /**
+     * Binary cross entropy of probabilities, like {@code F.binary_cross_entropy(p, y)} (log clamped at -100).
+     *
+     * @param p the predicted probabilities, in [0, 1]
+     * @param y the targets (0 or 1), of the same shape
+     * @return the mean loss, a scalar
+     * @throws IllegalArgumentException if the shapes differ
+     */
     public static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
         if (!Arrays.equals(p.shape(), y.shape()))
             throw new IllegalArgumentException("binary_cross_entropy: input " + Shape.str(p.shape()) + " and target " + Shape.str(y.shape()) + " differ in shape");

@@ -8,12 +8,21 @@ import dev.scratchllm.tensor.Tensor;
  * {@link #forwardComposed} is the formula written with tensor ops, as the book does.
  */
 public class GELU extends Module {
+    /** A GELU layer; it has no parameters. */
+    public GELU() {
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return x.gelu();
     }
 
-    /** The book's formula, op by op. */
+    /**
+     * The book's formula, op by op.
+     *
+     * @param x the input
+     * @return {@code GELU(x)}, the shape of {@code x}
+     */
     public Tensor forwardComposed(Tensor x) {
         float c = (float) Math.sqrt(2.0 / Math.PI);
         Tensor inner = x.add(x.pow(3f).mul(0.044715f)).mul(c);

@@ -14,16 +14,31 @@ public class LayerNorm extends Module {
     public static final float EPS = 1e-5f;
     private final int embDim;
 
+    /**
+     * A layer norm over a last dimension of size {@code embDim}.
+     *
+     * @param embDim the size of the normalised dimension
+     */
     public LayerNorm(int embDim) {
         this.embDim = embDim;
         registerParameter("scale", Tensor.ones(embDim));
         registerParameter("shift", Tensor.zeros(embDim));
     }
 
+    /**
+     * The scale parameter (ones at first).
+     *
+     * @return the scale, shape {@code (embDim)}
+     */
     public Tensor scale() {
         return parameter("scale");
     }
 
+    /**
+     * The shift parameter (zeros at first).
+     *
+     * @return the shift, shape {@code (embDim)}
+     */
     public Tensor shift() {
         return parameter("shift");
     }
@@ -33,7 +48,13 @@ public class LayerNorm extends Module {
         return Functional.layerNorm(x, scale(), shift(), EPS);
     }
 
-    /** The book's code: {@code mean}, {@code var(unbiased=False)}, {@code (x-mean)/sqrt(var+eps)}, scale and shift. */
+    /**
+     * The book's code: {@code mean}, {@code var(unbiased=False)}, {@code (x-mean)/sqrt(var+eps)}, scale and
+     * shift.
+     *
+     * @param x the input, last dimension {@code embDim}
+     * @return the normalised tensor, the shape of {@code x}
+     */
     public Tensor forwardComposed(Tensor x) {
         Tensor mean = x.mean(-1, true);
         Tensor var = x.var(-1, false, true);

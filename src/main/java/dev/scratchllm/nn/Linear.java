@@ -12,12 +12,24 @@ import dev.scratchllm.tensor.Tensor;
 public class Linear extends Module {
     private final int inFeatures, outFeatures;
 
-    /** A layer with a bias. */
+    /**
+     * A layer with a bias.
+     *
+     * @param inFeatures the input size, at least 1
+     * @param outFeatures the output size, at least 1
+     */
     public Linear(int inFeatures, int outFeatures) {
         this(inFeatures, outFeatures, true);
     }
 
-    /** A layer with or without a bias. */
+    /**
+     * A layer with or without a bias.
+     *
+     * @param inFeatures the input size, at least 1
+     * @param outFeatures the output size, at least 1
+     * @param bias whether the layer has a bias
+     * @throws IllegalArgumentException if a size is not positive
+     */
     public Linear(int inFeatures, int outFeatures, boolean bias) {
         if (inFeatures < 1 || outFeatures < 1)
             throw new IllegalArgumentException("Linear: in_features and out_features must be positive, got " + inFeatures + " and " + outFeatures);
@@ -34,26 +46,46 @@ public class Linear extends Module {
      * For subclasses that stand in for another linear layer (appendix E's
      * {@code LinearWithLoRA}): the same sizes, no parameters of its own, no random draws. Such a
      * subclass overrides {@link #weight()}, {@link #bias()} and {@link #forward}.
+     *
+     * @param like the layer whose sizes to take
      */
     protected Linear(Linear like) {
         this.inFeatures = like.inFeatures();
         this.outFeatures = like.outFeatures();
     }
 
-    /** The weight, shape {@code (out, in)}. */
+    /**
+     * The weight, shape {@code (out, in)}.
+     *
+     * @return the weight parameter (live, not a copy)
+     */
     public Tensor weight() {
         return parameter("weight");
     }
 
-    /** The bias, shape {@code (out)}, or null. */
+    /**
+     * The bias, shape {@code (out)}, or null.
+     *
+     * @return the bias parameter, or null if the layer has none
+     */
     public Tensor bias() {
         return parameter("bias");
     }
 
+    /**
+     * The input size.
+     *
+     * @return the number of input features
+     */
     public int inFeatures() {
         return inFeatures;
     }
 
+    /**
+     * The output size.
+     *
+     * @return the number of output features
+     */
     public int outFeatures() {
         return outFeatures;
     }

@@ -28,14 +28,31 @@ public abstract class Module {
     private final Map<String, Class<?>> childSlots = new LinkedHashMap<>(); // what setModule may put there
     private boolean training = true;
 
-    /** Applies the module to one input. Modules with other signatures add their own {@code forward}. */
+    /** A module with no parameters, buffers or children yet, in training mode. */
+    public Module() {
+    }
+
+    /**
+     * Applies the module to one input. Modules with other signatures add their own {@code forward}.
+     *
+     * @param x the input
+     * @return the output
+     * @throws UnsupportedOperationException if this module does not take a single tensor (the default)
+     */
     public Tensor forward(Tensor x) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a single tensor input");
     }
 
     // ---------------------------------------------------------------- registration
 
-    /** Registers a parameter (it will require grad) and returns it. */
+    /**
+     * Registers a parameter (it will require grad) and returns it.
+     *
+     * @param name the attribute name: not empty, no {@code '.'}
+     * @param value a leaf tensor, or null for an absent parameter (such as a missing bias)
+     * @return {@code value}
+     * @throws IllegalArgumentException if the name is invalid or {@code value} is not a leaf
+     */
     protected Tensor registerParameter(String name, Tensor value) {
         checkName(name);
         if (value != null && !value.isLeaf())
@@ -44,7 +61,14 @@ public abstract class Module {
         return value;
     }
 
-    /** Registers a buffer (state that is saved but not trained, such as the causal mask). */
+    /**
+     * Registers a buffer (state that is saved but not trained, such as the causal mask).
+     *
+     * @param name the attribute name: not empty, no {@code '.'}
+     * @param value the buffer, or null
+     * @return {@code value}
+     * @throws IllegalArgumentException if the name is invalid
+     */
     protected Tensor registerBuffer(String name, Tensor value) {
         checkName(name);
         buffers.put(name, value);
@@ -54,6 +78,12 @@ public abstract class Module {
     /**
      * Registers a child module under {@code name} and returns it. {@link #setModule} may later
      * put another module of the same class (or a subclass) in its place.
+     *
+     * @param <M> the module's type
+     * @param name the attribute name: not empty, no {@code '.'}
+     * @param module the child, not null
+     * @return {@code module}
+     * @throws IllegalArgumentException if the name is invalid or the module is null
      */
     protected <M extends Module> M registerModule(String name, M module) {
         return registerModule(name, module, module.getClass());
@@ -63,6 +93,13 @@ public abstract class Module {
      * Registers a child module under {@code name} whose place {@link #setModule} may fill with
      * any instance of {@code slotType} (containers such as {@link Sequential} pass
      * {@code Module.class}).
+     *
+     * @param <M> the module's type
+     * @param name the attribute name: not empty, no {@code '.'}
+     * @param module the child, not null
+     * @param slotType the class every module put in this place must be an instance of
+     * @return {@code module}
+     * @throws IllegalArgumentException if the name is invalid, the module is null or not a {@code slotType}
      */
     protected <M extends Module> M registerModule(String name, M module, Class<?> slotType) {
         checkName(name);
@@ -79,6 +116,13 @@ public abstract class Module {
      * The child registered under {@code name}, as a {@code type}. Modules read their children
      * through this (not through fields), so that {@link #setModule} takes effect in
      * {@code forward}.
+     *
+     * @param <M> the expected type
+     * @param name the child's attribute name
+     * @param type the class to cast the child to
+     * @return the child now registered under {@code name}
+     * @throws IllegalStateException if there is no such child
+     * @throws ClassCastException if the child is not a {@code type}
      */
     protected final <M extends Module> M child(String name, Class<M> type) {
         Module m = children.get(name);
@@ -94,6 +138,9 @@ public abstract class Module {
      * owner expects there (a {@link Linear}, or a subclass such as a LoRA-wrapped linear layer,
      * where a {@code Linear} was). Returns the module that was there.
      *
+     * @param name the child's attribute name
+     * @param module the new child
+     * @return the module that was there before
      * @throws IllegalArgumentException if there is no such child or the module does not fit
      */
     public Module setModule(String name, Module module) {
@@ -117,28 +164,50 @@ public abstract class Module {
     /**
      * Replaces a registered parameter by another tensor, keeping its place in the order (weight
      * tying, as when GPT-2's output head shares the token embedding).
+     *
+     * @param name the name of a parameter registered on this module
+     * @param value the new parameter; it is set to require grad
+     * @throws IllegalArgumentException if there is no parameter of that name
      */
     public void setParameter(String name, Tensor value) {
         if (!params.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no parameter '" + name + "'");
         params.put(name, value.requiresGrad(true));
     }
 
-    /** The parameter registered under {@code name} on this module (not a child's). */
+    /**
+     * The parameter registered under {@code name} on this module (not a child's).
+     *
+     * @param name the parameter's attribute name
+     * @return the parameter, or null if there is none (or it was registered as null)
+     */
     public Tensor parameter(String name) {
         return params.get(name);
     }
 
-    /** The buffer registered under {@code name} on this module. */
+    /**
+     * The buffer registered under {@code name} on this module.
+     *
+     * @param name the buffer's attribute name
+     * @return the buffer, or null if there is none
+     */
     public Tensor buffer(String name) {
         return buffers.get(name);
     }
 
-    /** Direct children in registration order. */
+    /**
+     * Direct children in registration order.
+     *
+     * @return a new map from attribute name to child
+     */
     public Map<String, Module> children() {
         return new LinkedHashMap<>(children);
     }
 
-    /** The direct children in registration order, as a read-only live view (for containers' forward passes). */
+    /**
+     * The direct children in registration order, as a read-only live view (for containers' forward passes).
+     *
+     * @return an unmodifiable view of the children
+     */
     protected final java.util.Collection<Module> childModules() {
         return java.util.Collections.unmodifiableCollection(children.values());
     }
@@ -147,6 +216,8 @@ public abstract class Module {
      * The module at a dotted path below this one ({@code "trf_blocks.11.att"}; {@code ""} is this
      * module), PyTorch's {@code get_submodule}.
      *
+     * @param path the dotted path, not null
+     * @return the module at that path
      * @throws IllegalArgumentException if a part of the path names no child
      */
     public Module getSubmodule(String path) {
@@ -164,19 +235,32 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- traversal
 
-    /** All parameters (frozen ones included), each once, in registration order. */
+    /**
+     * All parameters (frozen ones included), each once, in registration order.
+     *
+     * @return a new list of the parameters
+     */
     public List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Parameters that currently require grad (what an optimizer should update). */
+    /**
+     * Parameters that currently require grad (what an optimizer should update).
+     *
+     * @return a new list of the trainable parameters, in registration order
+     */
     public List<Tensor> trainableParameters() {
         List<Tensor> r = new ArrayList<>();
         for (Tensor t : parameters()) if (t.requiresGrad()) r.add(t);
         return r;
     }
 
-    /** Parameters by dotted name; a tensor shared by two modules (weight tying) appears once, under its first name. */
+    /**
+     * Parameters by dotted name; a tensor shared by two modules (weight tying) appears once, under its first
+     * name.
+     *
+     * @return a new map from dotted name to parameter, in registration order
+     */
     public Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -189,7 +273,11 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collectParams(prefix + e.getKey() + ".", out, seen);
     }
 
-    /** All modules below and including this one, by dotted name ("" for this one). */
+    /**
+     * All modules below and including this one, by dotted name ("" for this one).
+     *
+     * @return a new map from dotted name to module, this module first, then depth first
+     */
     public Map<String, Module> namedModules() {
         Map<String, Module> out = new LinkedHashMap<>();
         collectModules("", out);
@@ -201,14 +289,22 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collectModules(prefix + e.getKey() + ".", out);
     }
 
-    /** Total number of parameter elements ({@code sum(p.numel() for p in model.parameters())}). */
+    /**
+     * Total number of parameter elements ({@code sum(p.numel() for p in model.parameters())}).
+     *
+     * @return the number of elements over all parameters
+     */
     public long numParameters() {
         long n = 0;
         for (Tensor t : parameters()) n += t.numel();
         return n;
     }
 
-    /** Number of parameter elements that require grad. */
+    /**
+     * Number of parameter elements that require grad.
+     *
+     * @return the number of elements over the trainable parameters
+     */
     public long numTrainableParameters() {
         long n = 0;
         for (Tensor t : trainableParameters()) n += t.numel();
@@ -221,6 +317,9 @@ public abstract class Module {
      * {@code for param in model.parameters(): param.requires_grad = False} (chapter 6 freezes the
      * model this way, then unfreezes {@code model.trf_blocks[-1]} and {@code model.final_norm}).
      * A tensor shared by two modules (a tied output head) changes for both.
+     *
+     * @param requiresGrad whether the parameters should require grad
+     * @return this module
      */
     public Module requiresGrad(boolean requiresGrad) {
         for (Tensor t : parameters()) t.requiresGrad(requiresGrad);
@@ -234,24 +333,41 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- modes
 
-    /** Training mode (dropout active), recursively; returns this. */
+    /**
+     * Training mode (dropout active), recursively; returns this.
+     *
+     * @return this module
+     */
     public Module train() {
         return train(true);
     }
 
-    /** Sets training mode recursively; returns this. */
+    /**
+     * Sets training mode recursively; returns this.
+     *
+     * @param mode true for training mode, false for evaluation mode
+     * @return this module
+     */
     public Module train(boolean mode) {
         training = mode;
         for (Module m : children.values()) m.train(mode);
         return this;
     }
 
-    /** Evaluation mode (dropout off), recursively; returns this. */
+    /**
+     * Evaluation mode (dropout off), recursively; returns this.
+     *
+     * @return this module
+     */
     public Module eval() {
         return train(false);
     }
 
-    /** Whether this module is in training mode. */
+    /**
+     * Whether this module is in training mode.
+     *
+     * @return true in training mode, false in evaluation mode
+     */
     public boolean isTraining() {
         return training;
     }
@@ -262,6 +378,8 @@ public abstract class Module {
      * Parameters and buffers by PyTorch key, in PyTorch's order (each module's parameters, then
      * its buffers, then its children). The tensors are the live ones, detached: copy them to keep
      * a snapshot.
+     *
+     * @return a new map from key to detached tensor sharing storage with the model
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -275,7 +393,12 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collectState(prefix + e.getKey() + ".", out);
     }
 
-    /** Loads every key, requiring exactly the model's keys and shapes (PyTorch's strict mode). */
+    /**
+     * Loads every key, requiring exactly the model's keys and shapes (PyTorch's strict mode).
+     *
+     * @param state the tensors by PyTorch key
+     * @throws IllegalArgumentException if a key is missing or unexpected, or a shape differs
+     */
     public void loadStateDict(Map<String, Tensor> state) {
         loadStateDict(state, true);
     }
@@ -284,6 +407,9 @@ public abstract class Module {
      * Copies values into the model's tensors in place (so optimizers keep their references).
      * Checks everything before writing anything: a missing key (in strict mode), an unexpected
      * key (strict), or a shape mismatch throws {@link IllegalArgumentException} listing them.
+     *
+     * @param state the tensors by PyTorch key; dtypes are converted to the model's
+     * @param strict whether missing and unexpected keys are errors (shape mismatches always are)
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
@@ -331,7 +457,11 @@ public abstract class Module {
         return sb.append(')').toString();
     }
 
-    /** The arguments shown in {@link #toString()}, like PyTorch's {@code extra_repr}. */
+    /**
+     * The arguments shown in {@link #toString()}, like PyTorch's {@code extra_repr}.
+     *
+     * @return the text between the parentheses, empty by default
+     */
     protected String extraRepr() {
         return "";
     }

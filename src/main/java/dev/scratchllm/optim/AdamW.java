@@ -18,16 +18,37 @@ public class AdamW extends Optimizer {
     private final float[][] m, v;
     private final long[] steps;
 
-    /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+    /**
+     * PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0.01.
+     *
+     * @param params the parameters to update (copied into a new list; must not be empty)
+     */
     public AdamW(List<Tensor> params) {
         this(params, 1e-3, 0.01);
     }
 
-    /** The book's usual form: {@code AdamW(model.parameters(), lr=..., weight_decay=...)}. */
+    /**
+     * The book's usual form: {@code AdamW(model.parameters(), lr=..., weight_decay=...)}.
+     *
+     * @param params the parameters to update (copied into a new list; must not be empty)
+     * @param lr the learning rate, at least 0
+     * @param weightDecay the decoupled weight decay, at least 0
+     */
     public AdamW(List<Tensor> params, double lr, double weightDecay) {
         this(params, lr, 0.9, 0.999, 1e-8, weightDecay);
     }
 
+    /**
+     * AdamW with every hyper-parameter given.
+     *
+     * @param params the parameters to update (copied into a new list; must not be empty)
+     * @param lr the learning rate, at least 0
+     * @param beta1 the decay rate of the first moment, in [0, 1)
+     * @param beta2 the decay rate of the second moment, in [0, 1)
+     * @param eps the term added to the denominator, at least 0
+     * @param weightDecay the decoupled weight decay, at least 0
+     * @throws IllegalArgumentException if the list is empty or a hyper-parameter is out of range
+     */
     public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super(params, lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("AdamW: invalid beta parameter at index 0: " + beta1);

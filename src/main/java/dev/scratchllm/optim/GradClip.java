@@ -14,6 +14,13 @@ public final class GradClip {
     private GradClip() {
     }
 
+    /**
+     * Clips the gradients in place so that their global L2 norm is at most about {@code maxNorm}.
+     *
+     * @param parameters the tensors whose gradients are clipped; those without a gradient are skipped
+     * @param maxNorm the largest norm to keep
+     * @return the global L2 norm of the gradients before clipping
+     */
     public static double clipGradNorm(List<Tensor> parameters, double maxNorm) {
         double sq = 0;
         for (Tensor p : parameters) {

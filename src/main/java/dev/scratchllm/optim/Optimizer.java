@@ -16,9 +16,18 @@ import java.util.Map;
  * gradient are skipped by {@code step()}. It has no parameter groups.
  */
 public abstract class Optimizer {
+    /** The parameters being updated, in the order given to the constructor. */
     protected final List<Tensor> params;
+    /** The learning rate of the next step. */
     protected double lr;
 
+    /**
+     * Checks and stores the parameters and the learning rate.
+     *
+     * @param params the parameters to update (copied into a new list)
+     * @param lr the learning rate, at least 0
+     * @throws IllegalArgumentException if {@code params} is empty or {@code lr} is negative or NaN
+     */
     protected Optimizer(List<Tensor> params, double lr) {
         if (params.isEmpty()) throw new IllegalArgumentException(getClass().getSimpleName() + ": optimizer got an empty parameter list");
         if (!(lr >= 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate: " + lr);
@@ -26,18 +35,31 @@ public abstract class Optimizer {
         this.lr = lr;
     }
 
-    /** The learning rate of the next step. */
+    /**
+     * The learning rate of the next step.
+     *
+     * @return the learning rate
+     */
     public double lr() {
         return lr;
     }
 
-    /** Sets the learning rate (what a scheduler does to {@code param_group["lr"]}). */
+    /**
+     * Sets the learning rate (what a scheduler does to {@code param_group["lr"]}).
+     *
+     * @param lr the new learning rate, at least 0
+     * @throws IllegalArgumentException if {@code lr} is negative or NaN
+     */
     public void setLr(double lr) {
         if (!(lr >= 0)) throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid learning rate: " + lr);
         this.lr = lr;
     }
 
-    /** The parameters this optimizer updates. */
+    /**
+     * The parameters this optimizer updates.
+     *
+     * @return a new list with the parameters, in order
+     */
     public List<Tensor> parameters() {
         return new ArrayList<>(params);
     }
@@ -50,7 +72,11 @@ public abstract class Optimizer {
     /** Updates every parameter that has a gradient. */
     public abstract void step();
 
-    /** The optimizer state: per-parameter buffers as {@code "<index>.<name>"} tensors (copies), and scalars. */
+    /**
+     * The optimizer state: per-parameter buffers as {@code "<index>.<name>"} tensors (copies), and scalars.
+     *
+     * @return a new map from key to tensor, starting with {@code "lr"} (the learning rate's bits as a long)
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("lr", Tensor.ofLongs(new long[] {Double.doubleToRawLongBits(lr)}));
@@ -58,7 +84,13 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** Restores a state from {@link #stateDict()} of an optimizer over parameters of the same shapes. */
+    /**
+     * Restores a state from {@link #stateDict()} of an optimizer over parameters of the same shapes.
+     *
+     * @param state a map as {@link #stateDict()} returns it
+     * @throws IllegalArgumentException if {@code "lr"} is missing or a buffer is incomplete or of the wrong
+     *     shape
+     */
     public void loadStateDict(Map<String, Tensor> state) {
         Tensor l = state.get("lr");
         if (l == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: missing key 'lr'");
@@ -66,11 +98,30 @@ public abstract class Optimizer {
         loadState(state);
     }
 
+    /**
+     * Puts the subclass's buffers into {@code out}, keyed {@code "<index>.<name>"}, as copies.
+     *
+     * @param out the map being filled by {@link #stateDict()}
+     */
     protected abstract void saveState(Map<String, Tensor> out);
 
+    /**
+     * Replaces the subclass's buffers with those in {@code state}; a parameter without buffers there starts
+     * fresh.
+     *
+     * @param state the map given to {@link #loadStateDict(Map)}
+     */
     protected abstract void loadState(Map<String, Tensor> state);
 
-    /** A copy of a buffer from a state dict, checked against parameter {@code i}'s shape. */
+    /**
+     * A copy of a buffer from a state dict, checked against parameter {@code i}'s shape.
+     *
+     * @param state the state map
+     * @param i the parameter's index
+     * @param name the buffer's name, without the index
+     * @return a copy of {@code state.get(i + "." + name)}, or null if there is no such key
+     * @throws IllegalArgumentException if the buffer's shape differs from parameter {@code i}'s
+     */
     protected Tensor stateBuffer(Map<String, Tensor> state, int i, String name) {
         Tensor t = state.get(i + "." + name);
         if (t == null) return null;

@@ -15,10 +15,25 @@ public class SGD extends Optimizer {
     private final float momentum, weightDecay;
     private final float[][] buffers;
 
+    /**
+     * Plain SGD: no momentum, no weight decay.
+     *
+     * @param params the parameters to update (copied into a new list; must not be empty)
+     * @param lr the learning rate, at least 0
+     */
     public SGD(List<Tensor> params, double lr) {
         this(params, lr, 0, 0);
     }
 
+    /**
+     * SGD with momentum and L2 weight decay, as {@code torch.optim.SGD(params, lr, momentum, weight_decay)}.
+     *
+     * @param params the parameters to update (copied into a new list; must not be empty)
+     * @param lr the learning rate, at least 0
+     * @param momentum the momentum factor, at least 0 (0 keeps no buffer)
+     * @param weightDecay the L2 penalty added to the gradient, at least 0
+     * @throws IllegalArgumentException if the list is empty or a hyper-parameter is negative
+     */
     public SGD(List<Tensor> params, double lr, double momentum, double weightDecay) {
         super(params, lr);
         if (momentum < 0) throw new IllegalArgumentException("SGD: invalid momentum value: " + momentum);

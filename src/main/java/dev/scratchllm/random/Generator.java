@@ -79,7 +79,11 @@ public final class Generator {
         this(DEFAULT_SEED);
     }
 
-    /** A generator seeded with {@code seed}, like {@code torch.Generator().manual_seed(seed)}. */
+    /**
+     * A generator seeded with {@code seed}, like {@code torch.Generator().manual_seed(seed)}.
+     *
+     * @param seed the seed (all 64 bits are kept as the initial seed)
+     */
     public Generator(long seed) {
         mt = new Mt19937(seed);
     }
@@ -88,6 +92,8 @@ public final class Generator {
      * The process-wide default generator: the one {@code torch.manual_seed}, {@code torch.rand},
      * {@code nn.Linear}'s init, dropout and so on use. Until {@link #manualSeed} is called it is
      * seeded from {@link SecureRandom}, as PyTorch seeds it from /dev/urandom.
+     *
+     * @return the shared default generator
      */
     public static Generator defaultGenerator() {
         return DEFAULT;
@@ -101,6 +107,7 @@ public final class Generator {
      * (so {@code 123} and {@code 2^32 + 123} give the same numbers), and forgets the cached spare
      * normal. A negative seed is the same as PyTorch's {@code seed mod 2^64}.
      *
+     * @param seed the new seed
      * @return this generator
      */
     public synchronized Generator manualSeed(long seed) {
@@ -111,6 +118,8 @@ public final class Generator {
 
     /**
      * Reseeds from {@link SecureRandom}, like {@code Generator.seed()}, and returns the new seed.
+     *
+     * @return the new seed
      */
     public synchronized long seed() {
         long s = new SecureRandom().nextLong();
@@ -121,6 +130,8 @@ public final class Generator {
     /**
      * The 64-bit seed last set ({@code initial_seed()}); PyTorch shows it as unsigned, so read
      * it with {@link Long#toUnsignedString(long)}.
+     *
+     * @return the seed, as signed bits
      */
     public synchronized long initialSeed() {
         return mt.seed;
@@ -137,10 +148,12 @@ public final class Generator {
      * The whole generator state in PyTorch's {@code get_rng_state()} layout: 5056 bytes,
      * little-endian: u64 initial seed @0, i32 left @8, i32 seeded @12, u64 next @16, 624 u64
      * state words @24, double normal_x @5016 (0), double normal_y @5024 (the cached spare
-     * normal), double normal_rho @5032 (0), i32 normal_is_valid @5040, float cached float normal
-     * @5048, bool its validity @5052; padding bytes are 0. The bytes equal PyTorch's for the
+     * normal), double normal_rho @5032 (0), i32 normal_is_valid @5040, float cached float
+     * normal @5048, bool its validity @5052; padding bytes are 0. The bytes equal PyTorch's for the
      * same history, so they can be exchanged with {@code torch.set_rng_state(torch.tensor(bytes,
      * dtype=torch.uint8))}.
+     *
+     * @return a new array of 5056 bytes
      */
     public synchronized byte[] getState() {
         ByteBuffer b = ByteBuffer.allocate(STATE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -165,6 +178,7 @@ public final class Generator {
      * {@code set_rng_state}. Also reads PyTorch's 5048-byte legacy layout (whose spare normal is
      * {@code normal_rho * sin(2π normal_x)}).
      *
+     * @param state the state bytes
      * @throws IllegalArgumentException if the size is neither 5056 nor 5048 bytes, or the engine
      *     fields are not a state PyTorch could have produced (not seeded, {@code left} outside
      *     1..624, {@code next} past the block, a state word above 32 bits); the generator is then
@@ -228,12 +242,20 @@ public final class Generator {
 
     // ------------------------------------------------------------------ raw words and integers
 
-    /** The next 32-bit word ({@code random()}), as an int holding the unsigned bits. */
+    /**
+     * The next 32-bit word ({@code random()}), as an int holding the unsigned bits.
+     *
+     * @return the word's 32 bits
+     */
     public synchronized int nextInt() {
         return mt.nextInt();
     }
 
-    /** The next two words as {@code (first << 32) | second} ({@code random64()}). */
+    /**
+     * The next two words as {@code (first << 32) | second} ({@code random64()}).
+     *
+     * @return the two words' 64 bits
+     */
     public synchronized long nextLong() {
         return mt.nextLong();
     }
@@ -241,17 +263,29 @@ public final class Generator {
     /**
      * {@code torch.empty((), dtype=torch.int64).random_()}: a non-negative long from two words.
      * The DataLoader's base seed and RandomSampler's seed are this draw.
+     *
+     * @return a value in {@code [0, 2^63)}
      */
     public synchronized long randomInt64() {
         return mt.nextLong() & Long.MAX_VALUE;
     }
 
-    /** {@code torch.empty((), dtype=torch.int32).random_()}: a non-negative int from one word. */
+    /**
+     * {@code torch.empty((), dtype=torch.int32).random_()}: a non-negative int from one word.
+     *
+     * @return a value in {@code [0, 2^31)}
+     */
     public synchronized int randomInt32() {
         return mt.nextInt() & Integer.MAX_VALUE;
     }
 
-    /** {@code torch.randint(high, (n,))}: {@link #randint(long, long, int) randint(0, high, n)}. */
+    /**
+     * {@code torch.randint(high, (n,))}: {@link #randint(long, long, int) randint(0, high, n)}.
+     *
+     * @param high the exclusive upper bound, above 0
+     * @param n the number of values
+     * @return a new array of {@code n} values
+     */
     public long[] randint(long high, int n) {
         return randint(0, high, n);
     }
@@ -260,6 +294,11 @@ public final class Generator {
      * {@code torch.randint(low, high, (n,))} (int64): uniform integers in {@code [low, high)}.
      * With {@code r = high - low}, each is {@code word % r + low} (unsigned), or
      * {@code random64() % r + low} when {@code r >= 2^32}.
+     *
+     * @param low the inclusive lower bound
+     * @param high the exclusive upper bound, above {@code low}
+     * @param n the number of values
+     * @return a new array of {@code n} values
      */
     public long[] randint(long low, long high, int n) {
         checkCount("randint", n);
@@ -268,7 +307,17 @@ public final class Generator {
         return out;
     }
 
-    /** {@code tensor.random_(low, high)} on an int64 tensor: fills {@code out[off..off+n)}, see {@link #randint(long, long, int)}. */
+    /**
+     * {@code tensor.random_(low, high)} on an int64 tensor: fills {@code out[off..off+n)}, see
+     * {@link #randint(long, long, int)}.
+     *
+     * @param out the array to fill
+     * @param off the first index to fill
+     * @param n the number of values
+     * @param low the inclusive lower bound
+     * @param high the exclusive upper bound, above {@code low}
+     * @throws IllegalArgumentException if the range of indices is outside {@code out} or {@code low >= high}
+     */
     public synchronized void randint_(long[] out, int off, int n, long low, long high) {
         checkRange("randint", out == null ? -1 : out.length, off, n);
         if (low >= high) {
@@ -292,6 +341,9 @@ public final class Generator {
      * {@code r[i + word % (n-i)]} ({@code n-1} words). From {@value #RANDPERM_LARGE_N} on, the
      * inside-out shuffle on {@code random64() % (i+1)} ({@code 2n} words; this branch is taken
      * from the spec and was not checked against PyTorch).
+     *
+     * @param n the length, at least 0
+     * @return a new array holding the permutation
      */
     public synchronized long[] randperm(int n) {
         if (n < 0) {
@@ -320,7 +372,12 @@ public final class Generator {
 
     // ------------------------------------------------------------------ uniform
 
-    /** {@code torch.rand(n)}: float32 uniforms in [0, 1), one word each ({@code (word & 0xFFFFFF) * 2^-24}). */
+    /**
+     * {@code torch.rand(n)}: float32 uniforms in [0, 1), one word each ({@code (word & 0xFFFFFF) * 2^-24}).
+     *
+     * @param n the number of values
+     * @return a new array of {@code n} values
+     */
     public float[] rand(int n) {
         checkCount("rand", n);
         float[] out = new float[n];
@@ -328,7 +385,12 @@ public final class Generator {
         return out;
     }
 
-    /** {@code torch.rand(n, dtype=torch.float64)}: doubles in [0, 1), two words each (53 bits). */
+    /**
+     * {@code torch.rand(n, dtype=torch.float64)}: doubles in [0, 1), two words each (53 bits).
+     *
+     * @param n the number of values
+     * @return a new array of {@code n} values
+     */
     public double[] randDouble(int n) {
         checkCount("randDouble", n);
         double[] out = new double[n];
@@ -340,6 +402,12 @@ public final class Generator {
      * {@code tensor.uniform_(from, to)} on float32 storage: with {@code a = (float) from},
      * {@code d = (float) to - a}, each element is {@code fma(U24, d, a)} (one rounding, as the
      * reference build fuses it). Also the right call for non-contiguous tensors, in memory order.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param from the lower bound
+     * @param to the upper bound
      */
     public synchronized void uniform_(float[] out, int off, int n, double from, double to) {
         checkRange("uniform_", out == null ? -1 : out.length, off, n);
@@ -358,7 +426,16 @@ public final class Generator {
         }
     }
 
-    /** {@code tensor.uniform_(from, to)} on float64 storage: {@code fma(U53, to - from, from)}, two words each. */
+    /**
+     * {@code tensor.uniform_(from, to)} on float64 storage: {@code fma(U53, to - from, from)}, two words
+     * each.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param from the lower bound
+     * @param to the upper bound
+     */
     public synchronized void uniform_(double[] out, int off, int n, double from, double to) {
         checkRange("uniform_", out == null ? -1 : out.length, off, n);
         checkUniformBounds(from, to, Double.MAX_VALUE);
@@ -414,6 +491,9 @@ public final class Generator {
     /**
      * {@code torch.randn(n)} (float32): {@link #normal_(float[], int, int, double, double)
      * normal_(out, 0, n, 0, 1)}, so the block path when {@code n >= 16}, else the scalar path.
+     *
+     * @param n the number of values
+     * @return a new array of {@code n} standard normal values
      */
     public float[] randn(int n) {
         checkCount("randn", n);
@@ -422,7 +502,12 @@ public final class Generator {
         return out;
     }
 
-    /** {@code torch.randn(n, dtype=torch.float64)}: see {@link #normal_(double[], int, int, double, double)}. */
+    /**
+     * {@code torch.randn(n, dtype=torch.float64)}: see {@link #normal_(double[], int, int, double, double)}.
+     *
+     * @param n the number of values
+     * @return a new array of {@code n} standard normal values
+     */
     public double[] randnDouble(int n) {
         checkCount("randnDouble", n);
         double[] out = new double[n];
@@ -442,6 +527,11 @@ public final class Generator {
      *
      * <p>{@code n < 16}: the scalar path, as {@link #normalScalar_(float[], int, int, double, double)}.
      *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param mean the mean
+     * @param std the standard deviation
      * @throws IllegalArgumentException if {@code std} is negative or NaN, or the range is outside {@code out}
      */
     public synchronized void normal_(float[] out, int off, int n, double mean, double std) {
@@ -478,6 +568,12 @@ public final class Generator {
      * and PyTorch's glibc differ by one ulp for a few percent of arguments, so about 5% of the
      * doubles come out 1-2 ulp away from PyTorch's (measured: 13 of 256 for
      * {@code randn(256, dtype=float64)}); float32 results are not affected.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param mean the mean
+     * @param std the standard deviation
      */
     public synchronized void normal_(double[] out, int off, int n, double mean, double std) {
         checkRange("normal_", out == null ? -1 : out.length, off, n);
@@ -510,6 +606,12 @@ public final class Generator {
      * {@code u1 = U53(), u2 = U53()} (4 words), {@code r = sqrt(-2 ln(1 - u2))},
      * {@code θ = 2π u1}, cache {@code r sin θ} and use {@code r cos θ}; the element is
      * {@code (float) fma(v, std, mean)}. The spare survives across calls until used or reseeded.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param mean the mean
+     * @param std the standard deviation
      */
     public synchronized void normalScalar_(float[] out, int off, int n, double mean, double std) {
         checkRange("normalScalar_", out == null ? -1 : out.length, off, n);
@@ -517,7 +619,16 @@ public final class Generator {
         scalarNormals(out, off, n, mean, std);
     }
 
-    /** The scalar normal path for float64 storage (non-contiguous tensors); see {@link #normalScalar_(float[], int, int, double, double)}. */
+    /**
+     * The scalar normal path for float64 storage (non-contiguous tensors); see
+     * {@link #normalScalar_(float[], int, int, double, double)}.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param mean the mean
+     * @param std the standard deviation
+     */
     public synchronized void normalScalar_(double[] out, int off, int n, double mean, double std) {
         checkRange("normalScalar_", out == null ? -1 : out.length, off, n);
         checkStd(std);
@@ -574,6 +685,10 @@ public final class Generator {
      * {@code (float) ((-1.0 / lambd) * ln(1.0 - U53))}, two words each. {@code lambd = 0} gives
      * infinities, as in PyTorch 1.13.
      *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param lambd the rate, at least 0
      * @throws IllegalArgumentException if {@code lambd} is negative or NaN
      */
     public synchronized void exponential_(float[] out, int off, int n, double lambd) {
@@ -589,6 +704,11 @@ public final class Generator {
      * {@code tensor.exponential_(lambd)} on float64 storage; see
      * {@link #exponential_(float[], int, int, double)}. The log is StrictMath's, which differs from
      * PyTorch's glibc by one ulp for some arguments.
+     *
+     * @param out the storage to fill
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param lambd the rate, at least 0
      */
     public synchronized void exponential_(double[] out, int off, int n, double lambd) {
         checkRange("exponential_", out == null ? -1 : out.length, off, n);
@@ -610,6 +730,10 @@ public final class Generator {
      * storage: per element {@code U53 < p ? 1 : 0}, two words each. This is the draw under
      * dropout; see {@link #dropoutMask(int, double)}.
      *
+     * @param out the storage to fill with 0 and 1
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param p the probability of a 1
      * @throws IllegalArgumentException if {@code p} is outside [0, 1]
      */
     public synchronized void bernoulli_(float[] out, int off, int n, double p) {
@@ -629,6 +753,11 @@ public final class Generator {
      * tensor of the same shape: per element {@code U24 < p ? 1 : 0}, compared in float, one
      * word each.
      *
+     * @param out the storage to fill with 0 and 1
+     * @param off the first index to fill
+     * @param n the number of elements
+     * @param probs the probabilities, one per element
+     * @param probsOff the index of the first probability
      * @throws IllegalArgumentException if a probability is outside [0, 1] or NaN
      */
     public synchronized void bernoulli_(float[] out, int off, int n, float[] probs, int probsOff) {
@@ -652,7 +781,13 @@ public final class Generator {
         }
     }
 
-    /** {@code torch.bernoulli(probs)} for float32 probabilities; see {@link #bernoulli_(float[], int, int, float[], int)}. */
+    /**
+     * {@code torch.bernoulli(probs)} for float32 probabilities; see
+     * {@link #bernoulli_(float[], int, int, float[], int)}.
+     *
+     * @param probs the probabilities
+     * @return a new array of 0 and 1, one per probability
+     */
     public float[] bernoulli(float[] probs) {
         if (probs == null) {
             throw new IllegalArgumentException("bernoulli: probs is null");
@@ -675,6 +810,9 @@ public final class Generator {
      * {@code 1f / (float) (1 - p)} (2.0 for p = 0.5, 1.1111112f for p = 0.1) and dropped ones 0.
      * In eval mode dropout draws nothing: do not call this.
      *
+     * @param n the number of elements
+     * @param p the drop probability
+     * @return a new mask of {@code n} elements
      * @throws IllegalArgumentException if {@code p} is outside [0, 1] or {@code n < 0}
      */
     public synchronized float[] dropoutMask(int n, double p) {
@@ -706,6 +844,12 @@ public final class Generator {
      * {@code x[i] * mask[i]} with {@link #dropoutMask(int, double)} when training (so a dropped
      * negative element becomes {@code -0.0f}, as in PyTorch), and a plain copy without drawing
      * anything when not training.
+     *
+     * @param x the input values
+     * @param p the drop probability, in [0, 1]
+     * @param training whether to drop
+     * @return a new array
+     * @throws IllegalArgumentException if {@code x} is null or {@code p} is outside [0, 1]
      */
     public float[] dropout(float[] x, double p, boolean training) {
         if (x == null) {
@@ -734,6 +878,8 @@ public final class Generator {
      * first index of the maximum of {@code probs[i] / q[i]} (float division).
      * Probabilities need not sum to 1.
      *
+     * @param probs the (unnormalised) probabilities
+     * @return the drawn index
      * @throws IllegalArgumentException if {@code probs} is empty, has a negative, infinite or NaN
      *     entry, or sums to 0
      */
@@ -747,6 +893,10 @@ public final class Generator {
     /**
      * {@code torch.multinomial(probs, numSamples)} (without replacement, PyTorch's default) for
      * a 1-D float32 {@code probs}; see {@link #multinomial(float[], int, int, int, boolean)}.
+     *
+     * @param probs the (unnormalised) probabilities
+     * @param numSamples the number of indices to draw
+     * @return the drawn indices
      */
     public long[] multinomial(float[] probs, int numSamples) {
         return multinomial(probs, numSamples, false);
@@ -755,6 +905,11 @@ public final class Generator {
     /**
      * {@code torch.multinomial(probs, numSamples, replacement)} for a 1-D float32 {@code probs};
      * see {@link #multinomial(float[], int, int, int, boolean)}.
+     *
+     * @param probs the (unnormalised) probabilities
+     * @param numSamples the number of indices to draw
+     * @param replacement whether an index may be drawn more than once
+     * @return the drawn indices
      */
     public long[] multinomial(float[] probs, int numSamples, boolean replacement) {
         if (probs == null) {
@@ -780,6 +935,12 @@ public final class Generator {
      * {@code U53} (2 words) and the first category whose cumulative value is not below it
      * (binary search).
      *
+     * @param probs the (unnormalised) probabilities, row-major
+     * @param rows the number of rows
+     * @param categories the number of categories per row
+     * @param numSamples the number of indices to draw per row
+     * @param replacement whether an index may be drawn more than once within a row
+     * @return the drawn indices
      * @throws IllegalArgumentException on a shape mismatch, {@code numSamples <= 0}, more
      *     samples than categories without replacement, more than 2^24 categories, an entry that
      *     is negative, infinite or NaN, or a row that sums to 0
@@ -905,6 +1066,9 @@ public final class Generator {
     /**
      * The bound of {@code nn.init.kaiming_uniform_(w, a=sqrt(5))}, the default init of
      * {@code nn.Linear}'s weight: {@link #kaimingUniformBound(long, double)} with {@code a = sqrt(5)}.
+     *
+     * @param fanIn the number of inputs, at least 1
+     * @return the bound
      */
     public static double kaimingUniformBound(long fanIn) {
         return kaimingUniformBound(fanIn, Math.sqrt(5.0));
@@ -916,6 +1080,9 @@ public final class Generator {
      * (Not {@code 1/sqrt(fanIn)}: for {@code a = sqrt(5)}, {@code a*a} is 5.000000000000001 and
      * the bits differ.)
      *
+     * @param fanIn the number of inputs, at least 1
+     * @param a the negative slope of the leaky ReLU
+     * @return the bound {@code b} of {@code uniform_(-b, b)}
      * @throws IllegalArgumentException if {@code fanIn < 1}
      */
     public static double kaimingUniformBound(long fanIn, double a) {
@@ -927,7 +1094,13 @@ public final class Generator {
         return Math.sqrt(3.0) * std;
     }
 
-    /** The bound of {@code nn.Linear}'s bias init: {@code 1 / sqrt(fanIn)}, or 0 when {@code fanIn} is 0. */
+    /**
+     * The bound of {@code nn.Linear}'s bias init: {@code 1 / sqrt(fanIn)}, or 0 when {@code fanIn} is 0.
+     *
+     * @param fanIn the number of inputs, at least 0
+     * @return the bound
+     * @throws IllegalArgumentException if {@code fanIn} is negative
+     */
     public static double linearBiasBound(long fanIn) {
         if (fanIn < 0) {
             throw new IllegalArgumentException("linearBiasBound: fan_in must be >= 0, got " + fanIn);
@@ -943,6 +1116,8 @@ public final class Generator {
      * {@code uniform_(-1/sqrt(in), 1/sqrt(in))}. Words: {@code out*in (+ out)}.
      *
      * @param bias null for {@code bias=False}
+     * @param weight the weight storage, {@code out * in} elements
+     * @param inFeatures the number of inputs
      * @throws IllegalArgumentException if {@code inFeatures < 1}, {@code weight.length} is not a
      *     multiple of it, or {@code bias.length != weight.length / inFeatures}
      */
@@ -972,6 +1147,9 @@ public final class Generator {
      * weight, so the block path if {@code V*D >= 16} (e.g. the book's {@code Embedding(6, 3)})
      * and the scalar path otherwise. (A {@code padding_idx} row is zeroed afterwards by the
      * module, without drawing.)
+     *
+     * @param weight the weight storage
+     * @throws IllegalArgumentException if {@code weight} is null
      */
     public void initEmbedding_(float[] weight) {
         if (weight == null) {
@@ -987,6 +1165,8 @@ public final class Generator {
      * DataLoader got a {@code generator=}): {@code _base_seed}, from {@link #randomInt64()}.
      * PyTorch makes it at <em>every</em> {@code iter()} (each epoch, each loop over the loader),
      * with or without shuffling, before any batch.
+     *
+     * @return the base seed drawn
      */
     public long dataLoaderBaseSeed() {
         return randomInt64();
@@ -1005,6 +1185,10 @@ public final class Generator {
      * {@code g.randperm(n)} directly (no seed draw), and when the loop runs to the end of the
      * epoch (with or without {@code drop_last}) RandomSampler draws a second, discarded
      * {@code g.randperm(n)}, so a full epoch costs {@code 2 + 2(n-1)} words of {@code g}.
+     *
+     * @param n the number of examples, at least 0
+     * @return the permutation of the epoch
+     * @throws IllegalArgumentException if {@code n} is negative
      */
     public long[] randomSamplerPermutation(int n) {
         if (n < 0) {

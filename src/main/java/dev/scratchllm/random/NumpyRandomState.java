@@ -36,6 +36,7 @@ public final class NumpyRandomState {
     /**
      * {@code np.random.RandomState(seed)}.
      *
+     * @param seed the seed
      * @throws IllegalArgumentException unless {@code 0 <= seed < 2^32} (numpy's own rule)
      */
     public NumpyRandomState(long seed) {
@@ -44,12 +45,20 @@ public final class NumpyRandomState {
         mt = new Mt19937(seed);
     }
 
-    /** The next 32-bit word, unsigned ({@code next_uint32}). */
+    /**
+     * The next 32-bit word, unsigned ({@code next_uint32}).
+     *
+     * @return the word, in {@code [0, 2^32)}
+     */
     public long nextUInt32() {
         return mt.nextInt() & 0xFFFFFFFFL;
     }
 
-    /** The next 64-bit word ({@code next_uint64}: the first 32-bit word is the high half). */
+    /**
+     * The next 64-bit word ({@code next_uint64}: the first 32-bit word is the high half).
+     *
+     * @return the word's 64 bits
+     */
     public long nextUInt64() {
         return mt.nextLong();
     }
@@ -58,6 +67,8 @@ public final class NumpyRandomState {
      * numpy's {@code random_interval(max)}: a uniform integer in {@code [0, max]} by masked
      * rejection sampling.
      *
+     * @param max the inclusive upper bound, at least 0
+     * @return the drawn integer
      * @throws IllegalArgumentException if {@code max < 0}
      */
     public long randomInterval(long max) {
@@ -79,7 +90,12 @@ public final class NumpyRandomState {
         return value;
     }
 
-    /** {@code shuffle(x)} for a 1-d array, in place: {@code for i = n-1 .. 1: swap(x[i], x[random_interval(i)])}. */
+    /**
+     * {@code shuffle(x)} for a 1-d array, in place:
+     * {@code for i = n-1 .. 1: swap(x[i], x[random_interval(i)])}.
+     *
+     * @param x the array to shuffle
+     */
     public void shuffle(int[] x) {
         for (int i = x.length - 1; i >= 1; i--) {
             int j = (int) randomInterval(i);
@@ -89,7 +105,12 @@ public final class NumpyRandomState {
         }
     }
 
-    /** {@code permutation(n)}: {@code arange(n)} shuffled. */
+    /**
+     * {@code permutation(n)}: {@code arange(n)} shuffled.
+     *
+     * @param n the length
+     * @return a new array holding the permutation
+     */
     public int[] permutation(int n) {
         if (n < 0) throw new IllegalArgumentException("permutation: n must be >= 0, got " + n);
         int[] a = new int[n];
@@ -102,6 +123,9 @@ public final class NumpyRandomState {
      * {@code choice(n, size, replace=False)} without weights: {@code permutation(n)[:size]}
      * (numpy shuffles all {@code n} even when it needs fewer).
      *
+     * @param n the population size
+     * @param size the number of indices to draw
+     * @return {@code size} distinct indices in {@code [0, n)}
      * @throws IllegalArgumentException if {@code size > n} ("Cannot take a larger sample than population when 'replace=False'")
      */
     public int[] choiceWithoutReplacement(int n, int size) {

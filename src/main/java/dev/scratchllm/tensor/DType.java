@@ -20,7 +20,11 @@ public enum DType {
         this.torchName = torchName;
     }
 
-    /** PyTorch's name for this dtype, for example {@code torch.float32}. */
+    /**
+     * PyTorch's name for this dtype, for example {@code torch.float32}.
+     *
+     * @return the name
+     */
     public String torchName() {
         return torchName;
     }

@@ -12,7 +12,12 @@ public final class Shape {
     private Shape() {
     }
 
-    /** The number of elements of a shape (1 for a 0-d shape). */
+    /**
+     * The number of elements of a shape (1 for a 0-d shape).
+     *
+     * @param shape the sizes
+     * @return the product of the sizes
+     */
     public static int numel(int[] shape) {
         long n = 1;
         for (int d : shape) {
@@ -23,7 +28,12 @@ public final class Shape {
         return (int) n;
     }
 
-    /** Row-major (contiguous) strides for a shape. */
+    /**
+     * Row-major (contiguous) strides for a shape.
+     *
+     * @param shape the sizes
+     * @return a new array of strides, in elements
+     */
     public static int[] contiguousStrides(int[] shape) {
         int[] s = new int[shape.length];
         int acc = 1;
@@ -34,7 +44,15 @@ public final class Shape {
         return s;
     }
 
-    /** Wraps a possibly negative dimension index into {@code [0, rank)}, naming the op on error. */
+    /**
+     * Wraps a possibly negative dimension index into {@code [0, rank)}, naming the op on error.
+     *
+     * @param op the op's name, for the error message
+     * @param dim the dimension, possibly negative
+     * @param rank the number of dimensions
+     * @return the dimension in {@code [0, rank)}
+     * @throws IllegalArgumentException if {@code dim} is out of range
+     */
     public static int wrapDim(String op, int dim, int rank) {
         int r = Math.max(rank, 1);
         if (dim < -r || dim >= r)
@@ -42,7 +60,15 @@ public final class Shape {
         return dim < 0 ? dim + r : dim;
     }
 
-    /** The broadcast shape of two shapes, or an error naming the op and both shapes. */
+    /**
+     * The broadcast shape of two shapes, or an error naming the op and both shapes.
+     *
+     * @param op the op's name, for the error message
+     * @param a one shape
+     * @param b the other shape
+     * @return a new array with the broadcast shape
+     * @throws IllegalArgumentException if the shapes do not broadcast
+     */
     public static int[] broadcast(String op, int[] a, int[] b) {
         int n = Math.max(a.length, b.length);
         int[] out = new int[n];
@@ -57,7 +83,15 @@ public final class Shape {
         return out;
     }
 
-    /** Strides to read a tensor of {@code shape}/{@code strides} as if expanded to {@code target} (0 on broadcast dims). */
+    /**
+     * Strides to read a tensor of {@code shape}/{@code strides} as if expanded to {@code target} (0 on
+     * broadcast dims).
+     *
+     * @param shape the tensor's sizes
+     * @param strides the tensor's strides
+     * @param target the broadcast shape, at least as long as {@code shape}
+     * @return a new array of strides with {@code target}'s length
+     */
     public static int[] broadcastStrides(int[] shape, int[] strides, int[] target) {
         int[] s = new int[target.length];
         int off = target.length - shape.length;
@@ -65,12 +99,23 @@ public final class Shape {
         return s;
     }
 
-    /** Formats a shape like PyTorch's error messages: {@code [2, 3]}. */
+    /**
+     * Formats a shape like PyTorch's error messages: {@code [2, 3]}.
+     *
+     * @param shape the sizes
+     * @return the text
+     */
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }
 
-    /** Whether strides describe the row-major layout of shape (size-1 dims may have any stride). */
+    /**
+     * Whether strides describe the row-major layout of shape (size-1 dims may have any stride).
+     *
+     * @param shape the sizes
+     * @param strides the strides
+     * @return true if contiguous
+     */
     public static boolean isContiguous(int[] shape, int[] strides) {
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {

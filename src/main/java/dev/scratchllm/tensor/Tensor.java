@@ -46,21 +46,39 @@ public final class Tensor {
 
     // ================================================================== creation
 
-    /** A contiguous float tensor over {@code data} (not copied) with the given shape. */
+    /**
+     * A contiguous float tensor over {@code data} (not copied) with the given shape.
+     *
+     * @param data the values, row-major; kept, not copied
+     * @param shape the shape; its element count must equal {@code data.length}
+     * @return the new tensor
+     */
     public static Tensor of(float[] data, int... shape) {
         if (Shape.numel(shape) != data.length)
             throw new IllegalArgumentException("Tensor.of: shape " + Shape.str(shape) + " is invalid for input of size " + data.length);
         return new Tensor(DType.FLOAT32, data, null, shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    /** A contiguous int64 tensor over {@code data} (not copied) with the given shape. */
+    /**
+     * A contiguous int64 tensor over {@code data} (not copied) with the given shape.
+     *
+     * @param data the values, row-major; kept, not copied
+     * @param shape the shape; its element count must equal {@code data.length}
+     * @return the new tensor
+     */
     public static Tensor ofLongs(long[] data, int... shape) {
         if (Shape.numel(shape) != data.length)
             throw new IllegalArgumentException("Tensor.ofLongs: shape " + Shape.str(shape) + " is invalid for input of size " + data.length);
         return new Tensor(DType.INT64, null, data, shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    /** A contiguous boolean tensor: {@code mask[i] != 0} is true. */
+    /**
+     * A contiguous boolean tensor with a copy of {@code values}.
+     *
+     * @param values the values, row-major
+     * @param shape the shape; its element count must equal {@code values.length}
+     * @return the new tensor
+     */
     public static Tensor ofBools(boolean[] values, int... shape) {
         if (Shape.numel(shape) != values.length)
             throw new IllegalArgumentException("Tensor.ofBools: shape " + Shape.str(shape) + " is invalid for input of size " + values.length);
@@ -69,7 +87,12 @@ public final class Tensor {
         return new Tensor(DType.BOOL, d, null, shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    /** A 0-d float tensor. */
+    /**
+     * A 0-d float tensor.
+     *
+     * @param value the value
+     * @return the new tensor
+     */
     public static Tensor scalar(float value) {
         return of(new float[] {value});
     }
@@ -78,49 +101,93 @@ public final class Tensor {
      * A tensor from a (nested) Java array, like {@code torch.tensor}: {@code float[]},
      * {@code double[][]}, … give float32; {@code int[]}, {@code long[][]}, … give int64;
      * {@code boolean[]}, … give bool. Ragged arrays are rejected.
+     *
+     * @param array a (nested) array of floats, doubles, ints, longs or booleans
+     * @return the new tensor, with a copy of the values
      */
     public static Tensor fromArray(Object array) {
         return Creation.fromArray(array);
     }
 
-    /** A float tensor of zeros. */
+    /**
+     * A float tensor of zeros.
+     *
+     * @param shape the shape
+     * @return the new tensor
+     */
     public static Tensor zeros(int... shape) {
         return of(new float[Shape.numel(shape)], shape);
     }
 
-    /** A float tensor of ones. */
+    /**
+     * A float tensor of ones.
+     *
+     * @param shape the shape
+     * @return the new tensor
+     */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
-    /** A float tensor filled with {@code value}. */
+    /**
+     * A float tensor filled with {@code value}.
+     *
+     * @param value the fill value
+     * @param shape the shape
+     * @return the new tensor
+     */
     public static Tensor full(float value, int... shape) {
         float[] d = new float[Shape.numel(shape)];
         Arrays.fill(d, value);
         return of(d, shape);
     }
 
-    /** An int64 tensor of zeros. */
+    /**
+     * An int64 tensor of zeros.
+     *
+     * @param shape the shape
+     * @return the new tensor
+     */
     public static Tensor zerosLong(int... shape) {
         return ofLongs(new long[Shape.numel(shape)], shape);
     }
 
-    /** Zeros with this tensor's shape and dtype. */
+    /**
+     * Zeros with this tensor's shape and dtype.
+     *
+     * @return the new tensor
+     */
     public Tensor zerosLike() {
         return dtype == DType.INT64 ? zerosLong(shape) : new Tensor(dtype, new float[numel()], null, shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
-    /** Ones with this tensor's shape (float). */
+    /**
+     * Ones with this tensor's shape (float).
+     *
+     * @return the new tensor
+     */
     public Tensor onesLike() {
         return ones(shape);
     }
 
-    /** {@code 0, 1, …, end-1} as int64, like {@code torch.arange(end)}. */
+    /**
+     * {@code 0, 1, …, end-1} as int64, like {@code torch.arange(end)}.
+     *
+     * @param end the exclusive end
+     * @return the new 1-D tensor
+     */
     public static Tensor arange(long end) {
         return arange(0, end, 1);
     }
 
-    /** {@code start, start+step, …} below {@code end}, as int64. */
+    /**
+     * {@code start, start+step, …} below {@code end}, as int64.
+     *
+     * @param start the first value
+     * @param end the exclusive end
+     * @param step the step, not 0
+     * @return the new 1-D tensor
+     */
     public static Tensor arange(long start, long end, long step) {
         if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
         long n = Math.max(0, (end - start + step + (step > 0 ? -1 : 1)) / step);
@@ -129,7 +196,14 @@ public final class Tensor {
         return ofLongs(d, d.length);
     }
 
-    /** {@code start, start+step, …} below {@code end}, as float32 (like {@code torch.arange(0., 1., 0.25)}). */
+    /**
+     * {@code start, start+step, …} below {@code end}, as float32 (like {@code torch.arange(0., 1., 0.25)}).
+     *
+     * @param start the first value
+     * @param end the exclusive end
+     * @param step the step, not 0
+     * @return the new 1-D tensor
+     */
     public static Tensor arange(double start, double end, double step) {
         if (step == 0) throw new IllegalArgumentException("arange: step must be nonzero");
         int n = (int) Math.max(0, Math.ceil((end - start) / step));
@@ -138,81 +212,146 @@ public final class Tensor {
         return of(d, n);
     }
 
-    /** The {@code n × n} identity matrix. */
+    /**
+     * The {@code n × n} identity matrix.
+     *
+     * @param n the size
+     * @return the new float tensor
+     */
     public static Tensor eye(int n) {
         float[] d = new float[n * n];
         for (int i = 0; i < n; i++) d[i * n + i] = 1f;
         return of(d, n, n);
     }
 
-    /** The upper triangle of a matrix (or batch of matrices) from {@code diagonal} on, zeros elsewhere. */
+    /**
+     * The upper triangle of a matrix (or batch of matrices) from {@code diagonal} on, zeros elsewhere.
+     *
+     * @param diagonal 0 for the main diagonal, positive above it, negative below
+     * @return the new tensor
+     */
     public Tensor triu(int diagonal) {
         return Indexing.triangle(this, diagonal, true);
     }
 
-    /** The lower triangle of a matrix (or batch of matrices) up to {@code diagonal}, zeros elsewhere. */
+    /**
+     * The lower triangle of a matrix (or batch of matrices) up to {@code diagonal}, zeros elsewhere.
+     *
+     * @param diagonal 0 for the main diagonal, positive above it, negative below
+     * @return the new tensor
+     */
     public Tensor tril(int diagonal) {
         return Indexing.triangle(this, diagonal, false);
     }
 
-    /** {@code triu(0)}. */
+    /**
+     * {@code triu(0)}.
+     *
+     * @return the new tensor
+     */
     public Tensor triu() {
         return triu(0);
     }
 
-    /** {@code tril(0)}. */
+    /**
+     * {@code tril(0)}.
+     *
+     * @return the new tensor
+     */
     public Tensor tril() {
         return tril(0);
     }
 
     // ================================================================== metadata
 
-    /** The element type. */
+    /**
+     * The element type.
+     *
+     * @return the dtype
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return the sizes, outermost first
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The size of dimension {@code dim} (negative counts from the end). */
+    /**
+     * The size of dimension {@code dim} (negative counts from the end).
+     *
+     * @param dim the dimension
+     * @return its size
+     */
     public int size(int dim) {
         return shape[Shape.wrapDim("size", dim, shape.length)];
     }
 
-    /** A copy of the strides, in elements. */
+    /**
+     * A copy of the strides, in elements.
+     *
+     * @return the strides, outermost first
+     */
     public int[] strides() {
         return strides.clone();
     }
 
-    /** The offset of the first element in the storage. */
+    /**
+     * The offset of the first element in the storage.
+     *
+     * @return the offset, in elements
+     */
     public int storageOffset() {
         return offset;
     }
 
-    /** The number of dimensions. */
+    /**
+     * The number of dimensions.
+     *
+     * @return the rank
+     */
     public int dim() {
         return shape.length;
     }
 
-    /** The number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the product of the sizes
+     */
     public int numel() {
         return Shape.numel(shape);
     }
 
-    /** Whether the elements lie in row-major order without gaps. */
+    /**
+     * Whether the elements lie in row-major order without gaps.
+     *
+     * @return true if contiguous
+     */
     public boolean isContiguous() {
         return Shape.isContiguous(shape, strides);
     }
 
-    /** Whether this is a floating tensor. */
+    /**
+     * Whether this is a floating tensor.
+     *
+     * @return true for float32
+     */
     public boolean isFloatingPoint() {
         return dtype == DType.FLOAT32;
     }
 
-    /** Whether {@code other} views the same storage (for tests and debugging). */
+    /**
+     * Whether {@code other} views the same storage (for tests and debugging).
+     *
+     * @param other another tensor
+     * @return true if both use the same storage array
+     */
     public boolean sharesStorageWith(Tensor other) {
         return (data != null && data == other.data) || (ldata != null && ldata == other.ldata);
     }
@@ -236,52 +375,91 @@ public final class Tensor {
         return o;
     }
 
-    /** The element at {@code index} as a double (any dtype). */
+    /**
+     * The element at {@code index} as a double (any dtype).
+     *
+     * @param index one index per dimension
+     * @return the value
+     */
     public double getDouble(int... index) {
         int o = storageIndex(index);
         return dtype == DType.INT64 ? ldata[o] : data[o];
     }
 
-    /** The float element at {@code index}. */
+    /**
+     * The float element at {@code index}.
+     *
+     * @param index one index per dimension
+     * @return the value
+     */
     public float getFloat(int... index) {
         requireDType("getFloat", DType.FLOAT32, DType.BOOL);
         return data[storageIndex(index)];
     }
 
-    /** The integer element at {@code index}. */
+    /**
+     * The integer element at {@code index}.
+     *
+     * @param index one index per dimension
+     * @return the value
+     */
     public long getLong(int... index) {
         int o = storageIndex(index);
         return dtype == DType.INT64 ? ldata[o] : (long) data[o];
     }
 
-    /** Sets one float element in place (no autograd; refused on a tensor that requires grad). */
+    /**
+     * Sets one float element in place (no autograd; refused on a tensor that requires grad).
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void setFloat(float value, int... index) {
         checkInPlace("setFloat");
         requireDType("setFloat", DType.FLOAT32, DType.BOOL);
         data[storageIndex(index)] = value;
     }
 
-    /** Sets one integer element in place. */
+    /**
+     * Sets one integer element in place.
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void setLong(long value, int... index) {
         requireDType("setLong", DType.INT64);
         ldata[storageIndex(index)] = value;
     }
 
-    /** The single value of a one-element tensor, like {@code tensor.item()}. */
+    /**
+     * The single value of a one-element tensor, like {@code tensor.item()}.
+     *
+     * @return the value as a float
+     * @throws IllegalArgumentException if the tensor has more than one element
+     */
     public float item() {
         if (numel() != 1)
             throw new IllegalArgumentException("item: a Tensor with " + numel() + " elements cannot be converted to Scalar");
         return dtype == DType.INT64 ? (float) ldata[offset] : data[offset];
     }
 
-    /** The single value of a one-element integer tensor. */
+    /**
+     * The single value of a one-element integer tensor.
+     *
+     * @return the value as a long
+     * @throws IllegalArgumentException if the tensor has more than one element
+     */
     public long itemLong() {
         if (numel() != 1)
             throw new IllegalArgumentException("itemLong: a Tensor with " + numel() + " elements cannot be converted to Scalar");
         return dtype == DType.INT64 ? ldata[offset] : (long) data[offset];
     }
 
-    /** A row-major copy of the values as floats (integers converted). */
+    /**
+     * A row-major copy of the values as floats (integers converted).
+     *
+     * @return a new array
+     */
     public float[] toFloatArray() {
         if (dtype == DType.INT64) {
             long[] l = toLongArray();
@@ -293,7 +471,11 @@ public final class Tensor {
         return Arrays.copyOfRange(c.data, c.offset, c.offset + c.numel());
     }
 
-    /** A row-major copy of the values as longs (floats truncated toward zero). */
+    /**
+     * A row-major copy of the values as longs (floats truncated toward zero).
+     *
+     * @return a new array
+     */
     public long[] toLongArray() {
         if (dtype != DType.INT64) {
             float[] f = toFloatArray();
@@ -305,7 +487,11 @@ public final class Tensor {
         return Arrays.copyOfRange(c.ldata, c.offset, c.offset + c.numel());
     }
 
-    /** A row-major copy of the values as ints (for token ids). */
+    /**
+     * A row-major copy of the values as ints (for token ids).
+     *
+     * @return a new array
+     */
     public int[] toIntArray() {
         long[] l = toLongArray();
         int[] r = new int[l.length];
@@ -313,7 +499,11 @@ public final class Tensor {
         return r;
     }
 
-    /** A row-major copy of the values as booleans (nonzero is true). */
+    /**
+     * A row-major copy of the values as booleans (nonzero is true).
+     *
+     * @return a new array
+     */
     public boolean[] toBooleanArray() {
         float[] f = toFloatArray();
         boolean[] b = new boolean[f.length];
@@ -324,6 +514,8 @@ public final class Tensor {
     /**
      * The contiguous float array behind this tensor, when the tensor is contiguous and covers it
      * from offset 0 (else a copy's array). For kernels and I/O; writing to it bypasses autograd.
+     *
+     * @return the backing array or a copy
      */
     public float[] contiguousData() {
         requireDType("contiguousData", DType.FLOAT32, DType.BOOL);
@@ -334,19 +526,31 @@ public final class Tensor {
 
     // ================================================================== dtype conversion
 
-    /** This tensor as float32 (a copy for other dtypes; {@code this} if already float). */
+    /**
+     * This tensor as float32 (a copy for other dtypes; {@code this} if already float).
+     *
+     * @return a float32 tensor
+     */
     public Tensor toFloat() {
         if (dtype == DType.FLOAT32) return this;
         return of(toFloatArray(), shape);
     }
 
-    /** This tensor as int64 (values truncated toward zero). */
+    /**
+     * This tensor as int64 (values truncated toward zero).
+     *
+     * @return an int64 tensor
+     */
     public Tensor toLong() {
         if (dtype == DType.INT64) return this;
         return ofLongs(toLongArray(), shape);
     }
 
-    /** This tensor as bool (nonzero is true). */
+    /**
+     * This tensor as bool (nonzero is true).
+     *
+     * @return a bool tensor
+     */
     public Tensor toBool() {
         if (dtype == DType.BOOL) return this;
         return ofBools(toBooleanArray(), shape);
@@ -360,7 +564,11 @@ public final class Tensor {
 
     // ================================================================== autograd
 
-    /** Whether gradients flow into this tensor. */
+    /**
+     * Whether gradients flow into this tensor.
+     *
+     * @return true if gradients are tracked
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
@@ -368,6 +576,11 @@ public final class Tensor {
     /**
      * Marks a leaf tensor as needing gradients (returns {@code this}, like {@code requires_grad_()}).
      * Only floating leaves can require grad.
+     *
+     * @param value whether to track gradients
+     * @return this tensor
+     * @throws IllegalStateException when turning it off on a non-leaf
+     * @throws IllegalArgumentException when turning it on for a non-float tensor
      */
     public Tensor requiresGrad(boolean value) {
         if (gradFn != null && !value)
@@ -379,12 +592,21 @@ public final class Tensor {
         return this;
     }
 
-    /** The accumulated gradient, or null. */
+    /**
+     * The accumulated gradient, or null.
+     *
+     * @return the gradient, or null
+     */
     public Tensor grad() {
         return grad;
     }
 
-    /** Replaces the gradient (null clears it), like assigning {@code tensor.grad}. */
+    /**
+     * Replaces the gradient (null clears it), like assigning {@code tensor.grad}.
+     *
+     * @param g the new gradient, of this tensor's shape, or null
+     * @throws IllegalArgumentException if the shape differs
+     */
     public void setGrad(Tensor g) {
         if (g != null && !Arrays.equals(g.shape, shape))
             throw new IllegalArgumentException("setGrad: assigned grad has shape " + Shape.str(g.shape) + " but the tensor has shape " + Shape.str(shape));
@@ -396,23 +618,39 @@ public final class Tensor {
         this.grad = null;
     }
 
-    /** The node that produced this tensor, or null for a leaf. */
+    /**
+     * The node that produced this tensor, or null for a leaf.
+     *
+     * @return the node, or null
+     */
     public Node gradFn() {
         return gradFn;
     }
 
-    /** Whether this tensor was created by the user rather than by a recorded op. */
+    /**
+     * Whether this tensor was created by the user rather than by a recorded op.
+     *
+     * @return true for a leaf
+     */
     public boolean isLeaf() {
         return gradFn == null;
     }
 
-    /** Keeps this non-leaf tensor's gradient in {@link #grad()} after backward, like {@code retain_grad()}. */
+    /**
+     * Keeps this non-leaf tensor's gradient in {@link #grad()} after backward, like {@code retain_grad()}.
+     *
+     * @return this tensor
+     */
     public Tensor retainGrad() {
         if (gradFn != null) gradFn.retainGradIn(this);
         return this;
     }
 
-    /** Adds {@code g} to the stored gradient (used by the engine). */
+    /**
+     * Adds {@code g} to the stored gradient (used by the engine).
+     *
+     * @param g a gradient of this tensor's shape
+     */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
             grad = g.contiguousCopy();
@@ -428,17 +666,29 @@ public final class Tensor {
         Engine.backward(this, ones(shape));
     }
 
-    /** Back-propagates {@code gradient} (same shape as this tensor). */
+    /**
+     * Back-propagates {@code gradient} (same shape as this tensor).
+     *
+     * @param gradient dL/d(this), of this tensor's shape
+     */
     public void backward(Tensor gradient) {
         Engine.backward(this, gradient);
     }
 
-    /** A scope without graph recording, like {@code with torch.no_grad():}; close it with try-with-resources. */
+    /**
+     * A scope without graph recording, like {@code with torch.no_grad():}; close it with try-with-resources.
+     *
+     * @return the scope to close
+     */
     public static GradMode.Scope noGrad() {
         return GradMode.noGrad();
     }
 
-    /** A tensor that shares storage but is cut from the graph, like {@code detach()}. */
+    /**
+     * A tensor that shares storage but is cut from the graph, like {@code detach()}.
+     *
+     * @return the detached view
+     */
     public Tensor detach() {
         return new Tensor(dtype, data, ldata, shape, strides, offset);
     }
@@ -449,6 +699,12 @@ public final class Tensor {
      * layers, custom functions — PyTorch's {@code autograd.Function}) join the graph: compute
      * {@code out} without recording, then describe its backward with {@code rule}, which receives
      * dL/d(out) and returns dL/d(input i) for each input (null where not needed).
+     *
+     * @param out the result, computed without recording
+     * @param name the op's name in PyTorch's style, e.g. {@code MulBackward0}
+     * @param rule the backward rule
+     * @param inputs the op's inputs, in order (null entries allowed)
+     * @return {@code out}
      */
     public static Tensor record(Tensor out, String name, Node.Backward rule, Tensor... inputs) {
         if (!GradMode.isEnabled()) return out;
@@ -469,58 +725,114 @@ public final class Tensor {
 
     // ================================================================== views
 
-    /** A view with a new shape (one dim may be -1); the tensor must be viewable without a copy. */
+    /**
+     * A view with a new shape (one dim may be -1); the tensor must be viewable without a copy.
+     *
+     * @param newShape the new sizes; at most one is -1 (inferred)
+     * @return the view
+     */
     public Tensor view(int... newShape) {
         return Views.view(this, newShape, "view");
     }
 
-    /** Like {@link #view} but copies when the layout needs it. */
+    /**
+     * Like {@link #view} but copies when the layout needs it.
+     *
+     * @param newShape the new sizes; at most one is -1 (inferred)
+     * @return a view, or a copy when no view is possible
+     */
     public Tensor reshape(int... newShape) {
         return Views.reshape(this, newShape);
     }
 
-    /** Swaps two dimensions (a view). */
+    /**
+     * Swaps two dimensions (a view).
+     *
+     * @param dim0 a dimension
+     * @param dim1 another dimension
+     * @return the view
+     */
     public Tensor transpose(int dim0, int dim1) {
         return Views.transpose(this, dim0, dim1);
     }
 
-    /** The transpose of a matrix ({@code .T} for 2-D). */
+    /**
+     * The transpose of a matrix ({@code .T} for 2-D).
+     *
+     * @return the view
+     */
     public Tensor t() {
         if (dim() > 2) throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is " + dim() + "D");
         return dim() < 2 ? this : transpose(0, 1);
     }
 
-    /** Reorders dimensions (a view). */
+    /**
+     * Reorders dimensions (a view).
+     *
+     * @param dims the new order of the dimensions
+     * @return the view
+     */
     public Tensor permute(int... dims) {
         return Views.permute(this, dims);
     }
 
-    /** Inserts a size-1 dimension at {@code dim} (a view). */
+    /**
+     * Inserts a size-1 dimension at {@code dim} (a view).
+     *
+     * @param dim where to insert (negative counts from the end)
+     * @return the view
+     */
     public Tensor unsqueeze(int dim) {
         return Views.unsqueeze(this, dim);
     }
 
-    /** Removes all size-1 dimensions (a view). */
+    /**
+     * Removes all size-1 dimensions (a view).
+     *
+     * @return the view
+     */
     public Tensor squeeze() {
         return Views.squeeze(this, -999);
     }
 
-    /** Removes dimension {@code dim} if it has size 1 (a view). */
+    /**
+     * Removes dimension {@code dim} if it has size 1 (a view).
+     *
+     * @param dim the dimension
+     * @return the view (this shape if that size is not 1)
+     */
     public Tensor squeeze(int dim) {
         return Views.squeeze(this, Shape.wrapDim("squeeze", dim, dim()));
     }
 
-    /** Flattens dimensions {@code startDim..endDim} into one. */
+    /**
+     * Flattens dimensions {@code startDim..endDim} into one.
+     *
+     * @param startDim the first dimension to flatten
+     * @param endDim the last dimension to flatten (inclusive)
+     * @return a view, or a copy when no view is possible
+     */
     public Tensor flatten(int startDim, int endDim) {
         return Views.flatten(this, startDim, endDim);
     }
 
-    /** Flattens all dimensions into one. */
+    /**
+     * Flattens all dimensions into one.
+     *
+     * @return a view, or a copy when no view is possible
+     */
     public Tensor flatten() {
         return flatten(0, -1);
     }
 
-    /** Elements {@code start .. start+length-1} along {@code dim} (a view). */
+    /**
+     * Elements {@code start .. start+length-1} along {@code dim} (a view).
+     *
+     * @param dim the dimension
+     * @param start the first index
+     * @param length the number of elements
+     * @return the view
+     */
     public Tensor narrow(int dim, int start, int length) {
         return Views.narrow(this, dim, start, length);
     }
@@ -528,39 +840,77 @@ public final class Tensor {
     /**
      * Python-style slice {@code [start:end:step]} along {@code dim} (a view). Negative indices
      * count from the end and out-of-range bounds are clamped, as in Python.
+     *
+     * @param dim the dimension
+     * @param start the first index (inclusive)
+     * @param end the last index (exclusive)
+     * @param step the step, at least 1
+     * @return the view
      */
     public Tensor slice(int dim, int start, int end, int step) {
         return Views.slice(this, dim, start, end, step);
     }
 
-    /** {@code slice(dim, start, end, 1)}. */
+    /**
+     * {@code slice(dim, start, end, 1)}.
+     *
+     * @param dim the dimension
+     * @param start the first index (inclusive)
+     * @param end the last index (exclusive)
+     * @return the view
+     */
     public Tensor slice(int dim, int start, int end) {
         return slice(dim, start, end, 1);
     }
 
-    /** Index {@code index} of dimension {@code dim}, removing that dimension (a view). */
+    /**
+     * Index {@code index} of dimension {@code dim}, removing that dimension (a view).
+     *
+     * @param dim the dimension
+     * @param index the index (negative counts from the end)
+     * @return the view, one dimension fewer
+     */
     public Tensor select(int dim, int index) {
         return Views.select(this, dim, index);
     }
 
-    /** Row indexing {@code t[i]} (negative counts from the end; a view). */
+    /**
+     * Row indexing {@code t[i]} (negative counts from the end; a view).
+     *
+     * @param index the row
+     * @return the view, one dimension fewer
+     */
     public Tensor get(int index) {
         return select(0, index);
     }
 
-    /** {@code t[i][j]…} (a view). */
+    /**
+     * {@code t[i][j]…} (a view).
+     *
+     * @param index one index per leading dimension
+     * @return the view
+     */
     public Tensor get(int... index) {
         Tensor t = this;
         for (int i : index) t = t.select(0, i);
         return t;
     }
 
-    /** Broadcasts size-1 dimensions to {@code newShape} (a view with zero strides; -1 keeps a size). */
+    /**
+     * Broadcasts size-1 dimensions to {@code newShape} (a view with zero strides; -1 keeps a size).
+     *
+     * @param newShape the target sizes
+     * @return the view
+     */
     public Tensor expand(int... newShape) {
         return Views.expand(this, newShape);
     }
 
-    /** This tensor if contiguous, else a contiguous copy. */
+    /**
+     * This tensor if contiguous, else a contiguous copy.
+     *
+     * @return a contiguous tensor
+     */
     public Tensor contiguous() {
         return isContiguous() ? this : Views.contiguous(this);
     }
@@ -586,152 +936,293 @@ public final class Tensor {
 
     // ================================================================== element-wise
 
-    /** {@code this + other} with broadcasting. */
+    /**
+     * {@code this + other} with broadcasting.
+     *
+     * @param other the other operand
+     * @return the new tensor
+     */
     public Tensor add(Tensor other) {
         return Pointwise.binary(this, other, Pointwise.Op.ADD);
     }
 
-    /** {@code this + value}. */
+    /**
+     * {@code this + value}.
+     *
+     * @param value the scalar
+     * @return the new tensor
+     */
     public Tensor add(float value) {
         return Pointwise.affine(this, 1f, value, "AddBackward0");
     }
 
-    /** {@code this - other} with broadcasting. */
+    /**
+     * {@code this - other} with broadcasting.
+     *
+     * @param other the other operand
+     * @return the new tensor
+     */
     public Tensor sub(Tensor other) {
         return Pointwise.binary(this, other, Pointwise.Op.SUB);
     }
 
-    /** {@code this - value}. */
+    /**
+     * {@code this - value}.
+     *
+     * @param value the scalar
+     * @return the new tensor
+     */
     public Tensor sub(float value) {
         return Pointwise.affine(this, 1f, -value, "SubBackward0");
     }
 
-    /** {@code this * other} with broadcasting. */
+    /**
+     * {@code this * other} with broadcasting.
+     *
+     * @param other the other operand
+     * @return the new tensor
+     */
     public Tensor mul(Tensor other) {
         return Pointwise.binary(this, other, Pointwise.Op.MUL);
     }
 
-    /** {@code this * value}. */
+    /**
+     * {@code this * value}.
+     *
+     * @param value the scalar
+     * @return the new tensor
+     */
     public Tensor mul(float value) {
         return Pointwise.affine(this, value, 0f, "MulBackward0");
     }
 
-    /** {@code this / other} with broadcasting. */
+    /**
+     * {@code this / other} with broadcasting.
+     *
+     * @param other the other operand
+     * @return the new tensor
+     */
     public Tensor div(Tensor other) {
         return Pointwise.binary(this, other, Pointwise.Op.DIV);
     }
 
-    /** {@code this / value}. */
+    /**
+     * {@code this / value}.
+     *
+     * @param value the scalar
+     * @return the new tensor
+     */
     public Tensor div(float value) {
         return Pointwise.divScalar(this, value);
     }
 
-    /** {@code -this}. */
+    /**
+     * {@code -this}.
+     *
+     * @return the new tensor
+     */
     public Tensor neg() {
         return Pointwise.affine(this, -1f, 0f, "NegBackward0");
     }
 
-    /** {@code this ** exponent}. */
+    /**
+     * {@code this ** exponent}.
+     *
+     * @param exponent the exponent
+     * @return the new tensor
+     */
     public Tensor pow(float exponent) {
         return Pointwise.pow(this, exponent);
     }
 
-    /** {@code this ** exponent} element-wise with broadcasting. */
+    /**
+     * {@code this ** exponent} element-wise with broadcasting.
+     *
+     * @param exponent the exponents
+     * @return the new tensor
+     */
     public Tensor pow(Tensor exponent) {
         return Pointwise.binary(this, exponent, Pointwise.Op.POW);
     }
 
-    /** {@code e ** this}. */
+    /**
+     * {@code e ** this}.
+     *
+     * @return the new tensor
+     */
     public Tensor exp() {
         return Pointwise.unary(this, Pointwise.Unary.EXP);
     }
 
-    /** Natural logarithm. */
+    /**
+     * Natural logarithm.
+     *
+     * @return the new tensor
+     */
     public Tensor log() {
         return Pointwise.unary(this, Pointwise.Unary.LOG);
     }
 
-    /** Square root. */
+    /**
+     * Square root.
+     *
+     * @return the new tensor
+     */
     public Tensor sqrt() {
         return Pointwise.unary(this, Pointwise.Unary.SQRT);
     }
 
-    /** Hyperbolic tangent. */
+    /**
+     * Hyperbolic tangent.
+     *
+     * @return the new tensor
+     */
     public Tensor tanh() {
         return Pointwise.unary(this, Pointwise.Unary.TANH);
     }
 
-    /** Logistic sigmoid {@code 1/(1+e^-x)}. */
+    /**
+     * Logistic sigmoid {@code 1/(1+e^-x)}.
+     *
+     * @return the new tensor
+     */
     public Tensor sigmoid() {
         return Pointwise.unary(this, Pointwise.Unary.SIGMOID);
     }
 
-    /** {@code max(x, 0)}. */
+    /**
+     * {@code max(x, 0)}.
+     *
+     * @return the new tensor
+     */
     public Tensor relu() {
         return Pointwise.unary(this, Pointwise.Unary.RELU);
     }
 
-    /** GELU, tanh approximation (the book's {@code GELU} module). */
+    /**
+     * GELU, tanh approximation (the book's {@code GELU} module).
+     *
+     * @return the new tensor
+     */
     public Tensor gelu() {
         return Pointwise.unary(this, Pointwise.Unary.GELU);
     }
 
-    /** Absolute value. */
+    /**
+     * Absolute value.
+     *
+     * @return the new tensor
+     */
     public Tensor abs() {
         return Pointwise.unary(this, Pointwise.Unary.ABS);
     }
 
-    /** Element-wise {@code this == other} as a bool mask (any dtypes, broadcasting). */
+    /**
+     * Element-wise {@code this == other} as a bool mask (any dtypes, broadcasting).
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor eq(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.EQ);
     }
 
-    /** Element-wise {@code this == value}. */
+    /**
+     * Element-wise {@code this == value}.
+     *
+     * @param value the scalar
+     * @return a new bool tensor
+     */
     public Tensor eq(double value) {
         return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.EQ);
     }
 
-    /** Element-wise {@code this != other}. */
+    /**
+     * Element-wise {@code this != other}.
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor ne(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.NE);
     }
 
-    /** Element-wise {@code this > other}. */
+    /**
+     * Element-wise {@code this > other}.
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor gt(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.GT);
     }
 
-    /** Element-wise {@code this > value}. */
+    /**
+     * Element-wise {@code this > value}.
+     *
+     * @param value the scalar
+     * @return a new bool tensor
+     */
     public Tensor gt(double value) {
         return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.GT);
     }
 
-    /** Element-wise {@code this >= other}. */
+    /**
+     * Element-wise {@code this >= other}.
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor ge(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.GE);
     }
 
-    /** Element-wise {@code this < other}. */
+    /**
+     * Element-wise {@code this < other}.
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor lt(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.LT);
     }
 
-    /** Element-wise {@code this < value}. */
+    /**
+     * Element-wise {@code this < value}.
+     *
+     * @param value the scalar
+     * @return a new bool tensor
+     */
     public Tensor lt(double value) {
         return Pointwise.compare(this, Pointwise.scalarLike(this, value), Pointwise.Cmp.LT);
     }
 
-    /** Element-wise {@code this <= other}. */
+    /**
+     * Element-wise {@code this <= other}.
+     *
+     * @param other the other operand
+     * @return a new bool tensor
+     */
     public Tensor le(Tensor other) {
         return Pointwise.compare(this, other, Pointwise.Cmp.LE);
     }
 
-    /** Logical not of a mask (or {@code == 0} of numbers). */
+    /**
+     * Logical not of a mask (or {@code == 0} of numbers).
+     *
+     * @return a new bool tensor
+     */
     public Tensor logicalNot() {
         return eq(0);
     }
 
-    /** A copy where {@code mask} (bool, broadcast to this shape) is true is replaced by {@code value}. */
+    /**
+     * A copy where {@code mask} (bool, broadcast to this shape) is true is replaced by {@code value}.
+     *
+     * @param mask where to put {@code value}
+     * @param value the fill value
+     * @return the new tensor
+     */
     public Tensor maskedFill(Tensor mask, float value) {
         return Indexing.maskedFill(this, mask, value);
     }
@@ -740,45 +1231,81 @@ public final class Tensor {
      * In place: sets the elements where {@code mask} is true to {@code value}, like
      * {@code masked_fill_}. On a tensor in the graph this rebinds it to a new graph node (its
      * previous values are not needed by the masked-fill backward).
+     *
+     * @param mask where to put {@code value}
+     * @param value the fill value
+     * @return this tensor
      */
     public Tensor maskedFill_(Tensor mask, float value) {
         return Indexing.maskedFillInPlace(this, mask, value);
     }
 
-    /** {@code condition ? a : b} element-wise with broadcasting. */
+    /**
+     * {@code condition ? a : b} element-wise with broadcasting.
+     *
+     * @param condition a bool mask
+     * @param a the values where the mask is true
+     * @param b the values where it is false
+     * @return the new tensor
+     */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
         return Indexing.where(condition, a, b);
     }
 
     // ================================================================== in-place (no autograd)
 
-    /** Fills with zeros in place. */
+    /**
+     * Fills with zeros in place.
+     *
+     * @return this tensor
+     */
     public Tensor zero_() {
         return fill_(0f);
     }
 
-    /** Fills with {@code value} in place. */
+    /**
+     * Fills with {@code value} in place.
+     *
+     * @param value the fill value
+     * @return this tensor
+     */
     public Tensor fill_(float value) {
         checkInPlace("fill_");
         Pointwise.fillInPlace(this, value);
         return this;
     }
 
-    /** Copies {@code src} (broadcast to this shape) into this tensor in place. */
+    /**
+     * Copies {@code src} (broadcast to this shape) into this tensor in place.
+     *
+     * @param src the values to copy
+     * @return this tensor
+     */
     public Tensor copy_(Tensor src) {
         checkInPlace("copy_");
         Pointwise.copyInPlace(this, src);
         return this;
     }
 
-    /** {@code this += alpha * other} in place (no autograd; used by optimizers). */
+    /**
+     * {@code this += alpha * other} in place (no autograd; used by optimizers).
+     *
+     * @param other the tensor to add, broadcast to this shape
+     * @param alpha the factor
+     * @return this tensor
+     */
     public Tensor addInPlace(Tensor other, float alpha) {
         checkInPlace("add_");
         Pointwise.axpyInPlace(this, other, alpha);
         return this;
     }
 
-    /** {@code this *= value} in place (no autograd). */
+    /**
+     * {@code this *= value} in place (no autograd).
+     *
+     * @param value the factor
+     * @return this tensor
+     */
     public Tensor mulInPlace(float value) {
         checkInPlace("mul_");
         Pointwise.scaleInPlace(this, value);
@@ -787,126 +1314,256 @@ public final class Tensor {
 
     // ================================================================== reductions
 
-    /** Sum of all elements (0-d). */
+    /**
+     * Sum of all elements (0-d).
+     *
+     * @return the new tensor
+     */
     public Tensor sum() {
         return Reductions.sumAll(this);
     }
 
-    /** Sum over {@code dim}. */
+    /**
+     * Sum over {@code dim}.
+     *
+     * @param dim the dimension to reduce
+     * @param keepDim whether to keep it with size 1
+     * @return the new tensor
+     */
     public Tensor sum(int dim, boolean keepDim) {
         return Reductions.sum(this, dim, keepDim);
     }
 
-    /** Sum over {@code dim}, dropping it. */
+    /**
+     * Sum over {@code dim}, dropping it.
+     *
+     * @param dim the dimension to reduce
+     * @return the new tensor
+     */
     public Tensor sum(int dim) {
         return sum(dim, false);
     }
 
-    /** Mean of all elements (0-d). */
+    /**
+     * Mean of all elements (0-d).
+     *
+     * @return the new tensor
+     */
     public Tensor mean() {
         return Reductions.meanAll(this);
     }
 
-    /** Mean over {@code dim}. */
+    /**
+     * Mean over {@code dim}.
+     *
+     * @param dim the dimension to reduce
+     * @param keepDim whether to keep it with size 1
+     * @return the new tensor
+     */
     public Tensor mean(int dim, boolean keepDim) {
         return Reductions.mean(this, dim, keepDim);
     }
 
-    /** Mean over {@code dim}, dropping it. */
+    /**
+     * Mean over {@code dim}, dropping it.
+     *
+     * @param dim the dimension to reduce
+     * @return the new tensor
+     */
     public Tensor mean(int dim) {
         return mean(dim, false);
     }
 
-    /** Variance over {@code dim}; {@code unbiased} divides by n-1 (PyTorch's default), else by n. */
+    /**
+     * Variance over {@code dim}; {@code unbiased} divides by n-1 (PyTorch's default), else by n.
+     *
+     * @param dim the dimension to reduce
+     * @param unbiased whether to divide by n-1 rather than n
+     * @param keepDim whether to keep it with size 1
+     * @return the new tensor
+     */
     public Tensor var(int dim, boolean unbiased, boolean keepDim) {
         return Reductions.var(this, dim, unbiased, keepDim);
     }
 
-    /** Variance of all elements. */
+    /**
+     * Variance of all elements.
+     *
+     * @param unbiased whether to divide by n-1 rather than n
+     * @return a new 0-d tensor
+     */
     public Tensor var(boolean unbiased) {
         return Reductions.var(flatten(), 0, unbiased, false);
     }
 
-    /** Maximum of all elements (0-d). */
+    /**
+     * Maximum of all elements (0-d).
+     *
+     * @return the new tensor
+     */
     public Tensor max() {
         return Reductions.maxAll(this);
     }
 
-    /** Maximum over {@code dim} with the indices of the maxima (first one on ties). */
+    /**
+     * Maximum over {@code dim} with the indices of the maxima (first one on ties).
+     *
+     * @param dim the dimension to reduce
+     * @param keepDim whether to keep it with size 1
+     * @return the maxima and their indices
+     */
     public ValuesIndices max(int dim, boolean keepDim) {
         return Reductions.max(this, dim, keepDim);
     }
 
-    /** Index of the maximum over {@code dim} (int64). */
+    /**
+     * Index of the maximum over {@code dim} (int64).
+     *
+     * @param dim the dimension to reduce
+     * @param keepDim whether to keep it with size 1
+     * @return the new tensor
+     */
     public Tensor argmax(int dim, boolean keepDim) {
         return Reductions.max(this, dim, keepDim).indices();
     }
 
-    /** Index of the maximum over {@code dim} (int64), dropping it. */
+    /**
+     * Index of the maximum over {@code dim} (int64), dropping it.
+     *
+     * @param dim the dimension to reduce
+     * @return the new tensor
+     */
     public Tensor argmax(int dim) {
         return argmax(dim, false);
     }
 
-    /** Index of the maximum of the flattened tensor (0-d int64). */
+    /**
+     * Index of the maximum of the flattened tensor (0-d int64).
+     *
+     * @return the new tensor
+     */
     public Tensor argmax() {
         return flatten().argmax(0, false);
     }
 
-    /** Softmax over {@code dim}. */
+    /**
+     * Softmax over {@code dim}.
+     *
+     * @param dim the dimension to normalise over
+     * @return the new tensor
+     */
     public Tensor softmax(int dim) {
         return Reductions.softmax(this, dim, false);
     }
 
-    /** Log-softmax over {@code dim}. */
+    /**
+     * Log-softmax over {@code dim}.
+     *
+     * @param dim the dimension to normalise over
+     * @return the new tensor
+     */
     public Tensor logSoftmax(int dim) {
         return Reductions.softmax(this, dim, true);
     }
 
-    /** The {@code k} largest elements along {@code dim}, sorted descending, with their indices. */
+    /**
+     * The {@code k} largest elements along {@code dim}, sorted descending, with their indices.
+     *
+     * @param k the number of elements to keep
+     * @param dim the dimension to search
+     * @return the values and their indices
+     */
     public ValuesIndices topk(int k, int dim) {
         return Indexing.topk(this, k, dim);
     }
 
-    /** {@code topk(k, -1)}. */
+    /**
+     * {@code topk(k, -1)}.
+     *
+     * @param k the number of elements to keep
+     * @return the values and their indices
+     */
     public ValuesIndices topk(int k) {
         return topk(k, -1);
     }
 
-    /** Concatenates tensors along {@code dim}. */
+    /**
+     * Concatenates tensors along {@code dim}.
+     *
+     * @param tensors the tensors; equal sizes except along {@code dim}
+     * @param dim the dimension to join along
+     * @return the new tensor
+     */
     public static Tensor cat(List<Tensor> tensors, int dim) {
         return Indexing.cat(tensors, dim);
     }
 
-    /** Stacks equally shaped tensors along a new dimension {@code dim}. */
+    /**
+     * Stacks equally shaped tensors along a new dimension {@code dim}.
+     *
+     * @param tensors the tensors, all of one shape
+     * @param dim where the new dimension goes
+     * @return the new tensor
+     */
     public static Tensor stack(List<Tensor> tensors, int dim) {
         return Indexing.stack(tensors, dim);
     }
 
-    /** Rows of {@code weight} picked by the integer {@code ids}: shape {@code ids.shape + [weight.size(1)]}. */
+    /**
+     * Rows of {@code weight} picked by the integer {@code ids}: shape {@code ids.shape + [weight.size(1)]}.
+     *
+     * @param weight the table, shape {@code (rows, width)}
+     * @param ids the int64 row indices, any shape
+     * @return the new tensor
+     */
     public static Tensor embedding(Tensor weight, Tensor ids) {
         return Indexing.embedding(weight, ids);
     }
 
-    /** Picks entries along {@code dim} at {@code index} (int64, same rank), like {@code torch.gather}. */
+    /**
+     * Picks entries along {@code dim} at {@code index} (int64, same rank), like {@code torch.gather}.
+     *
+     * @param dim the dimension to pick along
+     * @param index the int64 indices
+     * @return the new tensor, shaped like {@code index}
+     */
     public Tensor gather(int dim, Tensor index) {
         return Indexing.gather(this, dim, index);
     }
 
     // ================================================================== linear algebra
 
-    /** Matrix product with PyTorch's {@code matmul} rules (1-D, 2-D, batched with broadcast batch dims). */
+    /**
+     * Matrix product with PyTorch's {@code matmul} rules (1-D, 2-D, batched with broadcast batch dims).
+     *
+     * @param other the right operand
+     * @return the new tensor
+     */
     public Tensor matmul(Tensor other) {
         return MatMul.matmul(this, other);
     }
 
-    /** Dot product of two 1-D tensors. */
+    /**
+     * Dot product of two 1-D tensors.
+     *
+     * @param other the other vector
+     * @return a new 0-d tensor
+     */
     public Tensor dot(Tensor other) {
         if (dim() != 1 || other.dim() != 1)
             throw new IllegalArgumentException("dot: 1D tensors expected, but got " + dim() + "D and " + other.dim() + "D tensors");
         return matmul(other);
     }
 
-    /** {@code x·Wᵀ + b} for {@code x (…, in)}, {@code weight (out, in)}, {@code bias (out)} or null: a fused linear layer. */
+    /**
+     * {@code x·Wᵀ + b} for {@code x (…, in)}, {@code weight (out, in)}, {@code bias (out)} or null: a fused
+     * linear layer.
+     *
+     * @param x the input, last dimension {@code in}
+     * @param weight the weight, shape {@code (out, in)}
+     * @param bias the bias, shape {@code (out)}, or null
+     * @return the output, last dimension {@code out}
+     */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
         return MatMul.linear(x, weight, bias);
     }

@@ -46,7 +46,13 @@ public final class BPETokenizerSimple {
     /** The character that marks a preceding space, as in GPT-2's vocabulary. */
     public static final char SPACE_MARK = '\u0120'; // 'Ġ'
 
-    /** One learned merge: the pair of ids and the id of the merged token. */
+    /**
+     * One learned merge: the pair of ids and the id of the merged token.
+     *
+     * @param left the id of the pair's first token
+     * @param right the id of the pair's second token
+     * @param newId the id of the merged token
+     */
     public record Merge(int left, int right, int newId) {}
 
     private final Map<Integer, String> vocab = new LinkedHashMap<>();        // id -> token
@@ -64,7 +70,12 @@ public final class BPETokenizerSimple {
 
     // ------------------------------------------------------------------ training
 
-    /** {@link #train(String, int, Set)} with the book's default {@code allowed_special={"<|endoftext|>"}}. */
+    /**
+     * {@link #train(String, int, Set)} with the book's default {@code allowed_special={"<|endoftext|>"}}.
+     *
+     * @param text the training text
+     * @param vocabSize the vocabulary size to reach
+     */
     public void train(String text, int vocabSize) {
         train(text, vocabSize, Set.of(ENDOFTEXT));
     }
@@ -77,6 +88,8 @@ public final class BPETokenizerSimple {
      *
      * @param allowedSpecial special tokens to add, in this set's iteration order (use a
      *                       {@link java.util.LinkedHashSet} to fix it when there are several)
+     * @param text the training text
+     * @param vocabSize the vocabulary size to reach
      * @throws IllegalArgumentException if the text or set is null, or {@code vocabSize} is negative
      */
     public void train(String text, int vocabSize, Set<String> allowedSpecial) {
@@ -210,6 +223,8 @@ public final class BPETokenizerSimple {
     /**
      * Encodes text in which special tokens are not allowed (the book's {@code allowed_special=None}).
      *
+     * @param text the text
+     * @return the token ids
      * @throws IllegalArgumentException if the text contains a special token of the vocabulary, or a
      *                                  character the vocabulary lacks
      */
@@ -222,6 +237,9 @@ public final class BPETokenizerSimple {
      * {@code <|...|>} token of the vocabulary found in the text is an error (tiktoken's rule, as in
      * the book). {@code null} or an empty set allows none.
      *
+     * @param text the text
+     * @param allowedSpecial the special tokens to encode as such, or null
+     * @return the token ids
      * @throws IllegalArgumentException on a disallowed special token, an allowed one missing from
      *                                  the vocabulary, or a character the vocabulary lacks
      */
@@ -412,6 +430,8 @@ public final class BPETokenizerSimple {
      * Decodes ids: a token starting with {@code Ġ} gets a space instead; with OpenAI's files loaded,
      * tokens are turned back from GPT-2's byte alphabet into UTF-8 text.
      *
+     * @param ids the token ids
+     * @return the text
      * @throws IllegalArgumentException naming the first id not in the vocabulary
      */
     public String decode(int[] ids) {
@@ -449,6 +469,10 @@ public final class BPETokenizerSimple {
     /**
      * Writes the book's two JSON files: the vocabulary as {@code {"id": "token", ...}} and the merges
      * as {@code [{"pair": [a, b], "new_id": n}, ...]}, both indented by 2 like Python's {@code json.dump}.
+     *
+     * @param vocabPath the vocabulary file to write
+     * @param bpeMergesPath the merges file to write
+     * @throws java.io.UncheckedIOException if a file cannot be written
      */
     public void saveVocabAndMerges(Path vocabPath, Path bpeMergesPath) {
         if (vocabPath == null || bpeMergesPath == null) throw new IllegalArgumentException("BPETokenizerSimple.saveVocabAndMerges: a path is null");
@@ -490,6 +514,8 @@ public final class BPETokenizerSimple {
     /**
      * Reads files written by {@link #saveVocabAndMerges} (or by the book's Python).
      *
+     * @param vocabPath the vocabulary file
+     * @param bpeMergesPath the merges file
      * @throws IllegalArgumentException naming the file and entry if they are malformed
      */
     public void loadVocabAndMerges(Path vocabPath, Path bpeMergesPath) {
@@ -521,6 +547,8 @@ public final class BPETokenizerSimple {
      * Loads OpenAI's GPT-2 files ({@code encoder.json}, {@code vocab.bpe}) as in the book's section 3.3;
      * encoding then follows GPT-2's merge ranks, and {@code \n} is id 198.
      *
+     * @param vocabPath OpenAI's {@code encoder.json}
+     * @param bpeMergesPath OpenAI's {@code vocab.bpe}
      * @throws IllegalArgumentException naming the file if it is malformed, or lacks {@code Ċ} at 198 or
      *                                  {@code <|endoftext|>} at 50256 (the book's checks)
      */
@@ -563,17 +591,29 @@ public final class BPETokenizerSimple {
 
     // ------------------------------------------------------------------ views
 
-    /** The vocabulary, id to token (the book's {@code vocab}); unmodifiable. */
+    /**
+     * The vocabulary, id to token (the book's {@code vocab}); unmodifiable.
+     *
+     * @return an unmodifiable view of the map from id to token
+     */
     public Map<Integer, String> vocab() {
         return Collections.unmodifiableMap(vocab);
     }
 
-    /** The vocabulary, token to id (the book's {@code inverse_vocab}); unmodifiable. */
+    /**
+     * The vocabulary, token to id (the book's {@code inverse_vocab}); unmodifiable.
+     *
+     * @return an unmodifiable view of the map from token to id
+     */
     public Map<String, Integer> inverseVocab() {
         return Collections.unmodifiableMap(inverseVocab);
     }
 
-    /** The learned merges in the order they were learned (the book's {@code bpe_merges}). */
+    /**
+     * The learned merges in the order they were learned (the book's {@code bpe_merges}).
+     *
+     * @return a new list of the merges
+     */
     public List<Merge> bpeMerges() {
         List<Merge> list = new ArrayList<>(bpeMerges.size());
         for (Map.Entry<Long, Integer> e : bpeMerges.entrySet()) {

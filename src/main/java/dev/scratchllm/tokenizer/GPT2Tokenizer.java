@@ -74,6 +74,8 @@ public final class GPT2Tokenizer {
     /**
      * The GPT-2 tokenizer from the ranks bundled with the library ({@code r50k_base.tiktoken},
      * see {@code data/README.md}). Loaded once and shared; needs no files or network.
+     *
+     * @return the shared tokenizer
      */
     public static GPT2Tokenizer load() {
         GPT2Tokenizer t = bundled;
@@ -103,6 +105,9 @@ public final class GPT2Tokenizer {
      * The GPT-2 tokenizer from OpenAI's original files (the book's {@code encoder.json} and
      * {@code vocab.bpe}); gives the same ids as {@link #load()}.
      *
+     * @param encoderJson the path of {@code encoder.json}
+     * @param vocabBpe the path of {@code vocab.bpe}
+     * @return a new tokenizer
      * @throws UncheckedIOException     if a file cannot be read
      * @throws IllegalArgumentException naming the file and line or entry if the files are malformed or disagree
      */
@@ -127,6 +132,8 @@ public final class GPT2Tokenizer {
     /**
      * Encodes text that must not contain a special token, like tiktoken's {@code encode(text)}.
      *
+     * @param text the text
+     * @return the token ids
      * @throws IllegalArgumentException if the text contains {@code <|endoftext|>}
      */
     public int[] encode(String text) {
@@ -139,6 +146,8 @@ public final class GPT2Tokenizer {
      * is an error.
      *
      * @param allowedSpecial special tokens to encode as such, e.g. {@code Set.of("<|endoftext|>")}
+     * @param text the text
+     * @return the token ids
      * @throws IllegalArgumentException if {@code allowedSpecial} names an unknown token, or the
      *                                  text contains a special token that is not allowed
      */
@@ -187,6 +196,9 @@ public final class GPT2Tokenizer {
     /**
      * Encodes text treating everything, including {@code <|endoftext|>}, as plain text (tiktoken's
      * {@code encode_ordinary}).
+     *
+     * @param text the text
+     * @return the token ids
      */
     public int[] encodeOrdinary(String text) {
         if (text == null) throw new IllegalArgumentException("GPT2Tokenizer.encodeOrdinary: text is null");
@@ -226,6 +238,8 @@ public final class GPT2Tokenizer {
     /**
      * The bytes of the tokens, concatenated (a token may hold part of a UTF-8 character).
      *
+     * @param ids the token ids
+     * @return the concatenated bytes
      * @throws IllegalArgumentException naming the first id outside {@code 0..vocabSize()-1}
      */
     public byte[] decodeBytes(int[] ids) {
@@ -264,6 +278,8 @@ public final class GPT2Tokenizer {
      * Decodes ids to text; bytes that are not valid UTF-8 (for instance a character cut between
      * two tokens) become U+FFFD, as with tiktoken's {@code decode} ({@code errors="replace"}).
      *
+     * @param ids the token ids
+     * @return the text
      * @throws IllegalArgumentException naming the first id outside {@code 0..vocabSize()-1}
      */
     public String decode(int[] ids) {
@@ -273,12 +289,20 @@ public final class GPT2Tokenizer {
 
     // ------------------------------------------------------------------ vocabulary
 
-    /** The number of token ids, special tokens included: 50,257 for GPT-2. */
+    /**
+     * The number of token ids, special tokens included: 50,257 for GPT-2.
+     *
+     * @return the vocabulary size
+     */
     public int vocabSize() {
         return vocabSize;
     }
 
-    /** The id of {@code <|endoftext|>}: 50256 for GPT-2. */
+    /**
+     * The id of {@code <|endoftext|>}: 50256 for GPT-2.
+     *
+     * @return the end-of-text id
+     */
     public int eotToken() {
         return eotToken;
     }
@@ -288,7 +312,11 @@ public final class GPT2Tokenizer {
         return table;
     }
 
-    /** The special tokens and their ids. */
+    /**
+     * The special tokens and their ids.
+     *
+     * @return an unmodifiable map from special token to id
+     */
     public Map<String, Integer> specialTokens() {
         return specialTokens;
     }

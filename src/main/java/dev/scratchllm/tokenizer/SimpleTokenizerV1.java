@@ -27,6 +27,7 @@ public class SimpleTokenizerV1 {
     private final Map<Integer, String> intToStr;
 
     /**
+     * A tokenizer over a fixed vocabulary.
      * @param vocab token to id, e.g. from {@link SimpleVocab#buildVocab(String, boolean)}; copied
      * @throws IllegalArgumentException if the vocabulary is null, or has a null token or id
      */
@@ -46,6 +47,8 @@ public class SimpleTokenizerV1 {
     /**
      * Splits {@code text} like the book and looks every token up.
      *
+     * @param text the text
+     * @return the token ids
      * @throws IllegalArgumentException naming the first token missing from the vocabulary
      *                                  (the book's Python raises {@code KeyError})
      */
@@ -57,7 +60,13 @@ public class SimpleTokenizerV1 {
         return ids;
     }
 
-    /** The id of one preprocessed token; V2 overrides this to map unknown tokens to {@code <|unk|>}. */
+    /**
+     * The id of one preprocessed token; V2 overrides this to map unknown tokens to {@code <|unk|>}.
+     *
+     * @param token a token as {@link SimpleVocab#split} produces it
+     * @return its id
+     * @throws IllegalArgumentException if the token is not in the vocabulary
+     */
     protected int idOf(String token) {
         Integer id = strToInt.get(token);
         if (id == null) {
@@ -67,7 +76,12 @@ public class SimpleTokenizerV1 {
         return id;
     }
 
-    /** Whether {@code token} is in the vocabulary. */
+    /**
+     * Whether {@code token} is in the vocabulary.
+     *
+     * @param token a token
+     * @return true if the vocabulary has it
+     */
     protected final boolean contains(String token) {
         return strToInt.containsKey(token);
     }
@@ -75,6 +89,8 @@ public class SimpleTokenizerV1 {
     /**
      * Joins the tokens with single spaces, then removes the whitespace before punctuation.
      *
+     * @param ids the token ids
+     * @return the text
      * @throws IllegalArgumentException naming the first id missing from the vocabulary
      */
     public String decode(int[] ids) {
@@ -96,7 +112,11 @@ public class SimpleTokenizerV1 {
         return SPACE_BEFORE_PUNCT;
     }
 
-    /** The number of entries in the vocabulary. */
+    /**
+     * The number of entries in the vocabulary.
+     *
+     * @return the vocabulary size
+     */
     public int vocabSize() {
         return strToInt.size();
     }

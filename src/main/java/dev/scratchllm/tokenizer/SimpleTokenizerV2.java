@@ -23,6 +23,7 @@ public final class SimpleTokenizerV2 extends SimpleTokenizerV1 {
     private final int unkId;
 
     /**
+     * A tokenizer that maps words missing from the vocabulary to {@code <|unk|>}.
      * @param vocab token to id; must contain {@value SimpleVocab#UNK}
      * @throws IllegalArgumentException if {@code <|unk|>} is missing (build the vocabulary with special tokens)
      */

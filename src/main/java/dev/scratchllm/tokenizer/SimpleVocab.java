@@ -40,6 +40,7 @@ public final class SimpleVocab {
      * The book's preprocessing: {@code re.split} on punctuation, {@code --} and whitespace (keeping
      * the delimiters), then {@code item.strip()} on every piece, dropping empty ones.
      *
+     * @param text the text to split
      * @return the tokens in text order (a new, modifiable list)
      */
     public static List<String> split(String text) {
@@ -66,6 +67,8 @@ public final class SimpleVocab {
      * With {@code withSpecialTokens}, section 2.4's {@code <|endoftext|>} and {@code <|unk|>} are
      * appended at the end (the-verdict gives 1,130 entries without them and 1,132 with them).
      *
+     * @param text the text to build the vocabulary from
+     * @param withSpecialTokens whether to append {@code <|endoftext|>} and {@code <|unk|>}
      * @return an insertion-ordered, unmodifiable map from token to id
      */
     public static Map<String, Integer> buildVocab(String text, boolean withSpecialTokens) {
@@ -73,7 +76,13 @@ public final class SimpleVocab {
         return buildVocab(split(text), withSpecialTokens);
     }
 
-    /** {@link #buildVocab(String, boolean)} over tokens already split. */
+    /**
+     * {@link #buildVocab(String, boolean)} over tokens already split.
+     *
+     * @param tokens the tokens
+     * @param withSpecialTokens whether to append {@code <|endoftext|>} and {@code <|unk|>}
+     * @return an insertion-ordered, unmodifiable map from token to id
+     */
     public static Map<String, Integer> buildVocab(List<String> tokens, boolean withSpecialTokens) {
         if (tokens == null) throw new IllegalArgumentException("SimpleVocab.buildVocab: tokens is null");
         TreeSet<String> unique = new TreeSet<>(PythonText.CODE_POINT_ORDER);

@@ -35,6 +35,9 @@ public final class LossPlot {
      * @param tokensSeen tokens seen at each point (top axis), or null
      * @param trainLosses the first series ("Training loss")
      * @param valLosses the second series ("Validation loss"), or null
+     * @param file the PNG file to write
+     * @param yLabel the label of the y axis
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path file, List<Double> epochsSeen, List<Long> tokensSeen,
                              List<Double> trainLosses, List<Double> valLosses, String yLabel) throws IOException {
@@ -47,6 +50,14 @@ public final class LossPlot {
      * axis ({@code "Examples seen"}).
      *
      * @param topAxisLabel the label of the top axis, e.g. {@code "Examples seen"}
+     * @param file the PNG file to write
+     * @param epochsSeen x positions in epochs (same length as the series)
+     * @param tokensSeen the counts shown on the top axis at each point, or null
+     * @param trainLosses the first series ("Training loss")
+     * @param valLosses the second series ("Validation loss"), or null
+     * @param yLabel the label of the y axis
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException if the series are empty or differ in length
      */
     public static void write(Path file, List<Double> epochsSeen, List<Long> tokensSeen, String topAxisLabel,
                              List<Double> trainLosses, List<Double> valLosses, String yLabel) throws IOException {

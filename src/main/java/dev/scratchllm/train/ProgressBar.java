@@ -17,7 +17,15 @@ public final class ProgressBar {
     private int done;
     private String status = "";
 
-    /** A bar for {@code total} steps; {@code live} redraws on every update (use {@code System.console() != null}). */
+    /**
+     * A bar for {@code total} steps; {@code live} redraws on every update (use
+     * {@code System.console() != null}).
+     *
+     * @param out where to draw
+     * @param label the text before the bar
+     * @param total the number of steps (at least 1 is assumed)
+     * @param live whether to redraw on every step
+     */
     public ProgressBar(PrintStream out, String label, int total, boolean live) {
         this.out = out;
         this.label = label;
@@ -25,7 +33,11 @@ public final class ProgressBar {
         this.live = live;
     }
 
-    /** Advances by one step and sets the status text after the bar. */
+    /**
+     * Advances by one step and sets the status text after the bar.
+     *
+     * @param status the text shown after the bar
+     */
     public void step(String status) {
         done++;
         this.status = status;

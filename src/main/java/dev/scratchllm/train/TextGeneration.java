@@ -23,7 +23,14 @@ public final class TextGeneration {
     private TextGeneration() {
     }
 
-    /** {@code text_to_token_ids}: ids of {@code text} (allowing {@code <|endoftext|>}) as a (1, n) int64 tensor. */
+    /**
+     * {@code text_to_token_ids}: ids of {@code text} (allowing {@code <|endoftext|>}) as a (1, n) int64
+     * tensor.
+     *
+     * @param text the text
+     * @param tokenizer the GPT-2 tokenizer
+     * @return the ids, shape {@code (1, n)}
+     */
     public static Tensor textToTokenIds(String text, GPT2Tokenizer tokenizer) {
         int[] ids = tokenizer.encode(text, Set.of("<|endoftext|>"));
         long[] l = new long[ids.length];
@@ -31,18 +38,38 @@ public final class TextGeneration {
         return Tensor.ofLongs(l, 1, ids.length); // (1, n): add the batch dimension
     }
 
-    /** {@code token_ids_to_text}: decodes a (1, n) or (n) id tensor. */
+    /**
+     * {@code token_ids_to_text}: decodes a (1, n) or (n) id tensor.
+     *
+     * @param tokenIds the ids, shape {@code (1, n)} or {@code (n)}
+     * @param tokenizer the GPT-2 tokenizer
+     * @return the text
+     */
     public static String tokenIdsToText(Tensor tokenIds, GPT2Tokenizer tokenizer) {
         Tensor flat = tokenIds.dim() == 2 ? tokenIds.squeeze(0) : tokenIds; // remove the batch dimension
         return tokenizer.decode(flat.toIntArray());
     }
 
-    /** {@code softmax_with_temperature(logits, temperature)}: {@code softmax(logits / T)}. */
+    /**
+     * {@code softmax_with_temperature(logits, temperature)}: {@code softmax(logits / T)}.
+     *
+     * @param logits the logits, one dimension
+     * @param temperature the temperature
+     * @return the probabilities
+     */
     public static Tensor softmaxWithTemperature(Tensor logits, float temperature) {
         return logits.div(temperature).softmax(0);
     }
 
-    /** Greedy decoding, the book's {@code generate} with temperature 0 and no top-k. */
+    /**
+     * Greedy decoding, the book's {@code generate} with temperature 0 and no top-k.
+     *
+     * @param model the language model
+     * @param idx the context, int64, shape {@code (b, n)}
+     * @param maxNewTokens the number of tokens to append
+     * @param contextSize the most tokens the model sees at once
+     * @return the context with the new tokens appended, {@code (b, n + maxNewTokens)}
+     */
     public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize) {
         return generate(model, idx, maxNewTokens, contextSize, 0f, null, null);
     }
@@ -53,6 +80,11 @@ public final class TextGeneration {
      * @param idx (b, n) int64 context
      * @param topK keep only the k largest logits, or null
      * @param eosId stop when this id is produced (not appended), or null
+     * @param model the language model
+     * @param maxNewTokens the most tokens to append
+     * @param contextSize the most tokens the model sees at once
+     * @param temperature 0 for greedy decoding, above 0 to sample from {@code softmax(logits / temperature)}
+     * @return the context with the new tokens appended
      */
     public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId) {
         return generate(model, idx, maxNewTokens, contextSize, temperature, topK, eosId, true);
@@ -64,6 +96,17 @@ public final class TextGeneration {
      * and each new token costs one position; once the sequence outgrows the context window the
      * cache no longer applies (the window slides) and decoding continues without it. Both paths
      * give the same tokens up to float rounding.
+     *
+     * @param model the language model
+     * @param idx the context, int64, shape {@code (b, n)}
+     * @param maxNewTokens the most tokens to append
+     * @param contextSize the most tokens the model sees at once
+     * @param temperature 0 for greedy decoding, above 0 to sample from {@code softmax(logits / temperature)}
+     * @param topK keep only the k largest logits, or null
+     * @param eosId stop when this id is produced (batch of one only; not appended), or null
+     * @param kvCache whether to use a KV cache when the model allows it
+     * @return the context with the new tokens appended
+     * @throws IllegalArgumentException if {@code idx} is not two-dimensional
      */
     public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId,
                                   boolean kvCache) {

@@ -27,25 +27,62 @@ public final class Training {
     private Training() {
     }
 
-    /** The loss histories that {@link #trainModelSimple} returns ({@code train_losses, val_losses, track_tokens_seen}). */
+    /**
+     * The loss histories that {@link #trainModelSimple} returns
+     * ({@code train_losses, val_losses, track_tokens_seen}).
+     *
+     * @param trainLosses the training loss at each evaluation
+     * @param valLosses the validation loss at each evaluation
+     * @param tokensSeen the number of tokens seen at each evaluation
+     * @param learningRates the learning rate of every step ({@link #trainModel}; empty for
+     *     {@link #trainModelSimple})
+     */
     public record History(List<Double> trainLosses, List<Double> valLosses, List<Long> tokensSeen, List<Double> learningRates) {
     }
 
     /** Callbacks of a training run (all optional): progress bars, logging, samples after each epoch. */
     public interface Listener {
-        /** After each optimizer step: the batch loss, the global step (from 0) and the tokens seen so far. */
+        /**
+         * After each optimizer step: the batch loss, the global step (from 0) and the tokens seen so far.
+         *
+         * @param epoch the epoch, from 0
+         * @param step the global step, from 0
+         * @param loss the batch loss
+         * @param tokensSeen the input tokens seen so far
+         */
         default void onBatch(int epoch, long step, double loss, long tokensSeen) {
         }
 
-        /** After each evaluation (every {@code evalFreq} steps); {@code stepWord} is the book's "Step" (chapter 5) or "Iter" (appendix D). */
+        /**
+         * After each evaluation (every {@code evalFreq} steps); {@code stepWord} is the book's "Step"
+         * (chapter 5) or "Iter" (appendix D).
+         *
+         * @param epoch the epoch, from 0
+         * @param step the global step, from 0
+         * @param trainLoss the training loss
+         * @param valLoss the validation loss
+         * @param tokensSeen the input tokens seen so far
+         * @param stepWord the word printed before the step number
+         */
         default void onEval(int epoch, long step, double trainLoss, double valLoss, long tokensSeen, String stepWord) {
         }
 
-        /** At the end of each epoch (the book prints a greedy sample here). */
+        /**
+         * At the end of each epoch (the book prints a greedy sample here).
+         *
+         * @param epoch the epoch, from 0
+         */
         default void onEpochEnd(int epoch) {
         }
 
-        /** Prints the book's evaluation lines ({@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}) and calls {@code afterEpoch}. */
+        /**
+         * Prints the book's evaluation lines ({@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933})
+         * and calls {@code afterEpoch}.
+         *
+         * @param out where to print, or null to print nothing
+         * @param afterEpoch called with the epoch (from 0) after each epoch, or null
+         * @return the listener
+         */
         static Listener printing(PrintStream out, Consumer<Integer> afterEpoch) {
             return new Listener() {
                 @Override
@@ -62,8 +99,20 @@ public final class Training {
         }
     }
 
-    /** Options of a training run besides model, loaders and optimizer. */
+    /**
+     * Options of a training run besides model, loaders and optimizer.
+     *
+     * @param numEpochs the number of passes over the training data, at least 0
+     * @param evalFreq evaluate every this many steps, at least 1
+     * @param evalIter the number of batches per evaluation, at least 1
+     * @param listener the callbacks, or null for none
+     */
     public record Options(int numEpochs, int evalFreq, int evalIter, Listener listener) {
+        /**
+         * Checks the counts; a null listener becomes one that does nothing.
+         *
+         * @throws IllegalArgumentException if a count is out of range
+         */
         public Options {
             if (numEpochs < 0 || evalFreq < 1 || evalIter < 1)
                 throw new IllegalArgumentException("Training.Options: need numEpochs >= 0, evalFreq >= 1, evalIter >= 1; got "
@@ -71,19 +120,42 @@ public final class Training {
             if (listener == null) listener = new Listener() { };
         }
 
-        /** The book's printing: evaluation lines to {@code out} (may be null), {@code afterEpoch} after each epoch (may be null). */
+        /**
+         * The book's printing: evaluation lines to {@code out} (may be null), {@code afterEpoch} after each
+         * epoch (may be null).
+         *
+         * @param numEpochs the number of passes over the training data
+         * @param evalFreq evaluate every this many steps
+         * @param evalIter the number of batches per evaluation
+         * @param out where to print the evaluation lines, or null
+         * @param afterEpoch called with the epoch (from 0) after each epoch, or null
+         */
         public Options(int numEpochs, int evalFreq, int evalIter, PrintStream out, Consumer<Integer> afterEpoch) {
             this(numEpochs, evalFreq, evalIter, Listener.printing(out, afterEpoch));
         }
     }
 
-    /** {@code calc_loss_batch}: cross entropy of {@code model(input)} against the targets, batch and sequence flattened. */
+    /**
+     * {@code calc_loss_batch}: cross entropy of {@code model(input)} against the targets, batch and sequence
+     * flattened.
+     *
+     * @param inputBatch the token ids, shape {@code (b, T)}
+     * @param targetBatch the target ids, shape {@code (b, T)}
+     * @param model the language model
+     * @return the mean loss, a scalar with a graph
+     */
     public static Tensor calcLossBatch(Tensor inputBatch, Tensor targetBatch, Module model) {
         Tensor logits = model.forward(inputBatch); // (b, T, vocab)
         return Functional.crossEntropy(logits.flatten(0, 1), targetBatch.flatten()); // (b*T, vocab) vs (b*T)
     }
 
-    /** {@code calc_loss_loader(data_loader, model, num_batches=None)}: mean batch loss over all batches. */
+    /**
+     * {@code calc_loss_loader(data_loader, model, num_batches=None)}: mean batch loss over all batches.
+     *
+     * @param loader the batches of inputs and targets
+     * @param model the language model
+     * @return the mean loss
+     */
     public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model) {
         return calcLossLoader(loader, model, -1);
     }
@@ -91,6 +163,11 @@ public final class Training {
     /**
      * {@code calc_loss_loader} over the first {@code numBatches} batches (all when negative);
      * NaN for an empty loader, as in the book.
+     *
+     * @param loader the batches of inputs and targets
+     * @param model the language model
+     * @param numBatches how many batches to use; negative for all
+     * @return the mean loss
      */
     public static double calcLossLoader(DataLoader<?, Tensor[]> loader, Module model, int numBatches) {
         if (loader.size() == 0) return Double.NaN;
@@ -105,7 +182,16 @@ public final class Training {
         return total / n;
     }
 
-    /** {@code evaluate_model}: train and validation loss over {@code evalIter} batches each, in eval mode without a graph. */
+    /**
+     * {@code evaluate_model}: train and validation loss over {@code evalIter} batches each, in eval mode
+     * without a graph.
+     *
+     * @param model the language model; back in train mode afterwards
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param evalIter how many batches of each loader to use
+     * @return {@code {trainLoss, valLoss}}
+     */
     public static double[] evaluateModel(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader, int evalIter) {
         model.eval();
         double train, val;
@@ -129,6 +215,14 @@ public final class Training {
      * back-propagate and step; every {@code evalFreq} global steps (from step 0) evaluate and
      * print {@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}; after each epoch call
      * {@code afterEpoch} (the book prints a greedy sample there).
+     *
+     * @param model the language model
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param optimizer the optimizer
+     * @param o the epochs, evaluation settings and callbacks
+     * @return the losses at each evaluation and the tokens seen then
+     * @throws IllegalStateException when the loss becomes NaN or infinite
      */
     public static History trainModelSimple(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
                                            Optimizer optimizer, Options o) {
@@ -163,6 +257,17 @@ public final class Training {
      * Appendix D's {@code train_model}: the learning rate rises linearly from {@code initialLr} to
      * the optimizer's (peak) rate over {@code warmupSteps}, then follows a cosine down to
      * {@code minLr}; gradients are clipped to norm 1.0 from step {@code warmupSteps} on.
+     *
+     * @param model the language model
+     * @param trainLoader the training batches
+     * @param valLoader the validation batches
+     * @param optimizer the optimizer; its learning rate is the peak rate, and it is changed every step
+     * @param o the epochs, evaluation settings and callbacks
+     * @param warmupSteps the number of warm-up steps
+     * @param initialLr the learning rate of the first step
+     * @param minLr the learning rate at the end of the cosine
+     * @return the losses, tokens seen and the learning rate of every step
+     * @throws IllegalStateException when the loss becomes NaN or infinite
      */
     public static History trainModel(Module model, DataLoader<?, Tensor[]> trainLoader, DataLoader<?, Tensor[]> valLoader,
                                      Optimizer optimizer, Options o, int warmupSteps, double initialLr, double minLr) {
