@@ -1,17 +1,32 @@
 package dev.scratchllm;
 
 import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.data.DataLoader;
+import dev.scratchllm.data.GPTDatasetV1;
+import dev.scratchllm.gpt.Generation;
 import dev.scratchllm.kernels.Parallel;
+import dev.scratchllm.nn.Functional;
+import dev.scratchllm.nn.Module;
 import dev.scratchllm.random.Generator;
 import dev.scratchllm.tensor.Tensor;
+import dev.scratchllm.tokenizer.GPT2Tokenizer;
+import dev.scratchllm.train.TextGeneration;
 
 import java.util.List;
 
 /**
  * The {@code torch}-like entry point, meant for {@code import static dev.scratchllm.ScratchLLM.*}:
  * tensor creation from Java arrays, {@code zeros}/{@code ones}/{@code arange}, the no-grad scope
- * and the thread count. Everything here delegates to {@link Tensor} and friends; it holds no
- * state of its own.
+ * and the thread count, the {@code torch.*} functions the book calls as functions
+ * ({@code torch.softmax(x, dim)}, {@code torch.tril}, …), and the book's own helper functions by
+ * their book names ({@code getEncoding("gpt2")}, {@code createDataloaderV1},
+ * {@code generateTextSimple}, {@code textToTokenIds}, {@code generate}, …), so that a notebook
+ * reads like the book. Everything here delegates to {@link Tensor} and the chapter classes; it
+ * holds no state of its own.
+ *
+ * <p>Names that several chapters define differently (chapter 5's and chapter 6's
+ * {@code calc_loss_batch}) are not here: import them from their class
+ * ({@code dev.scratchllm.train.Training}, {@code dev.scratchllm.finetune.Classification}).
  */
 public final class ScratchLLM {
     private ScratchLLM() {
@@ -130,6 +145,107 @@ public final class ScratchLLM {
         long[] r = Generator.defaultGenerator().multinomial(probs.toFloatArray(), rows, cats, numSamples, false);
         return probs.dim() == 1 ? Tensor.ofLongs(r, numSamples) : Tensor.ofLongs(r, rows, numSamples);
     }
+
+    // ---------------------------------------------------------------- torch.* functions
+
+    /** {@code torch.softmax(x, dim)}: the same as {@code x.softmax(dim)}. */
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    /** {@code torch.exp(x)}: the same as {@code x.exp()}. */
+    public static Tensor exp(Tensor x) {
+        return x.exp();
+    }
+
+    /** {@code torch.sigmoid(x)}: the same as {@code x.sigmoid()}. */
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** {@code torch.dot(a, b)} of two 1-D tensors: the same as {@code a.dot(b)}. */
+    public static Tensor dot(Tensor a, Tensor b) {
+        return a.dot(b);
+    }
+
+    /** {@code torch.argmax(x, dim)}: the same as {@code x.argmax(dim)}. */
+    public static Tensor argmax(Tensor x, int dim) {
+        return x.argmax(dim);
+    }
+
+    /** {@code torch.tril(x)}: the lower triangle (diagonal included), zeros above. */
+    public static Tensor tril(Tensor x) {
+        return x.tril();
+    }
+
+    /** {@code torch.triu(x, diagonal)}: the upper triangle from {@code diagonal} on, zeros below. */
+    public static Tensor triu(Tensor x, int diagonal) {
+        return x.triu(diagonal);
+    }
+
+    /** {@code torch.nn.functional.cross_entropy(logits, targets)}: mean cross entropy over the rows. */
+    public static Tensor crossEntropy(Tensor logits, Tensor targets) {
+        return Functional.crossEntropy(logits, targets);
+    }
+
+    /** {@code torch.nn.functional.binary_cross_entropy(p, y)}: mean binary cross entropy of probabilities {@code p}. */
+    public static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
+        return Functional.binaryCrossEntropy(p, y);
+    }
+
+    // ---------------------------------------------------------------- the book's helper functions
+
+    /** {@code tiktoken.get_encoding("gpt2")}: GPT-2's byte-level BPE tokenizer (the only encoding there is). */
+    public static GPT2Tokenizer getEncoding(String name) {
+        if (!"gpt2".equals(name))
+            throw new IllegalArgumentException("getEncoding: unknown encoding \"" + name + "\" (only \"gpt2\" is available)");
+        return GPT2Tokenizer.load();
+    }
+
+    /**
+     * Chapter 2's {@code create_dataloader_v1(txt, batch_size, max_length, stride, shuffle, drop_last)}:
+     * a {@link GPTDatasetV1} over GPT-2 token ids in a {@link DataLoader} of (inputs, targets) batches.
+     */
+    public static DataLoader<Tensor[], Tensor[]> createDataloaderV1(String txt, int batchSize, int maxLength, int stride,
+                                                                     boolean shuffle, boolean dropLast) {
+        return GPTDatasetV1.createDataloaderV1(txt, batchSize, maxLength, stride, shuffle, dropLast);
+    }
+
+    /** {@code create_dataloader_v1(txt)} with the book's defaults: batch 4, 256 tokens, stride 128, shuffled, last batch dropped. */
+    public static DataLoader<Tensor[], Tensor[]> createDataloaderV1(String txt) {
+        return GPTDatasetV1.createDataloaderV1(txt);
+    }
+
+    /** Chapter 4's {@code generate_text_simple(model, idx, max_new_tokens, context_size)}: greedy decoding. */
+    public static Tensor generateTextSimple(Module model, Tensor idx, int maxNewTokens, int contextSize) {
+        return Generation.generateTextSimple(model, idx, maxNewTokens, contextSize);
+    }
+
+    /** Chapter 5's {@code text_to_token_ids(text, tokenizer)}: a (1, n) int64 tensor, {@code <|endoftext|>} allowed. */
+    public static Tensor textToTokenIds(String text, GPT2Tokenizer tokenizer) {
+        return TextGeneration.textToTokenIds(text, tokenizer);
+    }
+
+    /** Chapter 5's {@code token_ids_to_text(token_ids, tokenizer)}: decodes a (1, n) or (n) id tensor. */
+    public static String tokenIdsToText(Tensor tokenIds, GPT2Tokenizer tokenizer) {
+        return TextGeneration.tokenIdsToText(tokenIds, tokenizer);
+    }
+
+    /** Chapter 5's {@code generate(model, idx, max_new_tokens, context_size)}: greedy (temperature 0, no top-k). */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize) {
+        return TextGeneration.generate(model, idx, maxNewTokens, contextSize);
+    }
+
+    /**
+     * Chapter 5's {@code generate(model, idx, max_new_tokens, context_size, temperature, top_k, eos_id)}:
+     * top-k filtering ({@code topK} null for none), temperature scaling and sampling from the default
+     * generator (greedy at temperature 0), stopping early at {@code eosId} (null for never).
+     */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId) {
+        return TextGeneration.generate(model, idx, maxNewTokens, contextSize, temperature, topK, eosId);
+    }
+
+    // ---------------------------------------------------------------- scopes and threads
 
     /** A scope without graph recording: {@code try (var g = noGrad()) { … }}. */
     public static GradMode.Scope noGrad() {
