@@ -19,7 +19,13 @@ public final class KernelProvider {
     private KernelProvider() {
     }
 
-    /** The kernels in use. */
+    /**
+     * The kernels in use, chosen on the first call (thread-safe) and shared afterwards.
+     *
+     * @return the one {@link Kernels} instance of this JVM: the Vector API implementation when
+     *         it could be loaded and {@code scratchllm.kernels} is not {@code scalar}, else a
+     *         {@link ScalarKernels}; the same object on every call
+     */
     public static Kernels get() {
         Kernels k = instance;
         if (k == null) {
@@ -54,7 +60,15 @@ public final class KernelProvider {
         }
     }
 
-    /** The Vector API implementation if it can be loaded in this JVM, else null (for tests and benchmarks). */
+    /**
+     * The Vector API implementation if it can be loaded in this JVM, else null (for tests and
+     * benchmarks that compare it with {@link ScalarKernels}). It ignores the
+     * {@code scratchllm.kernels} property and does not change what {@link #get()} returns.
+     *
+     * @return a new instance of the Vector API implementation, or null when
+     *         {@code jdk.incubator.vector} is not in the boot layer or the class fails to load
+     *         (the failure is logged)
+     */
     public static Kernels simdOrNull() {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
         Kernels k = choose(true, "");

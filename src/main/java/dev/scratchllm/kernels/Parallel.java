@@ -16,6 +16,13 @@ public final class Parallel {
     /** A body over the half-open range {@code [start, end)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Processes the items {@code start} … {@code end - 1}. Under {@link #forRange} it may run
+         * on a worker thread, at the same time as the other chunks.
+         *
+         * @param start the first item, inclusive
+         * @param end the end of the range, exclusive
+         */
         void run(int start, int end);
     }
 
@@ -26,20 +33,34 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** The number of threads kernels may use. */
+    /**
+     * The number of threads kernels may use, the calling thread included.
+     *
+     * @return the current setting, at least 1 (by default the number of available processors)
+     */
     public static int numThreads() {
         return numThreads;
     }
 
     /**
-     * True while the current thread runs a chunk of a {@link #forRange} call; a nested
+     * Whether the current thread runs a chunk of a {@link #forRange} call; a nested
      * {@code forRange} then runs inline, so kernels use this to plan for one thread.
+     *
+     * @return true while the current thread (worker or caller) runs a chunk of a
+     *         {@code forRange} call, false otherwise
      */
     public static boolean inWorker() {
         return INSIDE.get();
     }
 
-    /** Sets the number of threads kernels may use (at least 1), like {@code torch.set_num_threads}. */
+    /**
+     * Sets the number of threads kernels may use, like {@code torch.set_num_threads}. A change
+     * shuts the current pool down (running tasks finish) and the next parallel call starts a
+     * new one sized for {@code n} (the calling thread being one of them); setting the current value does nothing.
+     *
+     * @param n the number of threads, the calling thread included; at least 1
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public static synchronized void setNumThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: need at least 1 thread, got " + n);
         if (n == numThreads) return;
@@ -70,8 +91,19 @@ public final class Parallel {
 
     /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #numThreads()} contiguous
-     * chunks of at least {@code minChunk} items; returns when all chunks are done. Exceptions
-     * from any chunk are rethrown.
+     * chunks of at least {@code minChunk} items; returns when all chunks are done. The chunks
+     * are of near-equal size and the calling thread runs the first one itself. With one chunk,
+     * or when called from inside a chunk, {@code body} runs once over {@code [0, n)} on the
+     * calling thread. The first failure of any chunk is rethrown after all chunks have ended:
+     * a {@link RuntimeException} or {@link Error} as it is, anything else wrapped in an
+     * {@link IllegalStateException}.
+     *
+     * @param n the number of items; nothing runs when it is 0 or negative
+     * @param minChunk the smallest number of items worth a thread of its own (values below 1
+     *        count as 1): {@code min(numThreads(), n / minChunk)} chunks, at least one
+     * @param body the work, called once per chunk with the chunk's range
+     * @throws IllegalStateException if the calling thread is interrupted while it waits for the
+     *         other chunks (its interrupt flag is set again), or a chunk threw a checked exception
      */
     public static void forRange(int n, int minChunk, RangeBody body) {
         if (n <= 0) return;

@@ -10,6 +10,13 @@ package dev.scratchllm.kernels;
  */
 public class ScalarKernels implements Kernels {
 
+    /**
+     * Creates the scalar kernels. The object holds no state, so one instance can serve all
+     * threads; {@link KernelProvider#get()} is the usual way to obtain kernels.
+     */
+    public ScalarKernels() {
+    }
+
     @Override
     public String name() {
         return "scalar";
@@ -68,7 +75,27 @@ public class ScalarKernels implements Kernels {
 
     /**
      * The simple reference product, single-threaded: for each row of C an i-k-j loop in float.
-     * Kept deliberately plain; the fast paths are tested against it.
+     * Kept deliberately plain; the fast paths are tested against it. It computes what
+     * {@link Kernels#gemm} computes, with the same layout, but does not check its arguments
+     * (a range outside its array throws {@link ArrayIndexOutOfBoundsException}). Each row of C
+     * is built in a temporary row and then copied, so with {@code k = 0} C becomes zero (or is
+     * left as it is when accumulating).
+     *
+     * @param transA whether A is stored transposed ({@code k×m}, so that {@code op(A) = Aᵀ})
+     * @param transB whether B is stored transposed ({@code n×k}, so that {@code op(B) = Bᵀ})
+     * @param m the number of rows of {@code op(A)} and of C
+     * @param n the number of columns of {@code op(B)} and of C
+     * @param k the inner dimension: columns of {@code op(A)}, rows of {@code op(B)}
+     * @param a the array holding A
+     * @param aOff the index of A's element {@code [0][0]} in {@code a}
+     * @param lda the row stride of A as stored
+     * @param b the array holding B
+     * @param bOff the index of B's element {@code [0][0]} in {@code b}
+     * @param ldb the row stride of B as stored
+     * @param c the array receiving C, {@code m×n}, row {@code i} at {@code cOff + i·ldc}
+     * @param cOff the index of C's element {@code [0][0]} in {@code c}
+     * @param ldc the row stride of C
+     * @param accumulate true to add the product to C's current values, false to overwrite C
      */
     public static void gemmReference(boolean transA, boolean transB, int m, int n, int k,
                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
