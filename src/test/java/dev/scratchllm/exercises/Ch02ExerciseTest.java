@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.scratchllm.exercises.Exercise.EXERCISE_2_2;
@@ -33,6 +34,18 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class Ch02ExerciseTest {
     /** The sentence of section 2.3. */
     static final String TEXT = "\"It's the last he painted, you know,\" \n           Mrs. Gisburn said with pardonable pride.";
+
+    @Test
+    @Checks(LISTING_2_3)
+    @DisplayName("Listing 2.3: with a vocabulary of one sentence, encode gives each token's id and decode joins them back")
+    void listing2_3_smallVocabulary() {
+        String text = "It's the last he painted, you know,\" Mrs. Gisburn said.";
+        Map<String, Integer> vocab = SimpleVocab.buildVocab(text, false);
+        SimpleTokenizerV1 tokenizer = new SimpleTokenizerV1(vocab);
+        int[] ids = tokenizer.encode(text);
+        assertThat(ids).containsExactly(SimpleVocab.split(text).stream().mapToInt(vocab::get).toArray());
+        assertThat(tokenizer.decode(ids)).isEqualTo("It' s the last he painted, you know,\" Mrs. Gisburn said.");
+    }
 
     @Test
     @Checks(LISTING_2_3)
@@ -59,6 +72,19 @@ class Ch02ExerciseTest {
         Throwable thrown = catchThrowable(() -> tokenizer.encode("Hello, do you like tea. Is this-- a test?"));
         if (thrown instanceof ExerciseNotDoneException notDone) throw notDone; // not an answer yet
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"Hello\"");
+    }
+
+    @Test
+    @Checks(value = LISTING_2_4, after = LISTING_2_3)
+    @DisplayName("Listing 2.4: with a small vocabulary, unknown words and punctuation become <|unk|>; no space before ; on decode")
+    void listing2_4_smallVocabulary() {
+        Map<String, Integer> vocab = SimpleVocab.buildVocab("the cat sat. ;", true);
+        SimpleTokenizerV2 tokenizer = new SimpleTokenizerV2(vocab);
+        int[] ids = tokenizer.encode("the dog sat! <|endoftext|> the cat;");
+        int unk = vocab.get("<|unk|>");
+        assertThat(ids).containsExactly(vocab.get("the"), unk, vocab.get("sat"), unk, vocab.get("<|endoftext|>"), vocab.get("the"), vocab.get("cat"),
+                vocab.get(";"));
+        assertThat(tokenizer.decode(ids)).isEqualTo("the <|unk|> sat <|unk|> <|endoftext|> the cat;");
     }
 
     @Test

@@ -42,7 +42,8 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
     static final class Outcome {
         int passed, skipped;
         String testClass;
-        String failure;      // the first failing check's message, if any
+        String failure;       // the first failing check's name, if any
+        String failureDetail; // and its message on one line
         Exercise waitingFor; // the first not-done stub that a test hit, if any
         String skipReason;
     }
@@ -96,9 +97,8 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
             if (notDone.isPresent()) {
                 if (o.waitingFor == null) o.waitingFor = notDone.get().exercise();
             } else if (o.failure == null) {
-                o.failure = cause.getClass().getSimpleName().startsWith("Assertion") || cause instanceof AssertionError
-                        ? firstLine(cause.getMessage())
-                        : cause.getClass().getName() + ": " + firstLine(cause.getMessage());
+                o.failure = context.getDisplayName();
+                o.failureDetail = cause instanceof AssertionError ? compact(cause.getMessage()) : cause.getClass().getName() + ": " + compact(cause.getMessage());
             }
         });
     }
@@ -128,6 +128,19 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
                 update.apply(o);
             }
         }
+    }
+
+    /** An assertion message on one line: whitespace collapsed, long "expected ... but was ..." shortened on both sides. */
+    static String compact(String message) {
+        if (message == null) return "(no message)";
+        String m = message.strip().replaceAll("\\s+", " ");
+        int butWas = m.indexOf(" but was: ");
+        if (butWas > 0 && m.length() > 170) return clip(m.substring(0, butWas), 80) + " but was: " + clip(m.substring(butWas + 10), 80);
+        return clip(m, 170);
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     private static String firstLine(String s) {
@@ -178,7 +191,8 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
             if (o.failure != null) {
                 failing++;
                 lines.add("  FAILING  " + head + where);
-                lines.add("           " + o.failure);
+                lines.add("           check: " + o.failure);
+                lines.add("           " + o.failureDetail + "   (the whole message is in the test report above)");
             } else if (o.waitingFor != null) {
                 todo++;
                 lines.add("  to do    " + head + where + (o.waitingFor == e ? "" : "  (after " + o.waitingFor.label() + ")"));
