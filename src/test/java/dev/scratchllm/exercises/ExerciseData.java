@@ -20,15 +20,14 @@ final class ExerciseData {
 
     /** A file of the book's data (the-verdict.txt, …); skips the calling test when it is missing. */
     static String bookFile(String name) {
-        assumeTrue(DataFiles.find(name).isPresent(), () -> "skipped: " + name + " is missing (" + DataFiles.describeSearch(name)
-                + "); set SCRATCHLLM_DATA to a folder that has it");
+        assumeBookFile(name);
         return DataFiles.readString(name);
     }
 
     /** Skips the calling test when the book's data file {@code name} is missing. */
     static void assumeBookFile(String name) {
-        assumeTrue(DataFiles.find(name).isPresent(), () -> "skipped: " + name + " is missing (" + DataFiles.describeSearch(name)
-                + "); set SCRATCHLLM_DATA to a folder that has it");
+        assumeTrue(DataFiles.find(name).isPresent(), () -> "skipped: " + name + " is missing, set SCRATCHLLM_DATA to a folder that has it ("
+                + DataFiles.describeSearch(name) + ")");
     }
 
     /** The short story of chapters 2 and 5. */

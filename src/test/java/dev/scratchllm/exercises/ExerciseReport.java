@@ -86,7 +86,7 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
         }
         record(context, o -> {
             o.skipped++;
-            if (o.skipReason == null) o.skipReason = firstLine(cause.getMessage());
+            if (o.skipReason == null) o.skipReason = firstLine(cause.getMessage()).replaceFirst("^Assumption failed: ", "").replaceFirst("^skipped: ", "");
         });
     }
 
@@ -148,7 +148,7 @@ public final class ExerciseReport implements BeforeAllCallback, TestWatcher, Tes
         for (String line : s.strip().split("\\R")) {
             if (!line.isBlank()) {
                 String l = line.strip();
-                return l.length() > 150 ? l.substring(0, 147) + "..." : l;
+                return clip(l, 100);
             }
         }
         return "(no message)";
