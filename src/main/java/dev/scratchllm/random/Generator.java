@@ -483,6 +483,9 @@ public final class Generator {
         }
     }
 
+    /** Masks of at least this many elements are tempered on the kernel threads. */
+    static final int PARALLEL_MASK = 1 << 16;
+
     /** Scratch for {@link #nextU53s}: BUF/2 doubles, reused under the generator's lock. */
     private final double[] u53 = new double[BUF / 2];
 
@@ -831,6 +834,19 @@ public final class Generator {
         }
         double keep = 1.0 - p;
         float scale = 1f / (float) keep;
+        if (n >= PARALLEL_MASK) {
+            // The words are drawn in order (cheap); tempering them and comparing, the costly part,
+            // runs on the kernel threads. Same mask, bit for bit, as the loop below.
+            int[] raw = new int[2 * n];
+            mt.nextRawInts(raw, 0, 2 * n);
+            dev.scratchllm.kernels.Parallel.forRange(n, PARALLEL_MASK / 4, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    long bits = ((long) Mt19937.temper(raw[2 * i]) << 32) | (Mt19937.temper(raw[2 * i + 1]) & 0xFFFFFFFFL);
+                    mask[i] = (bits & MASK53) * U53_SCALE < keep ? scale : 0f;
+                }
+            });
+            return mask;
+        }
         for (int i = 0; i < n; i += BUF / 2) {
             int k = Math.min(n - i, BUF / 2);
             nextU53s(u53, k);

@@ -65,7 +65,7 @@ final class Mt19937 {
         return (mixed >>> 1) ^ (-(v & 1) & MATRIX_A); // branch-free: the low bit is random
     }
 
-    private static int temper(int y) {
+    static int temper(int y) {
         y ^= y >>> 11;
         y ^= (y << 7) & 0x9D2C5680;
         y ^= (y << 15) & 0xEFC60000;
@@ -104,6 +104,27 @@ final class Mt19937 {
             int from = next;
             temperInto(mt, from, dst, off, k);
             next = from + k;
+            left -= k;
+            off += k;
+            n -= k;
+        }
+    }
+
+    /**
+     * The next {@code n} words <em>before tempering</em>, into {@code dst[off..off+n)}: applying
+     * {@link #temper} to each gives exactly what {@link #nextInts} would have written, and the
+     * generator ends in the same state. Lets a caller temper a long run of words on several threads.
+     */
+    void nextRawInts(int[] dst, int off, int n) {
+        int[] mt = state;
+        while (n > 0) {
+            if (left == 1) {
+                twist();
+                left = N + 1;
+            }
+            int k = Math.min(n, left - 1);
+            System.arraycopy(mt, next, dst, off, k);
+            next += k;
             left -= k;
             off += k;
             n -= k;
