@@ -93,6 +93,19 @@ final class Mt19937 {
      * final {@code left}/{@code next}, as {@code n} calls of {@link #nextInt()}.
      */
     void nextInts(int[] dst, int off, int n) {
+        draw(dst, off, n, true);
+    }
+
+    /**
+     * The next {@code n} words <em>before tempering</em>, into {@code dst[off..off+n)}: applying
+     * {@link #temper} to each gives exactly what {@link #nextInts} would have written, and the
+     * generator ends in the same state. Lets a caller temper a long run of words on several threads.
+     */
+    void nextRawInts(int[] dst, int off, int n) {
+        draw(dst, off, n, false);
+    }
+
+    private void draw(int[] dst, int off, int n, boolean tempered) {
         int[] mt = state;
         while (n > 0) {
             if (left == 1) {
@@ -102,29 +115,9 @@ final class Mt19937 {
             }
             int k = Math.min(n, left - 1);
             int from = next;
-            temperInto(mt, from, dst, off, k);
+            if (tempered) temperInto(mt, from, dst, off, k);
+            else System.arraycopy(mt, from, dst, off, k);
             next = from + k;
-            left -= k;
-            off += k;
-            n -= k;
-        }
-    }
-
-    /**
-     * The next {@code n} words <em>before tempering</em>, into {@code dst[off..off+n)}: applying
-     * {@link #temper} to each gives exactly what {@link #nextInts} would have written, and the
-     * generator ends in the same state. Lets a caller temper a long run of words on several threads.
-     */
-    void nextRawInts(int[] dst, int off, int n) {
-        int[] mt = state;
-        while (n > 0) {
-            if (left == 1) {
-                twist();
-                left = N + 1;
-            }
-            int k = Math.min(n, left - 1);
-            System.arraycopy(mt, next, dst, off, k);
-            next += k;
             left -= k;
             off += k;
             n -= k;
