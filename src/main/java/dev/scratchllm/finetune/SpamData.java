@@ -10,7 +10,9 @@
  */
 package dev.scratchllm.finetune;
 
+import dev.scratchllm.data.BookData;
 import dev.scratchllm.data.DataFiles;
+import dev.scratchllm.data.MissingDataFileException;
 import dev.scratchllm.io.Csv;
 import dev.scratchllm.io.Unzip;
 import dev.scratchllm.random.NumpyRandomState;
@@ -171,11 +173,15 @@ public final class SpamData {
      * normalised to LF).
      *
      * @return the path of the data file on disk
+     * @throws MissingDataFileException when the file is not on disk and downloads are off ({@link BookData#OFFLINE_PROPERTY})
      * @throws UncheckedIOException when the file is not on disk and cannot be downloaded (offline)
      */
     public static Path locate() {
         Optional<Path> p = DataFiles.find(DATA_FILE).or(() -> DataFiles.find(BOOK_DATA_FILE));
         if (p.isPresent()) return p.get();
+        if (Boolean.getBoolean(BookData.OFFLINE_PROPERTY))
+            throw new MissingDataFileException(DATA_FILE, "not found (" + DataFiles.describeSearch(DATA_FILE) + ") and downloads are off (-D"
+                    + BookData.OFFLINE_PROPERTY + "=true)");
         Path dir = DataFiles.PROJECT_DATA_DIR.resolve("sms_spam_collection");
         Path target = DataFiles.PROJECT_DATA_DIR.resolve(DATA_FILE);
         IOException first = null;
