@@ -1,16 +1,22 @@
 package dev.scratchllm.kernels;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The library's worker threads: a fixed pool of daemon threads sized by
  * {@link #setNumThreads(int)} (default: all available processors), used by kernels to split
  * rows or tiles. The calling thread always takes a share of the work, so one thread means no
  * hand-off at all. It does not nest: a task that calls {@link #forRange} again runs that inner
- * range on its own thread.
+ * range on its own thread, and while one thread's {@code forRange} has the workers, a call from
+ * another thread runs inline on that thread.
+ *
+ * <p>Between tasks a worker spins for a short while ({@code -Dscratchllm.spinMicros}, default
+ * 200 µs) before it parks, and so does a caller waiting for its chunks, much as OpenMP runtimes
+ * do: a training step issues thousands of parallel kernels back to back, and on a virtual
+ * machine waking a parked thread (and its idle vCPU) costs tens of microseconds each time.
  */
 public final class Parallel {
     /** A body over the half-open range {@code [start, end)}. */
@@ -27,7 +33,8 @@ public final class Parallel {
     }
 
     private static volatile int numThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static volatile ExecutorService pool;
+    private static volatile Team team;
+    private static final long SPIN_NANOS = Long.getLong("scratchllm.spinMicros", 200) * 1000;
     private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
 
     private Parallel() {
@@ -65,28 +72,87 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("setNumThreads: need at least 1 thread, got " + n);
         if (n == numThreads) return;
         numThreads = n;
-        ExecutorService old = pool;
-        pool = null;
-        if (old != null) old.shutdown();
+        Team old = team;
+        team = null;
+        if (old != null) old.close();
     }
 
-    private static ExecutorService pool() {
-        ExecutorService p = pool;
-        if (p == null) {
+    private static Team team() {
+        Team t = team;
+        if (t == null) {
             synchronized (Parallel.class) {
-                p = pool;
-                if (p == null) {
-                    int workers = Math.max(1, numThreads - 1);
-                    p = Executors.newFixedThreadPool(workers, r -> {
-                        Thread t = new Thread(r, "scratchllm-worker");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    pool = p;
+                t = team;
+                if (t == null) {
+                    t = new Team(Math.max(1, numThreads - 1));
+                    team = t;
                 }
             }
         }
-        return p;
+        return t;
+    }
+
+    /** The worker threads of one {@link #setNumThreads} setting; one {@code forRange} uses them at a time. */
+    private static final class Team {
+        final Worker[] workers;
+        final ReentrantLock busy = new ReentrantLock();
+        volatile boolean closed;
+
+        Team(int n) {
+            workers = new Worker[n];
+            for (int i = 0; i < n; i++) {
+                workers[i] = new Worker(this);
+                workers[i].start();
+            }
+        }
+
+        /** Lets the workers end once the call now using them (if any) has finished. */
+        void close() {
+            busy.lock();
+            try {
+                closed = true;
+                for (Worker w : workers) LockSupport.unpark(w);
+            } finally {
+                busy.unlock();
+            }
+        }
+    }
+
+    /** A daemon thread with a one-task slot: spins, then parks, until a task arrives or its team closes. */
+    private static final class Worker extends Thread {
+        final Team team;
+        volatile Runnable task;
+        volatile boolean parked;
+
+        Worker(Team team) {
+            super("scratchllm-worker");
+            this.team = team;
+            setDaemon(true);
+        }
+
+        void submit(Runnable r) {
+            task = r;
+            if (parked) LockSupport.unpark(this);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                long start = System.nanoTime();
+                Runnable t;
+                while ((t = task) == null) {
+                    if (team.closed) return;
+                    if (System.nanoTime() - start < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    parked = true; // then re-check: submit() sets the task before it reads parked
+                    if (task == null && !team.closed) LockSupport.park(this);
+                    parked = false;
+                }
+                task = null;
+                t.run();
+            }
+        }
     }
 
     /**
@@ -102,8 +168,9 @@ public final class Parallel {
      * @param minChunk the smallest number of items worth a thread of its own (values below 1
      *        count as 1): {@code min(numThreads(), n / minChunk)} chunks, at least one
      * @param body the work, called once per chunk with the chunk's range
-     * @throws IllegalStateException if the calling thread is interrupted while it waits for the
-     *         other chunks (its interrupt flag is set again), or a chunk threw a checked exception
+     * @throws IllegalStateException if the calling thread was interrupted while it waited for the
+     *         other chunks (thrown once they have all ended; its interrupt flag is set again), or a
+     *         chunk threw a checked exception
      */
     public static void forRange(int n, int minChunk, RangeBody body) {
         if (n <= 0) return;
@@ -112,41 +179,74 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        ExecutorService p = pool();
-        CountDownLatch done = new CountDownLatch(threads - 1);
+        Team tm = team();
+        if (!tm.busy.tryLock()) { // another thread's call has the workers
+            runInline(body, n);
+            return;
+        }
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int t = 1; t < threads; t++) {
-            final int start = (int) ((long) n * t / threads);
-            final int end = (int) ((long) n * (t + 1) / threads);
-            p.execute(() -> {
-                INSIDE.set(true);
-                try {
-                    body.run(start, end);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                } finally {
-                    INSIDE.set(false);
-                    done.countDown();
+        boolean interrupted = false;
+        try {
+            if (tm.closed) {
+                runInline(body, n);
+                return;
+            }
+            threads = Math.min(threads, tm.workers.length + 1); // a team made before setNumThreads grew
+            AtomicInteger remaining = new AtomicInteger(threads - 1);
+            Thread caller = Thread.currentThread();
+            final int chunks = threads;
+            for (int t = 1; t < chunks; t++) {
+                final int start = (int) ((long) n * t / chunks);
+                final int end = (int) ((long) n * (t + 1) / chunks);
+                tm.workers[t - 1].submit(() -> {
+                    INSIDE.set(true);
+                    try {
+                        body.run(start, end);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        INSIDE.set(false);
+                        if (remaining.decrementAndGet() == 0) LockSupport.unpark(caller);
+                    }
+                });
+            }
+            INSIDE.set(true);
+            try {
+                body.run(0, (int) ((long) n / threads));
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                INSIDE.set(false);
+            }
+            // Wait for the other chunks: spin first, then park; always until all have ended.
+            long spinStart = System.nanoTime();
+            while (remaining.get() > 0) {
+                if (System.nanoTime() - spinStart < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(Parallel.class);
+                    if (Thread.interrupted()) interrupted = true;
                 }
-            });
-        }
-        INSIDE.set(true);
-        try {
-            body.run(0, (int) ((long) n / threads));
-        } catch (Throwable e) {
-            failure.compareAndSet(null, e);
+            }
         } finally {
-            INSIDE.set(false);
+            tm.busy.unlock();
         }
-        try {
-            done.await();
-        } catch (InterruptedException e) {
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Parallel.forRange interrupted", e);
+            throw new IllegalStateException("Parallel.forRange interrupted");
         }
         Throwable f = failure.get();
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error er) throw er;
         if (f != null) throw new IllegalStateException(f);
+    }
+
+    private static void runInline(RangeBody body, int n) {
+        INSIDE.set(true);
+        try {
+            body.run(0, n);
+        } finally {
+            INSIDE.set(false);
+        }
     }
 }
