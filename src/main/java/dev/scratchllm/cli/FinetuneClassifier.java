@@ -20,7 +20,6 @@ import dev.scratchllm.finetune.SpamDataset;
 import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.io.Checkpoint;
-import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
@@ -115,9 +114,7 @@ public final class FinetuneClassifier {
      * @throws IOException if data or weights cannot be read or outputs cannot be written
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
-        ScratchLLM.setNumThreads(s.threads());
-        out.printf(Locale.ROOT, "ScratchLLM classification fine-tuning (chapter 6) - JDK %s, %s kernels, %d threads%n", Runtime.version(),
-                KernelProvider.get().name(), s.threads());
+        Main.startJob("classification fine-tuning (chapter 6)", s.threads(), out);
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         GPTModel model = ModelSource.load(s.gpt2(), s.checkpoint(), s.scratchConfig(), 0.0, s.seed(), out);
         int context = model.config().contextLength();

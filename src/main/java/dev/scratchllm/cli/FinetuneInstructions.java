@@ -25,7 +25,6 @@ import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.gpt.Generation;
 import dev.scratchllm.io.Checkpoint;
-import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
@@ -123,9 +122,7 @@ public final class FinetuneInstructions {
      * @throws IOException if data or weights cannot be read, outputs cannot be written or scoring fails
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
-        ScratchLLM.setNumThreads(s.threads());
-        out.printf(Locale.ROOT, "ScratchLLM instruction fine-tuning (chapter 7) - JDK %s, %s kernels, %d threads%n", Runtime.version(),
-                KernelProvider.get().name(), s.threads());
+        Main.startJob("instruction fine-tuning (chapter 7)", s.threads(), out);
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         GPTModel model = ModelSource.load(s.gpt2(), s.checkpoint(), s.scratchConfig(), 0.0, s.seed(), out);
         GPTConfig cfg = model.config();

@@ -62,6 +62,16 @@ public final class Main {
         Object run() throws java.io.IOException;
     }
 
+    /**
+     * The start of every training job: sets the kernel threads and prints the job's banner line
+     * (name, JDK, kernel implementation, threads).
+     */
+    static void startJob(String title, int threads, java.io.PrintStream out) {
+        dev.scratchllm.ScratchLLM.setNumThreads(threads);
+        out.printf(java.util.Locale.ROOT, "ScratchLLM %s - JDK %s, %s kernels, %d threads%n", title, Runtime.version(),
+                dev.scratchllm.kernels.KernelProvider.get().name(), threads);
+    }
+
     private static void runCommand(Command c) {
         try {
             c.run();

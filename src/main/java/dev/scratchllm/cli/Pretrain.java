@@ -9,7 +9,6 @@ import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.gpt.Generation;
 import dev.scratchllm.io.Checkpoint;
-import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
@@ -152,7 +151,7 @@ public final class Pretrain {
      * @throws IOException if the text cannot be read or the outputs cannot be written
      */
     public static Training.History run(Settings s, PrintStream out) throws IOException {
-        ScratchLLM.setNumThreads(s.threads());
+        Main.startJob("pretraining (chapter 5)", s.threads(), out);
         GPTConfig cfg = s.config();
         String textSource;
         String text;
@@ -165,7 +164,6 @@ public final class Pretrain {
             text = found[1];
         }
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
-        out.printf(Locale.ROOT, "ScratchLLM pretraining (chapter 5) - JDK %s, %s kernels, %d threads%n", Runtime.version(), KernelProvider.get().name(), s.threads());
         out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", textSource, text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
 
         int split = (int) (s.trainRatio() * text.length());
