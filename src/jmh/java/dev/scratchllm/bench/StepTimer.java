@@ -38,7 +38,9 @@ public final class StepTimer {
         Tensor y = dev.scratchllm.ScratchLLM.randint(0, cfg.vocabSize(), 2, 256);
         double[] fwd = new double[steps], bwd = new double[steps], upd = new double[steps], cpu = new double[steps];
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double[] gc = new double[steps];
         for (int s = 0; s < steps + warm; s++) {
+            long g0 = gcMillis();
             long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             opt.zeroGrad();
@@ -49,18 +51,28 @@ public final class StepTimer {
             opt.step();
             long t3 = System.nanoTime();
             long c1 = os.getProcessCpuTime();
+            long g1 = gcMillis();
             if (s >= warm) {
                 fwd[s - warm] = (t1 - t0) / 1e9;
                 bwd[s - warm] = (t2 - t1) / 1e9;
                 upd[s - warm] = (t3 - t2) / 1e9;
                 cpu[s - warm] = (c1 - c0) / 1e9;
+                gc[s - warm] = (g1 - g0) / 1e3;
             }
-            System.out.printf("step %d: forward %.3f s, backward %.3f s, AdamW %.3f s, CPU %.3f s, loss %.4f%n",
-                    s, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (c1 - c0) / 1e9, loss.item());
+            System.out.printf("step %d: forward %.3f s, backward %.3f s, AdamW %.3f s, CPU %.3f s, GC %.3f s, loss %.4f%n",
+                    s, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (c1 - c0) / 1e9, (g1 - g0) / 1e3, loss.item());
         }
         double f = median(fwd), b = median(bwd), u = median(upd);
         System.out.printf("median of %d steps (%d threads): forward %.3f s, backward %.3f s, AdamW %.3f s, step %.3f s;"
-                + " process CPU per step %.3f s%n", steps, threads, f, b, u, f + b + u, median(cpu));
+                + " process CPU per step %.3f s, GC time per step %.3f s (mean)%n", steps, threads, f, b, u, f + b + u, median(cpu),
+                Arrays.stream(gc).average().orElse(0));
+    }
+
+    /** Milliseconds spent in collections so far, summed over the JVM's collectors (pauses and, for G1, concurrent cycles). */
+    static long gcMillis() {
+        long t = 0;
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, b.getCollectionTime());
+        return t;
     }
 
     static double median(double[] v) {

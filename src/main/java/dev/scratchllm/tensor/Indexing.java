@@ -289,7 +289,7 @@ final class Indexing {
                 int src = gc.offset + i * dimE, dst = (int) id[i] * dimE;
                 for (int c = 0; c < dimE; c++) dw[dst + c] += gc.data[src + c];
             }
-            return new Tensor[] {Tensor.of(dw, wShape)};
+            return new Tensor[] {Tensor.exclusiveGrad(Tensor.of(dw, wShape))};
         }, weight);
     }
 }

@@ -200,11 +200,11 @@ final class MatMul {
                 k().gemm(false, false, r, in, outF, gc.data, gc.offset, outF, w.data, w.offset, in, gx.data, 0, in, false);
             }
             if (weight.requiresGrad()) {
-                gw = Tensor.zeros(weight.shape);
+                gw = Tensor.exclusiveGrad(Tensor.zeros(weight.shape));
                 k().gemm(true, false, outF, in, r, gc.data, gc.offset, outF, x2.data, x2.offset, in, gw.data, 0, in, false);
             }
             if (bias != null && bias.requiresGrad()) {
-                gb = Tensor.zeros(outF);
+                gb = Tensor.exclusiveGrad(Tensor.zeros(outF));
                 k().sumRows(gc.data, gc.offset, r, outF, gb.data, 0, false);
             }
             return new Tensor[] {gx, gw, gb};

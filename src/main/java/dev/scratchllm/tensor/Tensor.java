@@ -34,6 +34,12 @@ public final class Tensor {
     boolean requiresGrad;
     private Tensor grad;
     Node gradFn;
+    /**
+     * Set by a backward rule on a gradient it has just allocated and returns for one input only:
+     * no other tensor shares its storage, so {@link #accumulateGrad} may adopt it as a leaf's
+     * {@code grad} instead of copying it. Cleared when adopted.
+     */
+    boolean exclusive;
 
     Tensor(DType dtype, float[] data, long[] ldata, int[] shape, int[] strides, int offset) {
         this.dtype = dtype;
@@ -653,7 +659,12 @@ public final class Tensor {
      */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.contiguousCopy();
+            if (g.exclusive && g.offset == 0 && g.isContiguous() && g.numel() == g.data.length && g.dtype == dtype) {
+                g.exclusive = false; // adopted: from now on it is this tensor's grad and nothing else's
+                grad = g;
+            } else {
+                grad = g.contiguousCopy();
+            }
         } else {
             Pointwise.addInPlace(grad, g);
         }
@@ -920,6 +931,15 @@ public final class Tensor {
         Tensor c = contiguousCopy();
         if (dtype != DType.FLOAT32) return c;
         return record(c, "CloneBackward0", g -> new Tensor[] {g}, this);
+    }
+
+    /**
+     * Marks a gradient that a backward rule has just allocated and returns for one input only, so
+     * that the engine may adopt it as a leaf's grad without copying (see {@link #exclusive}).
+     */
+    static Tensor exclusiveGrad(Tensor g) {
+        g.exclusive = true;
+        return g;
     }
 
     /** A contiguous copy with its own storage, outside the graph. */

@@ -19,6 +19,36 @@ class AutogradTest {
     }
 
     @Test
+    void adoptedWeightGradientsAccumulateAndStayPrivate() {
+        // Linear and embedding backward hand their freshly computed weight gradients to the leaf
+        // without a copy. A weight used twice in one graph, a second backward pass, and two leaves
+        // fed by one gradient must still add up, each leaf with its own storage.
+        Tensor w = Tensor.fromArray(new float[][] {{1, 2}, {3, 4}, {5, 6}}).requiresGrad(true); // (3, 2)
+        Tensor b = Tensor.zeros(3).requiresGrad(true);
+        Tensor x1 = Tensor.fromArray(new float[][] {{1, 0}}), x2 = Tensor.fromArray(new float[][] {{0, 2}});
+        Tensor.linear(x1, w, b).add(Tensor.linear(x2, w, b)).sum().backward();
+        // d/dW Σ(W·x1 + W·x2) = 1·(x1 + x2)ᵀ in every row; d/db = 2 per output
+        assertThat(w.grad().toFloatArray()).containsExactly(1, 2, 1, 2, 1, 2);
+        assertThat(b.grad().toFloatArray()).containsExactly(2, 2, 2);
+        Tensor.linear(x1, w, null).sum().backward();
+        assertThat(w.grad().toFloatArray()).containsExactly(2, 2, 2, 2, 2, 2);
+        assertThat(b.grad().toFloatArray()).containsExactly(2, 2, 2);
+
+        Tensor table = Tensor.zeros(4, 2).requiresGrad(true);
+        Tensor ids = Tensor.ofLongs(new long[] {1, 3, 1}, 3);
+        Tensor.embedding(table, ids).sum().backward();
+        Tensor.embedding(table, ids).mul(2f).sum().backward();
+        assertThat(table.grad().toFloatArray()).containsExactly(0, 0, 6, 6, 0, 0, 3, 3);
+
+        // one gradient reaching two leaves through an add: the leaves must not share it
+        Tensor p = Tensor.zeros(1, 2).requiresGrad(true), q = Tensor.zeros(1, 2).requiresGrad(true);
+        Tensor.linear(x1, p.add(q), null).sum().backward();
+        p.grad().fill_(10f);
+        assertThat(p.grad().toFloatArray()).containsExactly(10, 10);
+        assertThat(q.grad().toFloatArray()).containsExactly(1, 0);
+    }
+
+    @Test
     void aTensorUsedTwiceGetsBothContributions() {
         Tensor x = Tensor.scalar(3f).requiresGrad(true);
         Tensor y = x.mul(x).add(x.mul(2f)); // y = x² + 2x, dy/dx = 2x + 2 = 8
