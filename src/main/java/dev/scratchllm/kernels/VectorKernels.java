@@ -78,7 +78,7 @@ public final class VectorKernels extends ScalarKernels {
      *
      * <h2>Blocking scheme</h2>
      * <pre>
-     * for pc in [0, k) step KC                — a depth slice (one slice for k ≤ 1024: C is written once)
+     * for pc in [0, k) step KC                — a depth slice (k = 768: two slices of 384)
      *   for ic in [m0, m1) step MC            — a row block of C (and op(A))      ┐ the two loops swap
      *     pack op(A)[ic:ic+mc, pc:pc+kc]      → bufA: ⌈mc/MR⌉ slivers, kc×MR      │ when re-packing A
      *     for jc in [n0, n1) step NC          — a column block of C (and op(B))   │ is cheaper than
@@ -92,18 +92,23 @@ public final class VectorKernels extends ScalarKernels {
      * full MR×NR tile into a small temporary and only the valid part is added to C. Walking C
      * left to right along a row block lets the hardware prefetcher bring C in; an earlier order
      * (B panel in L1, A slivers streaming, KC = 256, C tiles taken down the columns) lost ≈ 20 %
-     * to C misses and three passes over C for k = 768.
+     * to C misses and three passes over C for k = 768. KC = 1024 (one pass over C for GPT-2's
+     * k = 768) was the default until MR went from 8 to 12: with the larger sliver, KC = 384 ran
+     * 1.16× faster over the training shapes (1.3–1.5× on A·Bᵀ, where the transposing B pack of a
+     * 768-deep panel was the slow part; in-process A/B by thread CPU time, three runs).
      *
-     * <h2>Micro-kernel register layout (MR = 8, NR = 2 vectors = 32 floats with AVX-512)</h2>
+     * <h2>Micro-kernel register layout (MR = 12, NR = 2 vectors = 32 floats with AVX-512)</h2>
      * <pre>
      *            b0 = bufB[p][0:16]   b1 = bufB[p][16:32]
      * a0 = bcast(bufA[p][0])   c00 += a0·b0   c01 += a0·b1
      * a1 = bcast(bufA[p][1])   c10 += a1·b0   c11 += a1·b1
      * ...                      ...            ...
-     * a7 = bcast(bufA[p][7])   c70 += a7·b0   c71 += a7·b1
+     * a11 = bcast(bufA[p][11]) c110 += a11·b0  c111 += a11·b1
      * </pre>
-     * 16 accumulators + 2 B vectors + 1 broadcast = 19 of the 32 zmm registers; 16 FMAs per
-     * 10 loads, enough independent chains (16) to cover the FMA latency on two FMA ports.
+     * 24 accumulators + 2 B vectors + 1 broadcast = 27 of the 32 zmm registers; 24 FMAs per
+     * 14 loads, enough independent chains (24) to cover the FMA latency on two FMA ports. The
+     * 8-row kernel used before (16 FMAs per 10 loads) was 4–13 % slower in an A/B of the
+     * shapes 8×2, 8×3, 12×2, 6×4 and 4×4 (vectors) on this machine; 12×2 was never behind.
      *
      * <h2>Threads</h2>
      * C is cut into {@code T} 2-D tiles (a {@code tm × tn} grid chosen to minimise duplicated
@@ -116,14 +121,14 @@ public final class VectorKernels extends ScalarKernels {
      * selected with {@code -Dsgemm.sharedB=true}; see {@link #SHARED} for why it is not the default.
      */
     static final class Gemm {
-        // Block sizes. KC is deep so that C is read and written once for k ≤ KC (GPT-2's 768): an A
-        // sliver (KC·MR·4 = 32 KB at most) stays in the 48 KB L1; a KC×NC block of B (≤ 1 MB) stays
-        // in the 2 MB L2 and its panels stream past the sliver; an MC×KC block of A (≤ 2 MB) sits
-        // in L2/L3 and is read once per B block. KC, MC and NC can be overridden for tuning with
-        // -Dsgemm.kc=… -Dsgemm.mc=… -Dsgemm.nc=… (read once at start-up).
-        static final int MR = 8;
+        // Block sizes. An A sliver (KC·MR·4 = 18 KB) stays in the 48 KB L1; a KC×NC block of B
+        // (384 KB) stays in the 2 MB L2 and its panels (48 KB) stream past the sliver; an MC×KC
+        // block of A (768 KB) sits in L2/L3 and is read once per B block. KC, MC and NC can be
+        // overridden for tuning with -Dsgemm.kc=… -Dsgemm.mc=… -Dsgemm.nc=… (read once at
+        // start-up), or compared in one process with SgemmBlockingAB.
+        static final int MR = 12;
         static final int NR = 2 * L;
-        static final int KC = Integer.getInteger("sgemm.kc", 1024);
+        static final int KC = Integer.getInteger("sgemm.kc", 384);
         static final int MC = Integer.getInteger("sgemm.mc", 512);
         static final int NC = Integer.getInteger("sgemm.nc", 256);
         /** Below this many multiply-adds the direct (unpacked) loops are used. */
@@ -319,11 +324,18 @@ public final class VectorKernels extends ScalarKernels {
         static void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate) {
-            // Even block sizes: 1100 = 550+550 rather than 1024+76.
-            int kBlocks = ceilDiv(k, KC), kc0 = ceilDiv(k, kBlocks);
-            int mTile = m1 - m0, mcBlocks = ceilDiv(mTile, MC);
+            blocked(transA, transB, m0, m1, n0, n1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, KC, MC, NC);
+        }
+
+        /** {@link #blocked} with explicit upper bounds for the block sizes (for tuning, see {@code SgemmBlockingAB}). */
+        static void blocked(boolean transA, boolean transB, int m0, int m1, int n0, int n1, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate, int kcMax, int mcMax, int ncMax) {
+            // Even block sizes: 800 = 400+400 rather than 384+384+32.
+            int kBlocks = ceilDiv(k, kcMax), kc0 = ceilDiv(k, kBlocks);
+            int mTile = m1 - m0, mcBlocks = ceilDiv(mTile, mcMax);
             int mc0 = ceilDiv(ceilDiv(mTile, mcBlocks), MR) * MR;
-            int nTile = n1 - n0, ncBlocks = ceilDiv(nTile, NC);
+            int nTile = n1 - n0, ncBlocks = ceilDiv(nTile, ncMax);
             int nc0 = ceilDiv(ceilDiv(nTile, ncBlocks), NR) * NR;
 
             float[][] bufs = BUFFERS.get();
@@ -452,7 +464,7 @@ public final class VectorKernels extends ScalarKernels {
         /**
          * {@code buf[dst + p·w + j] = src[s + j·ld + p]} for {@code j < rows}, {@code p < kc}, and zero
          * for {@code rows ≤ j < w}: turns {@code rows} contiguous source rows into an interleaved
-         * kc×w block. Reads stream along each source row; the block (≤ 32 KB) stays in L1.
+         * kc×w block. Reads stream along each source row; the block (≤ 48 KB) stays in L1/L2.
          */
         static void transposePack(float[] src, int s, int ld, int rows, int kc, float[] buf, int dst, int w) {
             if (rows < w) {
@@ -492,7 +504,7 @@ public final class VectorKernels extends ScalarKernels {
         static final int GATHER_MAX_LD = Integer.MAX_VALUE / (4 * L);
 
         /**
-         * The MR×NR micro-kernel: {@code C[0:8, 0:32] (+)= Σ_p a[p][0:8] ⊗ b[p][0:32]} over the packed
+         * The MR×NR micro-kernel: {@code C[0:12, 0:32] (+)= Σ_p a[p][0:12] ⊗ b[p][0:32]} over the packed
          * sliver at {@code ap[aIdx…]} and panel at {@code bp[bIdx…]}. When {@code load} the existing C
          * values are added, else overwritten. See {@link Gemm} for the register layout.
          */
@@ -506,6 +518,10 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
             FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
             FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+            FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+            FloatVector c90 = FloatVector.zero(S), c91 = FloatVector.zero(S);
+            FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
+            FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
             for (int p = 0; p < kc; p++) {
                 int bi = bIdx + p * NR, ai = aIdx + p * MR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
@@ -527,10 +543,18 @@ public final class VectorKernels extends ScalarKernels {
                 c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
                 av = FloatVector.broadcast(S, ap[ai + 7]);
                 c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
+                av = FloatVector.broadcast(S, ap[ai + 8]);
+                c80 = av.fma(b0, c80); c81 = av.fma(b1, c81);
+                av = FloatVector.broadcast(S, ap[ai + 9]);
+                c90 = av.fma(b0, c90); c91 = av.fma(b1, c91);
+                av = FloatVector.broadcast(S, ap[ai + 10]);
+                c100 = av.fma(b0, c100); c101 = av.fma(b1, c101);
+                av = FloatVector.broadcast(S, ap[ai + 11]);
+                c110 = av.fma(b0, c110); c111 = av.fma(b1, c111);
             }
             // Written out rather than through a helper: passing vectors to a call that C2 does not
             // inline would box them.
-            int i0 = cIdx, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc, i4 = i3 + ldc, i5 = i4 + ldc, i6 = i5 + ldc, i7 = i6 + ldc;
+            int i0 = cIdx, i1 = i0 + ldc, i2 = i1 + ldc, i3 = i2 + ldc, i4 = i3 + ldc, i5 = i4 + ldc, i6 = i5 + ldc, i7 = i6 + ldc, i8 = i7 + ldc, i9 = i8 + ldc, i10 = i9 + ldc, i11 = i10 + ldc;
             if (load) {
                 c00 = c00.add(FloatVector.fromArray(S, c, i0)); c01 = c01.add(FloatVector.fromArray(S, c, i0 + L));
                 c10 = c10.add(FloatVector.fromArray(S, c, i1)); c11 = c11.add(FloatVector.fromArray(S, c, i1 + L));
@@ -540,6 +564,10 @@ public final class VectorKernels extends ScalarKernels {
                 c50 = c50.add(FloatVector.fromArray(S, c, i5)); c51 = c51.add(FloatVector.fromArray(S, c, i5 + L));
                 c60 = c60.add(FloatVector.fromArray(S, c, i6)); c61 = c61.add(FloatVector.fromArray(S, c, i6 + L));
                 c70 = c70.add(FloatVector.fromArray(S, c, i7)); c71 = c71.add(FloatVector.fromArray(S, c, i7 + L));
+                c80 = c80.add(FloatVector.fromArray(S, c, i8)); c81 = c81.add(FloatVector.fromArray(S, c, i8 + L));
+                c90 = c90.add(FloatVector.fromArray(S, c, i9)); c91 = c91.add(FloatVector.fromArray(S, c, i9 + L));
+                c100 = c100.add(FloatVector.fromArray(S, c, i10)); c101 = c101.add(FloatVector.fromArray(S, c, i10 + L));
+                c110 = c110.add(FloatVector.fromArray(S, c, i11)); c111 = c111.add(FloatVector.fromArray(S, c, i11 + L));
             }
             c00.intoArray(c, i0); c01.intoArray(c, i0 + L);
             c10.intoArray(c, i1); c11.intoArray(c, i1 + L);
@@ -549,6 +577,10 @@ public final class VectorKernels extends ScalarKernels {
             c50.intoArray(c, i5); c51.intoArray(c, i5 + L);
             c60.intoArray(c, i6); c61.intoArray(c, i6 + L);
             c70.intoArray(c, i7); c71.intoArray(c, i7 + L);
+            c80.intoArray(c, i8); c81.intoArray(c, i8 + L);
+            c90.intoArray(c, i9); c91.intoArray(c, i9 + L);
+            c100.intoArray(c, i10); c101.intoArray(c, i10 + L);
+            c110.intoArray(c, i11); c111.intoArray(c, i11 + L);
         }
 
         // ------------------------------------------------------------ the direct path

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Tolerance: each element of C may differ from the exact product by
  * {@code 1e-5 · Σ_p |a_ip·b_pj| + 1e-6} — float32 rounding over K up to a few hundred terms
  * (typical error ≈ √K·6e-8 relative to that sum, the bound allows for the worst orderings).
- * Sizes hit every tail of the micro-kernel (MR = 8, NR = 32 with AVX-512), the blocking (KC = 256,
- * MC = 128), the direct path for tiny and thin products, and the multi-threaded tile split.
+ * Sizes hit every tail of the micro-kernel (MR = 12, NR = 32 with AVX-512), the blocking (KC = 384,
+ * MC = 512, NC = 256), the direct path for tiny and thin products, and the multi-threaded tile split.
  */
 class GemmTest {
 
@@ -55,6 +55,9 @@ class GemmTest {
             {130, 97, 256}, {136, 40, 600}, {40, 2, 300}, {5, 600, 33}, {128, 64, 512},
             // several row, column and depth blocks, in both loop orders of the packed path
             {520, 90, 1030}, {530, 300, 40}, {1100, 200, 70},
+            // every remainder of MR = 12, and depths just past one and two KC = 384 slices
+            {12, 32, 385}, {13, 33, 769}, {22, 64, 384}, {23, 65, 770}, {24, 96, 12}, {35, 31, 400},
+            {46, 47, 48}, {57, 58, 59}, {10, 40, 390}, {11, 70, 800},
     };
 
     static Stream<Arguments> shapesImplsThreads() {
