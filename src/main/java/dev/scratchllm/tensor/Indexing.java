@@ -53,8 +53,13 @@ final class Indexing {
     /** Writes {@code value} into {@code c} (contiguous) wherever {@code mask} (broadcast) is true. */
     private static void fillWhere(Tensor c, Tensor mask, float value) {
         int[] ms = Shape.broadcastStrides(mask.shape, mask.strides, c.shape);
+        float[] cd = c.data, md = mask.data;
         StridedLoop.run(c.shape, c.strides, c.offset, ms, mask.offset, null, 0, (o0, o1, o2, len, s0, s1, s2) -> {
-            for (int i = 0; i < len; i++) if (mask.data[o1 + i * s1] != 0f) c.data[o0 + i * s0] = value;
+            if (s0 == 1 && s1 == 1) { // rows of a causal mask over rows of scores: unit strides, a loop C2 compiles tightly
+                for (int i = 0; i < len; i++) if (md[o1 + i] != 0f) cd[o0 + i] = value;
+            } else {
+                for (int i = 0; i < len; i++) if (md[o1 + i * s1] != 0f) cd[o0 + i * s0] = value;
+            }
         });
     }
 

@@ -185,7 +185,11 @@ final class Pointwise {
         Tensor x = t.toFloat().contiguous();
         Tensor out = Tensor.zeros(x.shape);
         float[] xd = x.data, o = out.data;
-        for (int i = 0, n = out.numel(); i < n; i++) o[i] = xd[x.offset + i] / v;
+        int xo = x.offset;
+        // a true division (not a multiplication by 1/v), as PyTorch does, in parallel chunks
+        dev.scratchllm.kernels.Parallel.forRange(out.numel(), 1 << 16, (s, e) -> {
+            for (int i = s; i < e; i++) o[i] = xd[xo + i] / v;
+        });
         return record(out, "DivBackward0", g -> new Tensor[] {g.div(v)}, x);
     }
 
