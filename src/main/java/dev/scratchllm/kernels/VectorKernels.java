@@ -157,6 +157,10 @@ public final class VectorKernels extends ScalarKernels {
                 direct(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
                 return;
             }
+            if (!transA && transB && m <= DOT_MAX_M && k >= L) {
+                dotTiles(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+                return;
+            }
             if (threads <= 1 || work < MIN_PARALLEL_WORK) {
                 blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
                 return;
@@ -581,6 +585,78 @@ public final class VectorKernels extends ScalarKernels {
             c90.intoArray(c, i9); c91.intoArray(c, i9 + L);
             c100.intoArray(c, i10); c101.intoArray(c, i10 + L);
             c110.intoArray(c, i11); c111.intoArray(c, i11 + L);
+        }
+
+        /** Up to this many rows, {@code A·Bᵀ} runs as {@link #dotTiles} (no packing). */
+        static final int DOT_MAX_M = 16;
+
+        /**
+         * {@code C (+)= A·Bᵀ} for few rows of A (decoding without a KV cache: a short sequence times
+         * a weight matrix). Both operands are contiguous along k,
+         * so 4×4 blocks of dot products read their rows in place: nothing is packed or transposed,
+         * each row of B (a weight row) is read from memory once while A's rows stay in cache.
+         * Columns of C are split over threads. The tiles run at about half the packed kernel's
+         * speed (16 reductions per tile, A from L2), so they only pay while packing op(B) costs more
+         * than the product: below about 16 rows (packing GPT-2's 768×50257 head takes longer than
+         * multiplying 8 rows by it). {@link #direct} (one dot at a time) is the simple reference
+         * with the same contract.
+         */
+        static void dotTiles(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+            int blocks = (n + 3) / 4;
+            boolean split = threads > 1 && (long) m * n * k >= MIN_PARALLEL_WORK;
+            Parallel.forRange(blocks, split ? 1 : blocks, (q0, q1) -> {
+                for (int q = q0; q < q1; q++) {
+                    int j = 4 * q, i = 0;
+                    if (j + 4 <= n)
+                        for (; i + 4 <= m; i += 4)
+                            dot4x4(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, accumulate);
+                    // rows past the last 4-block; all rows of the last block when n is not a multiple of 4
+                    for (int ii = i; ii < m; ii++)
+                        for (int jj = j; jj < Math.min(n, j + 4); jj++) {
+                            float s = dotF(a, aOff + ii * lda, b, bOff + jj * ldb, k);
+                            int ci = cOff + ii * ldc + jj;
+                            c[ci] = accumulate ? c[ci] + s : s;
+                        }
+                }
+            });
+        }
+
+        /** {@code C[0:4, 0:4] (+)= A[0:4, :]·B[0:4, :]ᵀ} with 16 vector accumulators along k. */
+        private static void dot4x4(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb,
+                                   float[] c, int c0, int ldc, boolean accumulate) {
+            FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+            int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            int p = 0;
+            for (int ub = S.loopBound(k); p < ub; p += L) {
+                FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+                FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
+                FloatVector x2 = FloatVector.fromArray(S, a, a2 + p);
+                FloatVector x3 = FloatVector.fromArray(S, a, a3 + p);
+                FloatVector w = FloatVector.fromArray(S, b, b0 + p);
+                c00 = x0.fma(w, c00); c10 = x1.fma(w, c10); c20 = x2.fma(w, c20); c30 = x3.fma(w, c30);
+                w = FloatVector.fromArray(S, b, b1 + p);
+                c01 = x0.fma(w, c01); c11 = x1.fma(w, c11); c21 = x2.fma(w, c21); c31 = x3.fma(w, c31);
+                w = FloatVector.fromArray(S, b, b2 + p);
+                c02 = x0.fma(w, c02); c12 = x1.fma(w, c12); c22 = x2.fma(w, c22); c32 = x3.fma(w, c32);
+                w = FloatVector.fromArray(S, b, b3 + p);
+                c03 = x0.fma(w, c03); c13 = x1.fma(w, c13); c23 = x2.fma(w, c23); c33 = x3.fma(w, c33);
+            }
+            float[] r = {
+                    c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD), c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
+                    c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD), c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
+                    c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD), c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
+                    c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD), c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)
+            };
+            for (; p < k; p++) // the last k % L terms
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++) r[4 * i + j] += a[a0 + i * lda + p] * b[b0 + j * ldb + p];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++) {
+                    int ci = c0 + i * ldc + j;
+                    c[ci] = accumulate ? c[ci] + r[4 * i + j] : r[4 * i + j];
+                }
         }
 
         // ------------------------------------------------------------ the direct path
