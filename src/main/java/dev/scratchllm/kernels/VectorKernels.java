@@ -116,7 +116,8 @@ public final class VectorKernels extends ScalarKernels {
      * runs the whole blocked loop above on its tile with its own packing buffers, so the threads
      * never synchronise inside a product. One {@link Parallel#forRange} call per product; small
      * products ({@code m·n·k < MIN_PARALLEL_WORK}) stay on the calling thread, and tiny ones
-     * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely. An alternative, {@link #shared}
+     * ({@code < DIRECT_WORK}) or very thin ones skip packing entirely, and so does
+     * {@code A·Bᵀ} with at most {@link #DOT_MAX_M} rows ({@link #dotTiles}). An alternative, {@link #shared}
      * (B packed once into a buffer shared by the threads, row chunks handed out dynamically), is
      * selected with {@code -Dsgemm.sharedB=true}; see {@link #SHARED} for why it is not the default.
      */
