@@ -58,8 +58,9 @@ class GemmTest {
             // every remainder of MR = 12, and depths just past one and two KC = 384 slices
             {12, 32, 385}, {13, 33, 769}, {22, 64, 384}, {23, 65, 770}, {24, 96, 12}, {35, 31, 400},
             {46, 47, 48}, {57, 58, 59}, {10, 40, 390}, {11, 70, 800},
-            // A·Bᵀ with at most 16 rows runs as 4×4 dot tiles: row, column and depth tails
-            {4, 5, 16}, {16, 130, 777}, {6, 1030, 50}, {15, 9, 32}, {13, 67, 31},
+            // A·Bᵀ with 4..16 rows and m·n·k ≥ 32K runs as 4×4 dot tiles: row, column and depth
+            // tails, one thread and split (≥ 1M)
+            {4, 520, 16}, {16, 130, 777}, {6, 1030, 50}, {15, 90, 32}, {13, 67, 41},
     };
 
     static Stream<Arguments> shapesImplsThreads() {
