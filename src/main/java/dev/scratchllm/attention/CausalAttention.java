@@ -122,6 +122,19 @@ public class CausalAttention extends Module {
         return mask.slice(0, 0, numTokens).slice(1, 0, numTokens).toBool(); // (T, T)
     }
 
+    /**
+     * Whether {@code maskRows}, rows {@code past …} of a mask buffer, are the causal pattern: nonzero
+     * (masked) exactly where the key comes after the query, {@code j > past + i}.
+     */
+    static boolean isCausal(Tensor maskRows, int past) {
+        int rows = maskRows.size(0), cols = maskRows.size(1);
+        float[] m = maskRows.toFloatArray(); // (rows, cols)
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+                if ((m[i * cols + j] != 0f) != (j > past + i)) return false;
+        return true;
+    }
+
     /** Shared input checks: a float (b, T, dIn) batch with T <= contextLength. */
     static void checkInput(String who, Tensor x, int dIn, int contextLength) {
         if (!x.isFloatingPoint() || x.dim() != 3 || x.size(2) != dIn)

@@ -183,9 +183,7 @@ public class MultiHeadAttention extends Module {
         int total = past + newTokens;
         Tensor attnScores = queries.matmul(keys.transpose(2, 3)); // (b, num_heads, T_new, total)
         // rows past..past+T_new-1 of the causal mask: query at position p sees keys 0..p
-        Tensor maskRows = mask().slice(0, past, total).slice(1, 0, total).toBool(); // (T_new, total)
-        attnScores.maskedFill_(maskRows, Float.NEGATIVE_INFINITY);
-        Tensor attnWeights = attnScores.div((float) Math.sqrt(headDim)).softmax(-1);
+        Tensor attnWeights = maskScaleSoftmax(attnScores, past, total, (float) Math.sqrt(headDim)); // (b, num_heads, T_new, total)
         attnWeights = dropout().forward(attnWeights);
         Tensor contextVec = attnWeights.matmul(values).transpose(1, 2);           // (b, T_new, num_heads, head_dim)
         contextVec = contextVec.contiguous().view(b, newTokens, dOut);            // (b, T_new, d_out)
@@ -213,14 +211,28 @@ public class MultiHeadAttention extends Module {
 
         // Scaled dot-product attention with a causal mask, all heads in one batched product
         Tensor attnScores = queries.matmul(keys.transpose(2, 3)); // (b, num_heads, T, T)
-        attnScores.maskedFill_(CausalAttention.causalMaskBool(mask(), numTokens), Float.NEGATIVE_INFINITY);
-        Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1); // (b, num_heads, T, T)
+        Tensor attnWeights = maskScaleSoftmax(attnScores, 0, numTokens, (float) Math.sqrt(keys.size(-1))); // (b, num_heads, T, T)
         attnWeights = dropout().forward(attnWeights);
 
         Tensor contextVec = attnWeights.matmul(values).transpose(1, 2); // (b, T, num_heads, head_dim)
         // Merge the heads: d_out = num_heads * head_dim
         contextVec = contextVec.contiguous().view(b, numTokens, dOut);  // (b, T, d_out)
         return outProj().forward(contextVec);                           // (b, T, d_out)
+    }
+
+    /**
+     * The book's {@code attn_scores.masked_fill_(mask_bool, -torch.inf)}, {@code / head_dim**0.5},
+     * {@code torch.softmax(dim=-1)} on rows {@code past … total-1} of the mask buffer. While the
+     * buffer holds the causal mask (it always does unless it was overwritten) the three steps run
+     * as the fused {@link Tensor#causalSoftmax}, which gives the same values bit for bit in one pass
+     * and skips the masked half; any other mask takes the three steps as written.
+     */
+    private Tensor maskScaleSoftmax(Tensor attnScores, int past, int total, float divisor) {
+        Tensor maskRows = mask().slice(0, past, total).slice(1, 0, total); // (T_new, total)
+        if (CausalAttention.isCausal(maskRows, past))
+            return attnScores.causalSoftmax(divisor);
+        attnScores.maskedFill_(maskRows.toBool(), Float.NEGATIVE_INFINITY);
+        return attnScores.div(divisor).softmax(-1);
     }
 
     @Override

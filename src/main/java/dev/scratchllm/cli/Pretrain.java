@@ -182,12 +182,14 @@ public final class Pretrain {
 
         boolean live = System.console() != null;
         long started = System.nanoTime();
+        PhaseTimes times = new PhaseTimes(started);
         Training.Listener listener = new Training.Listener() {
             ProgressBar bar;
             long epochStart, epochTokens0;
 
             @Override
             public void onBatch(int epoch, long step, double loss, long tokensSeen) {
+                times.step();
                 if (bar == null) {
                     bar = new ProgressBar(out, String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, s.epochs()), trainLoader.size(), live);
                     epochStart = System.nanoTime();
@@ -199,6 +201,7 @@ public final class Pretrain {
 
             @Override
             public void onEval(int epoch, long step, double trainLoss, double valLoss, long tokensSeen, String word) {
+                times.eval();
                 if (live) out.print("\r\033[2K");
                 out.printf(Locale.ROOT, "Ep %d (%s %06d): Train loss %.3f, Val loss %.3f%n", epoch + 1, word, step, trainLoss, valLoss);
             }
@@ -207,16 +210,20 @@ public final class Pretrain {
             public void onEpochEnd(int epoch) {
                 if (bar != null) bar.finish();
                 bar = null;
+                times.other();
                 model.eval();
                 Tensor ids = Generation.generateTextSimple(model, TextGeneration.textToTokenIds(s.startContext(), tokenizer), 50, cfg.contextLength());
                 out.println(TextGeneration.tokenIdsToText(ids, tokenizer).replace("\n", " "));
                 model.train();
+                times.sample();
             }
         };
         Training.History h = Training.trainModelSimple(model, trainLoader, valLoader, optimizer,
                 new Training.Options(s.epochs(), s.evalFreq(), s.evalIter(), listener));
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf(Locale.ROOT, "%nTraining completed in %.2f minutes.%n%n", seconds / 60);
+        out.printf(Locale.ROOT, "%nTraining completed in %.2f minutes.%n", seconds / 60);
+        times.print(out);
+        out.println();
 
         out.println("  step   tokens seen   train loss   val loss");
         for (int i = 0; i < h.trainLosses().size(); i++)
@@ -240,5 +247,53 @@ public final class Pretrain {
         Tensor sampled = TextGeneration.generate(model, TextGeneration.textToTokenIds(s.startContext(), tokenizer), 15, cfg.contextLength(), 1.4f, 25, null);
         out.println("\nSampled (temperature 1.4, top-k 25):\n" + TextGeneration.tokenIdsToText(sampled, tokenizer));
         return h;
+    }
+
+    /**
+     * Wall time of the run's phases, split at the listener's calls: optimizer steps (batch fetch
+     * included), evaluations and the per-epoch samples, printed as the PyTorch reference script
+     * ({@code scripts/torch_ch05_run.py}) prints them, so the two runs can be compared phase by phase.
+     */
+    static final class PhaseTimes {
+        private long last;
+        private long steps, evals, samples, other;
+        private int stepCount, evalCount, sampleCount;
+
+        PhaseTimes(long start) {
+            last = start;
+        }
+
+        private long lap() {
+            long now = System.nanoTime(), d = now - last;
+            last = now;
+            return d;
+        }
+
+        void step() {
+            steps += lap();
+            stepCount++;
+        }
+
+        void eval() {
+            evals += lap();
+            evalCount++;
+        }
+
+        void sample() {
+            samples += lap();
+            sampleCount++;
+        }
+
+        void other() {
+            other += lap();
+        }
+
+        void print(PrintStream out) {
+            out.printf(Locale.ROOT, "  training steps: %.1f s for %d steps (%.3f s/step, batch fetch included)%n", steps / 1e9, stepCount,
+                    stepCount == 0 ? 0 : steps / 1e9 / stepCount);
+            out.printf(Locale.ROOT, "  evaluations:    %.1f s for %d (%.2f s each, no grad)%n", evals / 1e9, evalCount, evalCount == 0 ? 0 : evals / 1e9 / evalCount);
+            out.printf(Locale.ROOT, "  samples:        %.1f s for %d (%.2f s each: 50 greedy tokens)%n", samples / 1e9, sampleCount,
+                    sampleCount == 0 ? 0 : samples / 1e9 / sampleCount);
+        }
     }
 }

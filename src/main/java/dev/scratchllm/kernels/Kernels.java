@@ -351,6 +351,47 @@ public interface Kernels {
                              int rows, int cols, boolean accumulate);
 
     /**
+     * Causal scaled softmax, the attention weights of a decoder in one pass: for each of
+     * {@code matrices} blocks of {@code rows × cols} scores (query {@code i}, key {@code j}),
+     * {@code out[i][j] = softmax_j(x[i][j] / divisor)} over the keys {@code j < i + cols − rows + 1}
+     * and {@code 0} beyond them. The causal mask is aligned to the last key, so with
+     * {@code rows == cols} row {@code i} sees keys {@code 0…i}, and with fewer rows (new tokens after
+     * {@code cols − rows} cached ones) the last row sees every key. The result equals
+     * {@code softmaxRows} applied to {@code x / divisor} with the masked entries set to {@code −∞}
+     * (PyTorch's {@code masked_fill(mask, -inf)}, {@code /}, {@code softmax}); the masked entries
+     * are neither read nor exponentiated. {@code out} may be {@code x} in place.
+     *
+     * @param x the scores' array
+     * @param xOff the index of the first block's element {@code [0][0]}
+     * @param out the array receiving the weights, same layout
+     * @param oOff the index of the output's first element
+     * @param matrices the number of {@code rows × cols} blocks, stored one after another
+     * @param rows the number of queries per block; at most {@code cols}
+     * @param cols the number of keys per block
+     * @param divisor the scale the scores are divided by ({@code sqrt(head_dim)})
+     */
+    void causalSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int matrices, int rows, int cols, float divisor);
+
+    /**
+     * Backward of {@link #causalSoftmaxRows} from its output: for the visible keys
+     * {@code dx[i][j] = y[i][j]·(dy[i][j] − Σ_j' dy[i][j']·y[i][j']) / divisor}, and {@code 0} for
+     * the masked ones (the softmax backward, then the division's, then the masked fill's).
+     *
+     * @param y the forward output's array
+     * @param yOff the index of {@code y}'s first element
+     * @param dy the array holding the gradient of the output
+     * @param dyOff the index of {@code dy}'s first element
+     * @param dx the array receiving the gradient of the scores (overwritten)
+     * @param dxOff the index of {@code dx}'s first element
+     * @param matrices the number of {@code rows × cols} blocks
+     * @param rows the number of queries per block; at most {@code cols}
+     * @param cols the number of keys per block
+     * @param divisor the forward pass's divisor
+     */
+    void causalSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                   int matrices, int rows, int cols, float divisor);
+
+    /**
      * Log-softmax over each row: {@code out[r][c] = x[r][c] − lse_r} with the row's stable
      * log-sum-exp {@code lse_r = max_r + log Σ_c exp(x[r][c] − max_r)}; {@code out} may be
      * {@code x} in place.

@@ -347,6 +347,47 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void causalSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int matrices, int rows, int cols, float divisor) {
+        checkCausal("causalSoftmaxRows", rows, cols);
+        for (int r = 0; r < matrices * rows; r++) {
+            int visible = r % rows + cols - rows + 1;     // keys 0 … visible-1
+            int xr = xOff + r * cols, orow = oOff + r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < visible; c++) max = Math.max(max, x[xr + c] / divisor);
+            double s = 0;
+            for (int c = 0; c < visible; c++) {
+                float e = (float) Math.exp(x[xr + c] / divisor - max);
+                out[orow + c] = e;
+                s += e;
+            }
+            float inv = (float) (1.0 / s);
+            for (int c = 0; c < visible; c++) out[orow + c] *= inv;
+            java.util.Arrays.fill(out, orow + visible, orow + cols, 0f);
+        }
+    }
+
+    @Override
+    public void causalSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                          int matrices, int rows, int cols, float divisor) {
+        checkCausal("causalSoftmaxBackwardRows", rows, cols);
+        for (int r = 0; r < matrices * rows; r++) {
+            int visible = r % rows + cols - rows + 1;
+            int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+            double dotv = 0;
+            for (int c = 0; c < visible; c++) dotv += (double) dy[dyr + c] * y[yr + c];
+            float d = (float) dotv;
+            for (int c = 0; c < visible; c++) dx[dxr + c] = y[yr + c] * (dy[dyr + c] - d) / divisor;
+            java.util.Arrays.fill(dx, dxr + visible, dxr + cols, 0f);
+        }
+    }
+
+    /** Rejects blocks with more queries than keys (the first rows would see no key). */
+    static void checkCausal(String op, int rows, int cols) {
+        if (rows > cols)
+            throw new IllegalArgumentException(op + ": a causal block needs rows <= cols, got " + rows + " x " + cols);
+    }
+
+    @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols, orow = oOff + r * cols;

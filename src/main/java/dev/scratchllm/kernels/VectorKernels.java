@@ -1015,6 +1015,55 @@ public final class VectorKernels extends ScalarKernels {
         });
     }
 
+    /**
+     * Works on each row's visible keys rounded up to whole vectors (the extra lanes hold
+     * {@code −∞}, then 0), so its sums run in the same lanes and blocks as {@link #softmaxRows}
+     * over the full row and the result is the same, bit for bit, as masked fill + divide + softmax.
+     */
+    @Override
+    public void causalSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int matrices, int rows, int cols, float divisor) {
+        checkCausal("causalSoftmaxRows", rows, cols);
+        // about half of each block is masked: count the visible half for the threading decision
+        splitRows(matrices * rows, Math.max(1, cols / 2), (r0, r1) -> {
+            FloatVector vdiv = FloatVector.broadcast(S, divisor);
+            for (int r = r0; r < r1; r++) {
+                int visible = r % rows + cols - rows + 1;          // keys 0 … visible-1
+                int n = Math.min(cols, (visible + L - 1) / L * L); // whole vectors
+                int xr = xOff + r * cols, orow = oOff + r * cols;
+                int c = 0, ub = S.loopBound(visible);
+                for (; c < ub; c += L) FloatVector.fromArray(S, x, xr + c).div(vdiv).intoArray(out, orow + c);
+                for (; c < visible; c++) out[orow + c] = x[xr + c] / divisor;
+                java.util.Arrays.fill(out, orow + visible, orow + n, Float.NEGATIVE_INFINITY);
+                float max = rowMax(out, orow, n);
+                double s = sumExp(out, orow, max, out, orow, n);
+                scaleRange(out, orow, (float) (1.0 / s), n);
+                java.util.Arrays.fill(out, orow + n, orow + cols, 0f);
+            }
+        });
+    }
+
+    @Override
+    public void causalSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
+                                          int matrices, int rows, int cols, float divisor) {
+        checkCausal("causalSoftmaxBackwardRows", rows, cols);
+        splitRows(matrices * rows, Math.max(1, cols / 2), (r0, r1) -> {
+            FloatVector vdiv = FloatVector.broadcast(S, divisor);
+            for (int r = r0; r < r1; r++) {
+                int visible = r % rows + cols - rows + 1;
+                int n = Math.min(cols, (visible + L - 1) / L * L);
+                int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
+                // the masked y are 0: the same lanes and blocks as the full row's dot
+                float d = (float) dot(dy, dyr, y, yr, n);
+                FloatVector vd = FloatVector.broadcast(S, d);
+                int c = 0, ub = S.loopBound(visible);
+                for (; c < ub; c += L)
+                    FloatVector.fromArray(S, y, yr + c).mul(FloatVector.fromArray(S, dy, dyr + c).sub(vd)).div(vdiv).intoArray(dx, dxr + c);
+                for (; c < visible; c++) dx[dxr + c] = y[yr + c] * (dy[dyr + c] - d) / divisor;
+                java.util.Arrays.fill(dx, dxr + visible, dxr + cols, 0f);
+            }
+        });
+    }
+
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] out, int oOff, int rows, int cols) {
         splitRows(rows, cols, (r0, r1) -> {

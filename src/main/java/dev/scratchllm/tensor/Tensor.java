@@ -1467,6 +1467,24 @@ public final class Tensor {
     }
 
     /**
+     * Causal attention weights in one fused op: the softmax over the last dimension of
+     * {@code this / divisor}, with the keys after each query masked out. For scores of shape
+     * {@code (..., T_q, T_k)} query {@code i} sees keys {@code 0 … i + T_k − T_q}; with
+     * {@code T_q == T_k} that is the book's
+     * {@code scores.masked_fill(torch.triu(torch.ones(T, T), 1).bool(), -torch.inf) / divisor}
+     * followed by {@code softmax(dim=-1)}, and the result is the same bit for bit. Forward and
+     * backward each make one pass and skip the masked entries.
+     *
+     * @param divisor the scale the scores are divided by, {@code sqrt(head_dim)} in attention
+     * @return the attention weights, same shape, zero above the (last-key aligned) diagonal
+     * @throws IllegalArgumentException if this is not float32 of at least two dimensions with
+     *     {@code T_q <= T_k}, or the divisor is not positive and finite
+     */
+    public Tensor causalSoftmax(float divisor) {
+        return CausalSoftmax.apply(this, divisor);
+    }
+
+    /**
      * Softmax over {@code dim}.
      *
      * @param dim the dimension to normalise over

@@ -47,6 +47,45 @@ class AttentionTest {
                 .containsExactly("W_query.weight", "W_query.bias", "W_key.weight", "W_key.bias", "W_value.weight", "W_value.bias");
     }
 
+    /** The fused op against the book's three steps: equal bit for bit, forward and backward. */
+    @Test
+    void causalSoftmaxEqualsMaskedFillDivideSoftmaxExactly() {
+        manualSeed(21);
+        for (int[] sh : new int[][] {{2, 3, 5, 5}, {1, 2, 17, 17}, {2, 12, 64, 64}, {1, 2, 3, 40}, {2, 1, 1, 70}}) {
+            int tq = sh[2], tk = sh[3];
+            Tensor scores = rand(sh).mul(8f).sub(4f);
+            Tensor g = rand(sh).sub(0.5f);
+            Tensor a = scores.clone().detach().requiresGrad(true), b = scores.clone().detach().requiresGrad(true);
+            Tensor fused = a.causalSoftmax(8f);
+            Tensor mask = Tensor.ones(tq, tk).triu(1 + tk - tq).toBool();
+            Tensor book = b.maskedFill(mask, Float.NEGATIVE_INFINITY).div(8f).softmax(-1);
+            assertThat(fused.toFloatArray()).as(java.util.Arrays.toString(sh)).containsExactly(book.toFloatArray());
+            fused.backward(g);
+            book.backward(g);
+            assertThat(a.grad().toFloatArray()).as("gradient " + java.util.Arrays.toString(sh)).containsExactly(b.grad().toFloatArray());
+            assertThat(fused.gradFn().name()).isEqualTo("CausalSoftmaxBackward0");
+        }
+        assertThatThrownBy(() -> rand(2, 4, 3).causalSoftmax(2f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("causal_softmax").hasMessageContaining("[2, 4, 3]");
+        assertThatThrownBy(() -> rand(3, 3).causalSoftmax(0f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("divisor");
+    }
+
+    /** A mask buffer that is no longer causal is applied as the book writes it, not by the fused op. */
+    @Test
+    void anOverwrittenMaskBufferIsStillHonoured() {
+        manualSeed(8);
+        MultiHeadAttention mha = new MultiHeadAttention(4, 4, 6, 0.0, 2);
+        Tensor x = rand(1, 6, 4);
+        Tensor causal = mha.forward(x);
+        try (var g = dev.scratchllm.autograd.GradMode.noGrad()) {
+            mha.mask().copy_(Tensor.zeros(6, 6)); // no mask at all: every token sees the future
+        }
+        Tensor open = mha.forward(x);
+        // the last token saw everything in both cases; the first token now sees the future too
+        assertThat(open.get(0).get(5).toFloatArray()).containsExactly(causal.get(0).get(5).toFloatArray());
+        assertThat(open.get(0).get(0).sub(causal.get(0).get(0)).abs().max().item()).isGreaterThan(1e-4f);
+    }
+
     @Test
     void outputsDoNotDependOnFutureTokens() {
         manualSeed(5);

@@ -228,6 +228,43 @@ class KernelsTest {
 
     @ParameterizedTest(name = "{0} threads={1}")
     @MethodSource("implsAndThreads")
+    void causalSoftmaxForwardAndBackward(Kernels k, int threads) {
+        Parallel.setNumThreads(threads);
+        Random r = new Random(14);
+        // (matrices, rows, cols): square blocks and fewer queries than keys, across the vector tails
+        int[][] shapes = {{1, 1, 1}, {2, 3, 3}, {3, 5, 7}, {2, 16, 16}, {2, 17, 17}, {1, 1, 33}, {4, 31, 31}, {2, 2, 65},
+                {3, 64, 64}, {1, 100, 129}, {24, 256, 256}};
+        for (int[] sh : shapes) {
+            int mats = sh[0], rows = sh[1], cols = sh[2], n = mats * rows * cols;
+            float div = 1.7f;
+            float[] x = rnd(r, OFF + n, 3), y = rnd(r, OFF + n, 1), dy = rnd(r, OFF + n, 1), dx = rnd(r, OFF + n, 1);
+            k.causalSoftmaxRows(x, OFF, y, OFF, mats, rows, cols, div);
+            k.causalSoftmaxBackwardRows(y, OFF, dy, OFF, dx, OFF, mats, rows, cols, div);
+            for (int m = 0; m < mats; m++)
+                for (int i = 0; i < rows; i++) {
+                    int o = OFF + (m * rows + i) * cols, visible = i + cols - rows + 1;
+                    double max = Double.NEGATIVE_INFINITY, s = 0, dot = 0;
+                    for (int j = 0; j < visible; j++) max = Math.max(max, x[o + j] / div);
+                    for (int j = 0; j < visible; j++) s += Math.exp(x[o + j] / div - max);
+                    for (int j = 0; j < visible; j++) dot += (double) dy[o + j] * y[o + j];
+                    for (int j = 0; j < cols; j++) {
+                        String at = mats + "x" + rows + "x" + cols + " [" + m + "][" + i + "][" + j + "]";
+                        if (j >= visible) {
+                            assertThat(y[o + j]).as("masked weight " + at).isEqualTo(0f);
+                            assertThat(dx[o + j]).as("masked gradient " + at).isEqualTo(0f);
+                            continue;
+                        }
+                        close("causalSoftmax " + at, y[o + j], Math.exp(x[o + j] / div - max) / s, 1e-7, 1e-5);
+                        close("causalSoftmaxBackward " + at, dx[o + j], y[o + j] * (dy[o + j] - dot) / div, 1e-5, 1e-5);
+                    }
+                }
+        }
+        assertThatThrownBy(() -> k.causalSoftmaxRows(new float[6], 0, new float[6], 0, 1, 3, 2, 1f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("causalSoftmaxRows").hasMessageContaining("3 x 2");
+    }
+
+    @ParameterizedTest(name = "{0} threads={1}")
+    @MethodSource("implsAndThreads")
     void layerNormForwardAndBackward(Kernels k, int threads) {
         Parallel.setNumThreads(threads);
         Random r = new Random(5);

@@ -128,6 +128,12 @@ class GradientTest {
     }
 
     @Test
+    void causalSoftmax() {
+        check(x -> x[0].causalSoftmax(1.5f), leaf(2, 2, 4, 4));
+        check(x -> x[0].causalSoftmax(2f), leaf(3, 5));   // 3 new queries after 2 cached keys
+    }
+
+    @Test
     void softmaxAndLogSoftmax() {
         check(x -> x[0].softmax(-1), leaf(3, 5));
         check(x -> x[0].softmax(0), leaf(3, 5));
