@@ -839,10 +839,16 @@ public final class Generator {
             // runs on the kernel threads. Same mask, bit for bit, as the loop below.
             int[] raw = new int[2 * n];
             mt.nextRawInts(raw, 0, 2 * n);
+            // u53 · 2^-53 < keep  ⇔  u53 < ceil(keep · 2^53) (both sides exact), compared as the
+            // high 21 bits (from the first word) and the low 32 bits (the second word, unsigned).
+            long threshold = (long) Math.ceil(keep * 0x1p53);
+            int hiT = (int) (threshold >>> 32), loT = (int) threshold ^ Integer.MIN_VALUE;
             dev.scratchllm.kernels.Parallel.forRange(n, PARALLEL_MASK / 4, (s, e) -> {
+                // tempering in place: a plain int loop that C2 vectorizes
+                for (int i = 2 * s; i < 2 * e; i++) raw[i] = Mt19937.temper(raw[i]);
                 for (int i = s; i < e; i++) {
-                    long bits = ((long) Mt19937.temper(raw[2 * i]) << 32) | (Mt19937.temper(raw[2 * i + 1]) & 0xFFFFFFFFL);
-                    mask[i] = (bits & MASK53) * U53_SCALE < keep ? scale : 0f;
+                    int hi = raw[2 * i] & 0x1FFFFF, lo = raw[2 * i + 1] ^ Integer.MIN_VALUE; // lo: unsigned order as signed
+                    mask[i] = hi < hiT || hi == hiT && lo < loT ? scale : 0f;
                 }
             });
             return mask;

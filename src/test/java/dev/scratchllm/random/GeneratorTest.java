@@ -365,21 +365,23 @@ class GeneratorTest {
         void largeDropoutMaskTemperedOnThreadsEqualsTheSequentialDraws() {
             // Above PARALLEL_MASK the words are tempered on the kernel threads; bernoulli_(p) draws the
             // same U53 values one after the other. Odd sizes leave a ragged last chunk and a partial twist.
-            for (int n : new int[] {Generator.PARALLEL_MASK, 3 * Generator.PARALLEL_MASK + 625}) {
-                Generator a = new Generator(123), b = new Generator(123);
-                a.nextInt(); // start mid-block
-                b.nextInt();
-                float[] mask = a.dropoutMask(n, 0.1);
-                float[] keep = new float[n];
-                b.bernoulli_(keep, 0, n, 0.9);
-                int kept = 0;
-                for (int i = 0; i < n; i++) {
-                    assertThat(mask[i]).as("element %d of %d", i, n).isEqualTo(keep[i] == 1f ? 1f / 0.9f : 0f);
-                    if (keep[i] == 1f) kept++;
+            // p = 0.5 makes the integer threshold of the comparison exact (2^52), 0.1 and 0.37 do not
+            for (double p : new double[] {0.1, 0.5, 0.37})
+                for (int n : new int[] {Generator.PARALLEL_MASK, 3 * Generator.PARALLEL_MASK + 625}) {
+                    Generator a = new Generator(123), b = new Generator(123);
+                    a.nextInt(); // start mid-block
+                    b.nextInt();
+                    float[] mask = a.dropoutMask(n, p);
+                    float[] keep = new float[n];
+                    b.bernoulli_(keep, 0, n, 1 - p);
+                    int kept = 0;
+                    for (int i = 0; i < n; i++) {
+                        assertThat(mask[i]).as("element %d of %d, p %s", i, n, p).isEqualTo(keep[i] == 1f ? 1f / (float) (1 - p) : 0f);
+                        if (keep[i] == 1f) kept++;
+                    }
+                    assertThat(kept).isBetween((int) ((0.98 - p) * n), (int) ((1.02 - p) * n));
+                    assertThat(a.nextLong()).isEqualTo(b.nextLong()); // both generators end in the same state
                 }
-                assertThat(kept).isBetween((int) (0.88 * n), (int) (0.92 * n));
-                assertThat(a.nextLong()).isEqualTo(b.nextLong()); // both generators end in the same state
-            }
         }
 
         @Test
