@@ -210,7 +210,7 @@ public final class Pretrain {
             public void onEpochEnd(int epoch) {
                 if (bar != null) bar.finish();
                 bar = null;
-                times.other();
+                times.skip();
                 model.eval();
                 Tensor ids = Generation.generateTextSimple(model, TextGeneration.textToTokenIds(s.startContext(), tokenizer), 50, cfg.contextLength());
                 out.println(TextGeneration.tokenIdsToText(ids, tokenizer).replace("\n", " "));
@@ -256,7 +256,7 @@ public final class Pretrain {
      */
     static final class PhaseTimes {
         private long last;
-        private long steps, evals, samples, other;
+        private long steps, evals, samples;
         private int stepCount, evalCount, sampleCount;
 
         PhaseTimes(long start) {
@@ -284,8 +284,9 @@ public final class Pretrain {
             sampleCount++;
         }
 
-        void other() {
-            other += lap();
+        /** Ends a stretch that belongs to no phase (finishing the progress bar). */
+        void skip() {
+            lap();
         }
 
         void print(PrintStream out) {

@@ -27,6 +27,14 @@ class PretrainTest {
         assertThat(out).contains("Ep 1 (Step 000000): Train loss").contains("Epoch 2/2 [").contains("tok/s").contains("Every effort moves you")
                 .contains("step   tokens seen   train loss   val loss").contains("Sampled (temperature 1.4, top-k 25):");
         assertThat(history.trainLosses().get(history.trainLosses().size() - 1)).isLessThan(history.trainLosses().get(0));
+        // the phase times count what ran: every step of both epochs, every evaluation, one sample per epoch
+        var steps = java.util.regex.Pattern.compile("training steps: [0-9.]+ s for (\\d+) steps").matcher(out);
+        assertThat(steps.find()).as(out).isTrue();
+        int nSteps = Integer.parseInt(steps.group(1));
+        assertThat(nSteps % 2).isZero();
+        assertThat((nSteps - 1) / 20 + 1).isEqualTo(history.trainLosses().size()); // eval at steps 0, 20, 40, …
+        assertThat(out).contains("evaluations:    ").contains(" for " + history.trainLosses().size() + " (")
+                .contains("samples:        ").containsPattern("samples: +[0-9.]+ s for 2 \\(");
         assertThat(Files.size(tmp.resolve("loss-plot.png"))).isGreaterThan(1000);
         assertThat(tmp.resolve("checkpoint/model.safetensors")).exists();
 
