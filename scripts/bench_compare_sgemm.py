@@ -4,9 +4,12 @@
 What it does: starts dev.scratchllm.bench.SgemmServer (a JVM with the Vector API module) and, for
 each shape and thread count, alternates short timings (default 0.5 s) of OpenBLAS (in this
 process, thread count set through OpenBLAS's own set_num_threads) and of the Java kernels for a
-number of rounds. Because each round measures both under the same momentary machine load, the
-per-round ratio SIMD/OpenBLAS is meaningful even on a busy shared machine; it prints medians of
-GFLOP/s and of the ratios.
+number of rounds, in alternating order, with a short idle gap (default 0.3 s) before every timing.
+Because each round measures both under the same momentary machine load, the per-round ratio
+SIMD/OpenBLAS is meaningful even on a busy shared machine; it prints medians of GFLOP/s and of the
+ratios, with the ratios' quartiles. The gap matters: after a multi-threaded call OpenBLAS's idle
+workers keep spinning for about 0.13 s, and without the gap they ran on the second core during the
+first quarter of every two-thread Java timing (our two-thread ratios read 5-20 % low).
 What it does not do: it does not pin threads or change the CPU clock.
 
 Run from the repository root after `mvn -q test-compile`, with OpenBLAS's AVX-512 kernel:
@@ -20,6 +23,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 
 import numpy as np
 
@@ -51,6 +55,20 @@ def classpath():
     return "target/test-classes:target/classes:" + out.strip().splitlines()[-1]
 
 
+def pom_flags():
+    """The JVM flags the project's own runs use (pom.xml's gc.flags and heap.flags: G1, an 8 GB heap on
+    transparent huge pages). numpy puts large arrays on huge pages too (it madvises them), so both
+    sides then read their operands through the same kind of pages."""
+    import re
+    pom = open("pom.xml").read()
+    flags = []
+    for name in ("gc.flags", "heap.flags"):
+        m = re.search(rf"<{re.escape(name)}>(.*?)</{re.escape(name)}>", pom)
+        if m:
+            flags += m.group(1).split()
+    return flags
+
+
 def java_bin():
     for cand in sorted(glob.glob("/usr/lib/jvm/*25*/bin/java")) + sorted(glob.glob("/usr/lib/jvm/*2[1-9]*/bin/java")):
         return cand
@@ -64,10 +82,15 @@ def main():
     ap.add_argument("--no-scalar", action="store_true")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--shapes", default="", help="comma-separated indices into SHAPES (default: all)")
+    ap.add_argument("--gap", type=float, default=0.3,
+                    help="idle seconds before each timing, so that the other side's threads have gone to sleep "
+                         "(OpenBLAS's idle workers spin for about 0.1 s after a call)")
+    ap.add_argument("--no-pin", dest="pin", action="store_false",
+                    help="do not pin one-thread timings of both sides to the same CPU")
     ap.add_argument("--jvm-arg", action="append", default=[], help="extra JVM argument, e.g. -Dsgemm.kc=384")
     args = ap.parse_args()
     set_threads, core = openblas()
-    jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-Xmx4g", *args.jvm_arg, "-cp", classpath(),
+    jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", *pom_flags(), *args.jvm_arg, "-cp", classpath(),
                             "dev.scratchllm.bench.SgemmServer"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     print("# java:", jvm.stdout.readline().strip(), "| OpenBLAS core:", core,
@@ -78,8 +101,18 @@ def main():
         jvm.stdin.flush()
         return float(jvm.stdout.readline())
 
+    all_cpus = sorted(os.sched_getaffinity(0))
+
+    def pin(cpus):
+        """Pins this thread (OpenBLAS runs one-thread products on it) and every JVM thread to cpus."""
+        os.sched_setaffinity(0, cpus)
+        for tid in os.listdir(f"/proc/{jvm.pid}/task"):
+            try:
+                os.sched_setaffinity(int(tid), cpus)
+            except OSError:
+                pass  # the thread has ended
+
     def blas(m, k, n, tt, t, secs, arrays):
-        import time
         set_threads(t)
         a, b, c = arrays
         opa = a.T if tt[0] == "T" else a
@@ -93,7 +126,7 @@ def main():
             if dt >= secs:
                 return 2.0 * m * n * k * it / dt / 1e9
 
-    print(f"{'shape':<24}{'thr':>4}{'scalar':>9}{'SIMD':>9}{'OpenBLAS':>10}{'SIMD/BLAS':>11}   (medians over rounds; GFLOP/s)")
+    print(f"{'shape':<24}{'thr':>4}{'scalar':>9}{'SIMD':>9}{'OpenBLAS':>10}{'SIMD/BLAS':>11}   (medians over rounds; GFLOP/s; ratio's quartiles)")
     shapes = [SHAPES[int(i)] for i in args.shapes.split(",")] if args.shapes else SHAPES
     for label, m, k, n, tt in shapes:
         rng = np.random.default_rng(1)
@@ -104,17 +137,33 @@ def main():
             blas(m, k, n, tt, t, 1.0, arrays)          # warm-up
             java("simd", m, k, n, tt, t, 0.2)          # (the server warms new shapes itself)
             sc, si, bl, ratio = [], [], [], []
-            for _ in range(args.rounds):
+            for r in range(args.rounds):
+                # One thread: both sides run on the same CPU in a round, alternating CPUs between
+                # rounds. The vCPUs of a shared host differ in speed at any moment (one at 125, the
+                # other at 165 GFLOP/s of pure FMAs) and the scheduler may put either side on either.
+                pin({all_cpus[r % len(all_cpus)]} if t == 1 and args.pin else set(all_cpus))
+                # Odd rounds run Java first, so a drift in the machine's speed within a round does
+                # not always favour the same side. The gap before each timing lets the other side's
+                # idle threads stop spinning (OpenBLAS's workers burn ~0.13 s of a core after a call).
+                if r % 2 == 1:
+                    time.sleep(args.gap)
+                    y = java("simd", m, k, n, tt, t, args.seconds)
+                time.sleep(args.gap)
                 x = blas(m, k, n, tt, t, args.seconds, arrays)
-                y = java("simd", m, k, n, tt, t, args.seconds)
+                if r % 2 == 0:
+                    time.sleep(args.gap)
+                    y = java("simd", m, k, n, tt, t, args.seconds)
                 bl.append(x)
                 si.append(y)
                 ratio.append(y / x)
                 if not args.no_scalar and len(sc) < 3:
+                    time.sleep(args.gap)
                     sc.append(java("scalar", m, k, n, tt, t, args.seconds))
+            pin(set(all_cpus))
             med = statistics.median
+            q = statistics.quantiles(ratio, n=4) if len(ratio) > 1 else [ratio[0]] * 3
             print(f"{label:<24}{t:>4}{(med(sc) if sc else float('nan')):>9.1f}{med(si):>9.1f}{med(bl):>10.1f}"
-                  f"{med(ratio):>11.2f}", flush=True)
+                  f"{med(ratio):>11.2f}   [{q[0]:.2f}, {q[2]:.2f}]", flush=True)
     jvm.stdin.close()
     jvm.wait()
 
