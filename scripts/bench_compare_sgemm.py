@@ -75,6 +75,24 @@ def java_bin():
     return "java"
 
 
+def summarize(path):
+    """Pooled medians over every round recorded in a --csv file (several runs appended to it)."""
+    rows = {}
+    for line in open(path):
+        f = line.strip().split(",")
+        if len(f) == 7:
+            rows.setdefault((f[1], int(f[2])), []).append((float(f[4]), float(f[5]), float(f[6])))
+    print(f"{'shape':<24}{'thr':>4}{'rounds':>7}{'SIMD':>9}{'OpenBLAS':>10}{'SIMD/BLAS':>11}   (pooled medians; ratio's quartiles)")
+    order = [label for label, *_ in SHAPES]
+    for (label, t), rs in sorted(rows.items(), key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else 99, kv[0][1])):
+        med = statistics.median
+        ratio = [r for _, _, r in rs]
+        q = statistics.quantiles(ratio, n=4) if len(ratio) > 1 else [ratio[0]] * 3
+        print(f"{label:<24}{t:>4}{len(rs):>7}{med(y for _, y, _ in rs):>9.1f}{med(x for x, _, _ in rs):>10.1f}"
+              f"{med(ratio):>11.2f}   [{q[0]:.2f}, {q[2]:.2f}]")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=15)
@@ -87,8 +105,14 @@ def main():
                          "(OpenBLAS's idle workers spin for about 0.1 s after a call)")
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin one-thread timings of both sides to the same CPU")
+    ap.add_argument("--csv", default="", help="append every round (time, shape, threads, cpu, GFLOP/s of both, ratio) "
+                                              "to this CSV file, to pool rounds over several runs")
+    ap.add_argument("--summarize", default="", metavar="CSV",
+                    help="print the pooled medians and quartiles of the rounds in a --csv file, run nothing")
     ap.add_argument("--jvm-arg", action="append", default=[], help="extra JVM argument, e.g. -Dsgemm.kc=384")
     args = ap.parse_args()
+    if args.summarize:
+        return summarize(args.summarize)
     set_threads, core = openblas()
     jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", *pom_flags(), *args.jvm_arg, "-cp", classpath(),
                             "dev.scratchllm.bench.SgemmServer"],
@@ -156,6 +180,10 @@ def main():
                 bl.append(x)
                 si.append(y)
                 ratio.append(y / x)
+                if args.csv:
+                    cpu = all_cpus[r % len(all_cpus)] if t == 1 and args.pin else "any"
+                    with open(args.csv, "a") as f:
+                        f.write(f"{time.strftime('%H:%M:%S')},{label},{t},{cpu},{x:.2f},{y:.2f},{y / x:.4f}\n")
                 if not args.no_scalar and len(sc) < 3:
                     time.sleep(args.gap)
                     sc.append(java("scalar", m, k, n, tt, t, args.seconds))
