@@ -10,11 +10,15 @@ SIMD/OpenBLAS is meaningful even on a busy shared machine; it prints medians of 
 ratios, with the ratios' quartiles. The gap matters: after a multi-threaded call OpenBLAS's idle
 workers keep spinning for about 0.13 s, and without the gap they ran on the second core during the
 first quarter of every two-thread Java timing (our two-thread ratios read 5-20 % low).
-What it does not do: it does not pin threads or change the CPU clock.
+One-thread rounds pin both sides to the same CPU (CPU 0 and CPU 1 in turn), because the two
+vCPUs differ in speed at any moment. The JVM starts with pom.xml's gc.flags and heap.flags (huge
+pages, like numpy's arrays). --csv appends every round to a file; --summarize pools such a file.
+What it does not do: it does not change the CPU clock, and it cannot make one run's medians
+steadier than about +-0.05 on this machine; pool several runs for a firmer figure.
 
 Run from the repository root after `mvn -q test-compile`, with OpenBLAS's AVX-512 kernel:
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=SkylakeX \\
-        python3 scripts/bench_compare_sgemm.py [--rounds 15] [--seconds 0.5] [--no-scalar]
+        python3 scripts/bench_compare_sgemm.py [--rounds 16] [--seconds 0.5] [--no-scalar] [--csv rounds.csv]
 """
 import argparse
 import ctypes
@@ -102,7 +106,7 @@ def main():
     ap.add_argument("--shapes", default="", help="comma-separated indices into SHAPES (default: all)")
     ap.add_argument("--gap", type=float, default=0.3,
                     help="idle seconds before each timing, so that the other side's threads have gone to sleep "
-                         "(OpenBLAS's idle workers spin for about 0.1 s after a call)")
+                         "(OpenBLAS's idle workers spin for about 0.13 s after a call)")
     ap.add_argument("--no-pin", dest="pin", action="store_false",
                     help="do not pin one-thread timings of both sides to the same CPU")
     ap.add_argument("--csv", default="", help="append every round (time, shape, threads, cpu, GFLOP/s of both, ratio) "
