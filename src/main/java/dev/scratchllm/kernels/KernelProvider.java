@@ -35,7 +35,8 @@ public final class KernelProvider {
                     boolean vectorModule = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
                     k = choose(vectorModule, System.getProperty("scratchllm.kernels", ""));
                     final Kernels chosen = k;
-                    LOG.fine(() -> "ScratchLLM kernels: " + chosen.name());
+                    LOG.fine(() -> "ScratchLLM kernels: " + chosen.name()
+                            + ("simd".equals(chosen.name()) ? "; SGEMM packing: " + AlignedBuffers.DESCRIPTION : ""));
                     instance = k;
                     if (!vectorModule) {
                         LOG.info("ScratchLLM: jdk.incubator.vector is not available; using scalar kernels "

@@ -140,7 +140,14 @@ public final class VectorKernels extends ScalarKernels {
         private Gemm() {
         }
 
-        /** Per-thread packing buffers, grown on demand and reused across calls. */
+        /**
+         * Pack B from the first 64-byte-aligned element of its buffer ({@link AlignedBuffers#PAD}) so
+         * that the micro-kernel's vector loads never straddle two cache lines. On by default; a
+         * switch only so that {@code SgemmAlignAB} can measure what it is worth in one process.
+         */
+        static boolean alignB = true;
+
+        /** Per-thread packing buffers (B from {@link AlignedBuffers}), grown on demand and reused across calls. */
         private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
 
         static void gemm(boolean transA, boolean transB, int m, int n, int k,
@@ -260,8 +267,9 @@ public final class VectorKernels extends ScalarKernels {
                     : Math.min(MC, Math.max(MR, ceilDiv(ceilDiv(m, 2 * threads), MR) * MR));
             int nChunks = ceilDiv(m, chunk);
             float[][] holder = SHARED_B.get();
+            int bPad = alignB ? AlignedBuffers.PAD : 0;
             int need = k * blockPanels * NR;
-            if (holder[0] == null || holder[0].length < need) holder[0] = new float[need];
+            if (holder[0] == null || holder[0].length < bPad + need) holder[0] = AlignedBuffers.allocate(need);
             float[] bufB = holder[0];
             // per column block: [panel claims, panels packed, row-chunk claims, threads finished]
             java.util.concurrent.atomic.AtomicIntegerArray ctr = new java.util.concurrent.atomic.AtomicIntegerArray(4 * nJc);
@@ -275,14 +283,14 @@ public final class VectorKernels extends ScalarKernels {
                     int jc = q0 * NR, nc = Math.min(n, q1 * NR) - jc;
                     int ncPad = panels * NR;
                     // phase 1: pack op(B)[:, jc:jc+nc]; unit u = (depth block, panel). Depth block pb
-                    // occupies bufB[pc·ncPad …], its panel q at + q·kc·NR, as packB lays it out.
+                    // occupies bufB[bPad + pc·ncPad …], its panel q at + q·kc·NR, as packB lays it out.
                     int units = kBlocks * panels;
                     int u;
                     while ((u = ctr.getAndIncrement(4 * jb)) < units) {
                         int pb = u / panels, q = u % panels;
                         int pc = pb * kc0, kc = Math.min(kc0, k - pc);
                         int j0 = q * NR, nr = Math.min(NR, nc - j0);
-                        packB(transB, b, bOff, ldb, pc, kc, jc + j0, nr, bufB, pc * ncPad + j0 * kc);
+                        packB(transB, b, bOff, ldb, pc, kc, jc + j0, nr, bufB, bPad + pc * ncPad + j0 * kc);
                         ctr.incrementAndGet(4 * jb + 1);
                     }
                     spinUntil(ctr, 4 * jb + 1, units);
@@ -294,7 +302,7 @@ public final class VectorKernels extends ScalarKernels {
                             int kc = Math.min(kc0, k - pc);
                             boolean load = accumulate || pc > 0;
                             packA(transA, a, aOff, lda, i0, mc, pc, kc, bufA);
-                            int base = pc * ncPad;
+                            int base = bPad + pc * ncPad;
                             for (int jr = 0; jr < nc; jr += NR)
                                 for (int ir = 0; ir < mc; ir += MR)
                                     tile(kc, mc, nc, ir, jr, bufA, bufB, base, tmp, c, cOff + (i0 + ir) * ldc + jc + jr, ldc, load);
@@ -345,7 +353,9 @@ public final class VectorKernels extends ScalarKernels {
 
             float[][] bufs = BUFFERS.get();
             int needB = kc0 * nc0, needA = kc0 * mc0;
-            if (bufs[0] == null || bufs[0].length < needB) bufs[0] = new float[Math.max(needB, KC * NR)];
+            // B panels start at a 64-byte boundary (the kernel's vector loads); see AlignedBuffers
+            int bPad = alignB ? AlignedBuffers.PAD : 0;
+            if (bufs[0] == null || bufs[0].length < bPad + needB) bufs[0] = AlignedBuffers.allocate(Math.max(needB, KC * NR));
             if (bufs[1] == null || bufs[1].length < needA) bufs[1] = new float[Math.max(needA, KC * MR)];
             if (bufs[2] == null) bufs[2] = new float[MR * NR];
             float[] bufB = bufs[0], bufA = bufs[1], tmp = bufs[2];
@@ -362,18 +372,18 @@ public final class VectorKernels extends ScalarKernels {
                         packA(transA, a, aOff, lda, ic, mc, pc, kc, bufA);
                         for (int jc = n0; jc < n1; jc += nc0) {
                             int nc = Math.min(nc0, n1 - jc);
-                            packB(transB, b, bOff, ldb, pc, kc, jc, nc, bufB, 0);
-                            panels(kc, mc, nc, bufA, bufB, tmp, c, cOff + ic * ldc + jc, ldc, load);
+                            packB(transB, b, bOff, ldb, pc, kc, jc, nc, bufB, bPad);
+                            panels(kc, mc, nc, bufA, bufB, bPad, tmp, c, cOff + ic * ldc + jc, ldc, load);
                         }
                     }
                 } else {
                     for (int jc = n0; jc < n1; jc += nc0) {
                         int nc = Math.min(nc0, n1 - jc);
-                        packB(transB, b, bOff, ldb, pc, kc, jc, nc, bufB, 0);
+                        packB(transB, b, bOff, ldb, pc, kc, jc, nc, bufB, bPad);
                         for (int ic = m0; ic < m1; ic += mc0) {
                             int mc = Math.min(mc0, m1 - ic);
                             packA(transA, a, aOff, lda, ic, mc, pc, kc, bufA);
-                            panels(kc, mc, nc, bufA, bufB, tmp, c, cOff + ic * ldc + jc, ldc, load);
+                            panels(kc, mc, nc, bufA, bufB, bPad, tmp, c, cOff + ic * ldc + jc, ldc, load);
                         }
                     }
                 }
@@ -385,11 +395,11 @@ public final class VectorKernels extends ScalarKernels {
          * sliver stays in L1 while the B panels stream from L2, and C is written row block by row
          * block, left to right, in runs the hardware prefetcher follows.
          */
-        private static void panels(int kc, int mc, int nc, float[] bufA, float[] bufB, float[] tmp,
+        private static void panels(int kc, int mc, int nc, float[] bufA, float[] bufB, int bBase, float[] tmp,
                                    float[] c, int cIdx, int ldc, boolean load) {
             for (int ir = 0; ir < mc; ir += MR)
                 for (int jr = 0; jr < nc; jr += NR)
-                    tile(kc, mc, nc, ir, jr, bufA, bufB, 0, tmp, c, cIdx + ir * ldc + jr, ldc, load);
+                    tile(kc, mc, nc, ir, jr, bufA, bufB, bBase, tmp, c, cIdx + ir * ldc + jr, ldc, load);
         }
 
         /** One MR×NR tile of C at (ir, jr) of the current block: straight into C, or through tmp at the edges. */

@@ -231,6 +231,50 @@ class GemmTest {
     }
 
     @Test
+    void alignedPackingChangesNoBit() {
+        // B packed from AlignedBuffers.PAD (the default) or from index 0: only where the panels sit
+        // changes, so both must give the same bits, on the one-thread blocked path (both loop
+        // orders, tails of MR, NR and KC) and on the shared-B path.
+        Random rnd = new Random(11);
+        boolean saved = VectorKernels.Gemm.alignB;
+        try {
+            for (int[] s : new int[][]{{520, 90, 1030}, {530, 300, 40}, {13, 33, 769}, {97, 200, 70}})
+                for (boolean ta : new boolean[]{false, true})
+                    for (boolean tb : new boolean[]{false, true}) {
+                        int m = s[0], n = s[1], k = s[2], lda = ta ? m : k, ldb = tb ? k : n;
+                        float[] a = random(rnd, m * k), b = random(rnd, k * n), c0 = random(rnd, m * n);
+                        float[][] out = new float[4][];
+                        for (int v = 0; v < 4; v++) {
+                            VectorKernels.Gemm.alignB = v % 2 == 1;
+                            out[v] = c0.clone();
+                            if (v < 2)
+                                VectorKernels.Gemm.blocked(ta, tb, 0, m, 0, n, k, a, 0, lda, b, 0, ldb, out[v], 0, n, true);
+                            else
+                                VectorKernels.Gemm.shared(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, out[v], 0, n, true, 2, 2 * 32 * k);
+                        }
+                        String what = java.util.Arrays.toString(s) + " ta=" + ta + " tb=" + tb;
+                        assertThat(firstDifference(out[1], out[0])).as("blocked, aligned vs at 0, %s: first differing element", what).isEqualTo(-1);
+                        assertThat(firstDifference(out[3], out[2])).as("shared, aligned vs at 0, %s: first differing element", what).isEqualTo(-1);
+                        float[] want = c0.clone();
+                        ScalarKernels.gemmReference(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, want, 0, n, true);
+                        for (int i = 0; i < want.length; i += 97)
+                            assertThat(out[1][i]).as("%s elem %d", what, i).isCloseTo(want[i],
+                                    org.assertj.core.data.Offset.offset(2e-5f * (float) Math.sqrt(k) * (1 + Math.abs(want[i]))));
+                    }
+        } finally {
+            VectorKernels.Gemm.alignB = saved;
+        }
+    }
+
+    /** The first index where the two arrays differ in any bit, or −1. */
+    static int firstDifference(float[] x, float[] y) {
+        if (x.length != y.length) return Math.min(x.length, y.length);
+        for (int i = 0; i < x.length; i++)
+            if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) return i;
+        return -1;
+    }
+
+    @Test
     void gemmReferenceMatchesDoubleLoops() {
         Random rnd = new Random(3);
         int m = 13, n = 21, k = 34;
