@@ -18,7 +18,8 @@ import java.lang.management.ManagementFactory;
  * Its first element then sits at the array base offset — 16 bytes with the default object header,
  * 12 with {@code -XX:+UseCompactObjectHeaders} — read once from {@code sun.misc.Unsafe}'s public
  * constant. {@link #allocate} returns such an array and {@link #PAD} is the index of its first
- * aligned element.
+ * aligned element. Looking up the collector starts the JVM's management beans: about 40–50 ms,
+ * once, when the first packed product loads this class.
  *
  * <p>What it does not do: it never affects results, only speed. With another collector, or when
  * the JVM will not say what it is (no {@code jdk.management} module, no {@code sun.misc.Unsafe}),
