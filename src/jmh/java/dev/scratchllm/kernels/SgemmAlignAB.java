@@ -37,9 +37,8 @@ public final class SgemmAlignAB {
             for (int[] s : shapes) {
                 int m = s[0], k = s[1], n = s[2];
                 boolean ta = s[3] == 1, tb = s[4] == 1;
-                float[] a = new float[m * k], b = new float[k * n], c0 = new float[m * n], c1 = new float[m * n];
-                for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
-                for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+                float[] a = SgemmBlockingAB.uniform(r, m * k), b = SgemmBlockingAB.uniform(r, k * n);
+                float[] c0 = new float[m * n], c1 = new float[m * n];
                 int lda = ta ? m : k, ldb = tb ? k : n;
                 double flop = 2.0 * m * n * k;
                 double[] g0 = new double[rounds], g1 = new double[rounds], ratio = new double[rounds];

@@ -43,9 +43,7 @@ public final class SgemmBlockingAB {
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             boolean ta = s[3] == 1, tb = s[4] == 1;
-            float[] a = new float[m * k], b = new float[k * n], c1 = new float[m * n], c2 = new float[m * n];
-            for (int i = 0; i < a.length; i++) a[i] = r.nextFloat() - 0.5f;
-            for (int i = 0; i < b.length; i++) b[i] = r.nextFloat() - 0.5f;
+            float[] a = uniform(r, m * k), b = uniform(r, k * n), c1 = new float[m * n], c2 = new float[m * n];
             int lda = ta ? m : k, ldb = tb ? k : n;
             double[] t1 = new double[rounds], t2 = new double[rounds], ratio = new double[rounds];
             for (int q = -2; q < rounds; q++) {
@@ -70,6 +68,13 @@ public final class SgemmBlockingAB {
                     m, k, n, ta ? "T" : "N", tb ? "T" : "N", f / m1, f / m2, med(ratio), maxDiff);
         }
         System.out.printf("total: other %.3f s, default %.3f s, default is %.3fx as fast%n", totOther, totDefault, totOther / totDefault);
+    }
+
+    /** {@code len} floats uniform in [−0.5, 0.5): the operands of the A/B mains. */
+    static float[] uniform(Random r, int len) {
+        float[] x = new float[len];
+        for (int i = 0; i < len; i++) x[i] = r.nextFloat() - 0.5f;
+        return x;
     }
 
     static double med(double[] v) {

@@ -90,8 +90,8 @@ public final class VectorKernels extends ScalarKernels {
      * Packing absorbs the transposes, strides and offsets: the micro-kernel only ever reads two
      * dense buffers. The B buffer comes from {@link AlignedBuffers} and its panels start on a
      * 64-byte boundary, so the kernel's vector loads never straddle two cache lines (worth 6–10 %
-     * on whole one-thread products). Ragged edges are zero-padded in the buffers; the micro-kernel then writes a
-     * full MR×NR tile into a small temporary and only the valid part is added to C. Walking C
+     * on whole one-thread products). Ragged edges are zero-padded in the buffers; the
+     * micro-kernel then writes a full MR×NR tile into a small temporary and only the valid part is added to C. Walking C
      * left to right along a row block lets the hardware prefetcher bring C in; an earlier order
      * (B panel in L1, A slivers streaming, KC = 256, C tiles taken down the columns) lost ≈ 20 %
      * to C misses and three passes over C for k = 768. KC = 1024 (one pass over C for GPT-2's
