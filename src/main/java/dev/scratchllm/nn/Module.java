@@ -412,6 +412,32 @@ public abstract class Module {
      * @param strict whether missing and unexpected keys are errors (shape mismatches always are)
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        checkStateDict(state, strict);
+        Map<String, Tensor> own = stateDict();
+        try (var g = GradMode.noGrad()) {
+            for (var e : state.entrySet()) {
+                Tensor mine = own.get(e.getKey());
+                if (mine == null) continue;
+                Tensor src = e.getValue();
+                if (mine.dtype() != src.dtype()) src = switch (mine.dtype()) {
+                    case FLOAT32 -> src.toFloat();
+                    case INT64 -> src.toLong();
+                    case BOOL -> src.toBool();
+                };
+                mine.copy_(src);
+            }
+        }
+    }
+
+    /**
+     * The checks of {@link #loadStateDict(Map, boolean)} without loading anything, for callers that must
+     * validate several files before they change any state (checkpoints).
+     *
+     * @param state the tensors by PyTorch key
+     * @param strict whether missing and unexpected keys are errors (shape mismatches always are)
+     * @throws IllegalArgumentException listing every missing, unexpected or mis-shaped key, in PyTorch's words
+     */
+    public void checkStateDict(Map<String, Tensor> state, boolean strict) {
         Map<String, Tensor> own = stateDict();
         Set<String> missing = new TreeSet<>(own.keySet());
         missing.removeAll(state.keySet());
@@ -430,19 +456,6 @@ public abstract class Module {
             if (strict && !unexpected.isEmpty()) sb.append("\n\tUnexpected key(s) in state_dict: ").append(unexpected);
             for (String s : shapeErrors) sb.append("\n\t").append(s);
             throw new IllegalArgumentException(sb.toString());
-        }
-        try (var g = GradMode.noGrad()) {
-            for (var e : state.entrySet()) {
-                Tensor mine = own.get(e.getKey());
-                if (mine == null) continue;
-                Tensor src = e.getValue();
-                if (mine.dtype() != src.dtype()) src = switch (mine.dtype()) {
-                    case FLOAT32 -> src.toFloat();
-                    case INT64 -> src.toLong();
-                    case BOOL -> src.toBool();
-                };
-                mine.copy_(src);
-            }
         }
     }
 

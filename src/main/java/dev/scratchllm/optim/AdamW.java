@@ -98,6 +98,20 @@ public class AdamW extends Optimizer {
     }
 
     @Override
+    protected void checkState(Map<String, Tensor> state) {
+        for (int i = 0; i < params.size(); i++) {
+            Tensor a = state.get(i + ".exp_avg"), b = state.get(i + ".exp_avg_sq"), s = state.get(i + ".step");
+            if ((a == null) != (b == null) || (a == null) != (s == null))
+                throw new IllegalArgumentException("AdamW.loadStateDict: incomplete state for parameter " + i);
+            if (a == null) continue;
+            checkBuffer(a, i, "exp_avg");
+            checkBuffer(b, i, "exp_avg_sq");
+            if (s.dtype() != dev.scratchllm.tensor.DType.INT64 || s.numel() != 1 || s.itemLong() < 0)
+                throw new IllegalArgumentException("AdamW.loadStateDict: '" + i + ".step' must be one non-negative int64, got " + s);
+        }
+    }
+
+    @Override
     protected void loadState(Map<String, Tensor> state) {
         for (int i = 0; i < params.size(); i++) {
             Tensor a = stateBuffer(state, i, "exp_avg"), b = stateBuffer(state, i, "exp_avg_sq");

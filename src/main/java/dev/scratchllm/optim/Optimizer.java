@@ -92,10 +92,51 @@ public abstract class Optimizer {
      *     shape
      */
     public void loadStateDict(Map<String, Tensor> state) {
-        Tensor l = state.get("lr");
-        if (l == null) throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: missing key 'lr'");
-        lr = Double.longBitsToDouble(l.itemLong());
+        checkStateDict(state);
+        lr = Double.longBitsToDouble(state.get("lr").itemLong());
         loadState(state);
+    }
+
+    /**
+     * Every check of {@link #loadStateDict(Map)} without changing anything, so that a caller can
+     * validate all of a checkpoint's files before it applies any of them.
+     *
+     * @param state a map as {@link #stateDict()} returns it
+     * @throws IllegalArgumentException if {@code "lr"} is missing or not a valid learning rate, a key names
+     *     no parameter, or a buffer is incomplete or of the wrong shape
+     */
+    public void checkStateDict(Map<String, Tensor> state) {
+        String who = getClass().getSimpleName() + ".loadStateDict";
+        Tensor l = state.get("lr");
+        if (l == null) throw new IllegalArgumentException(who + ": missing key 'lr'");
+        if (l.dtype() != dev.scratchllm.tensor.DType.INT64 || l.numel() != 1)
+            throw new IllegalArgumentException(who + ": 'lr' must hold one int64 (the learning rate's bits), got " + l.dtype()
+                    + " of shape " + java.util.Arrays.toString(l.shape()));
+        double v = Double.longBitsToDouble(l.itemLong());
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(who + ": 'lr' is " + v + ", not a valid learning rate");
+        for (String k : state.keySet()) {
+            if (k.equals("lr")) continue;
+            int dot = k.indexOf('.');
+            int i = -1;
+            try {
+                if (dot > 0) i = Integer.parseInt(k.substring(0, dot));
+            } catch (NumberFormatException e) {
+                i = -1;
+            }
+            if (i < 0 || i >= params.size())
+                throw new IllegalArgumentException(who + ": unexpected key '" + k + "' (this optimizer has " + params.size() + " parameters)");
+        }
+        checkState(state);
+    }
+
+    /**
+     * Checks the subclass's buffers in {@code state} as {@link #loadState} would use them, without
+     * changing anything; the default checks nothing.
+     *
+     * @param state the map given to {@link #checkStateDict(Map)}
+     * @throws IllegalArgumentException if a buffer is incomplete or of the wrong shape
+     */
+    protected void checkState(Map<String, Tensor> state) {
     }
 
     /**
@@ -125,9 +166,23 @@ public abstract class Optimizer {
     protected Tensor stateBuffer(Map<String, Tensor> state, int i, String name) {
         Tensor t = state.get(i + "." + name);
         if (t == null) return null;
+        checkBuffer(t, i, name);
+        return Tensor.of(t.toFloatArray(), t.shape());
+    }
+
+    /**
+     * Checks that buffer {@code "<i>.<name>"} is a float tensor of parameter {@code i}'s shape.
+     *
+     * @param t the buffer
+     * @param i the parameter's index
+     * @param name the buffer's name, without the index
+     * @throws IllegalArgumentException if its dtype or shape is wrong
+     */
+    protected void checkBuffer(Tensor t, int i, String name) {
         if (!java.util.Arrays.equals(t.shape(), params.get(i).shape()))
             throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + i + "." + name + "' has shape "
                     + java.util.Arrays.toString(t.shape()) + " but parameter " + i + " has shape " + java.util.Arrays.toString(params.get(i).shape()));
-        return Tensor.of(t.toFloatArray(), t.shape());
+        if (t.dtype() != dev.scratchllm.tensor.DType.FLOAT32)
+            throw new IllegalArgumentException(getClass().getSimpleName() + ".loadStateDict: '" + i + "." + name + "' is " + t.dtype() + ", expected FLOAT32");
     }
 }

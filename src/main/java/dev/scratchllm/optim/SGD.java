@@ -75,6 +75,14 @@ public class SGD extends Optimizer {
     }
 
     @Override
+    protected void checkState(Map<String, Tensor> state) {
+        for (int i = 0; i < buffers.length; i++) {
+            Tensor b = state.get(i + ".momentum_buffer");
+            if (b != null) checkBuffer(b, i, "momentum_buffer");
+        }
+    }
+
+    @Override
     protected void loadState(Map<String, Tensor> state) {
         for (int i = 0; i < buffers.length; i++) {
             Tensor b = stateBuffer(state, i, "momentum_buffer");
