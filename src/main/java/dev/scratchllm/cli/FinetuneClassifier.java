@@ -114,6 +114,12 @@ public final class FinetuneClassifier {
      * @throws IOException if data or weights cannot be read or outputs cannot be written
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
+        try (var claim = Main.claimOutput(s.outDir(), "finetune-classifier", out)) {
+            return runClaimed(s, out);
+        }
+    }
+
+    private static Result runClaimed(Settings s, PrintStream out) throws IOException {
         Main.startJob("classification fine-tuning (chapter 6)", s.threads(), out);
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         GPTModel model = ModelSource.load(s.gpt2(), s.checkpoint(), s.scratchConfig(), 0.0, s.seed(), out);
@@ -140,6 +146,7 @@ public final class FinetuneClassifier {
         DataLoader<Tensor[], Tensor[]> testLoader = DataLoader.of(test, s.batchSize(), false, false);
         out.printf(Locale.ROOT, "Loaders: %d training, %d validation, %d test batches of %d x %d tokens%n", trainLoader.size(), valLoader.size(),
                 testLoader.size(), s.batchSize(), train.maxLength());
+        Main.requireBatches("finetune-classifier", trainLoader.size(), trainRows.size(), valLoader.size(), s.batchSize(), "messages");
 
         // 6.5 the classification head (and appendix E's LoRA)
         Classification.prepareForClassification(model, 2, s.seed(), s.trainAllLayers());

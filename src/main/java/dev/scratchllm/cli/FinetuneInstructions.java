@@ -122,6 +122,12 @@ public final class FinetuneInstructions {
      * @throws IOException if data or weights cannot be read, outputs cannot be written or scoring fails
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
+        try (var claim = Main.claimOutput(s.outDir(), "finetune-instructions", out)) {
+            return runClaimed(s, out);
+        }
+    }
+
+    private static Result runClaimed(Settings s, PrintStream out) throws IOException {
         Main.startJob("instruction fine-tuning (chapter 7)", s.threads(), out);
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         GPTModel model = ModelSource.load(s.gpt2(), s.checkpoint(), s.scratchConfig(), 0.0, s.seed(), out);
@@ -151,6 +157,7 @@ public final class FinetuneInstructions {
         }
         out.printf(Locale.ROOT, "Loaders: %d training and %d validation batches of %d (padded per batch, at most %d tokens)%n",
                 trainLoader.size(), valLoader.size(), s.batchSize(), allowed);
+        Main.requireBatches("finetune-instructions", trainLoader.size(), trainData.size(), valLoader.size(), s.batchSize(), "entries");
         if (s.loraRank() != null) {
             long n = LoRA.freezeAndApply(model, s.loraRank(), s.loraAlpha());
             out.printf(Locale.ROOT, "LoRA (exercise 7.4): rank %d, alpha %s, %,d trainable parameters%n", s.loraRank(), FinetuneClassifier.fmt(s.loraAlpha()), n);

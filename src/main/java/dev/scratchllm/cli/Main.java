@@ -66,6 +66,32 @@ public final class Main {
      * The start of every training job: sets the kernel threads and prints the job's banner line
      * (name, JDK, kernel implementation, threads).
      */
+    /**
+     * Claims a run's output folder ({@link dev.scratchllm.io.FolderLock}) and, before any work,
+     * checks that its checkpoint can be replaced and cleans up what killed saves left there.
+     */
+    static dev.scratchllm.io.FolderLock claimOutput(java.nio.file.Path outDir, String command, java.io.PrintStream out) throws java.io.IOException {
+        var claim = dev.scratchllm.io.FolderLock.acquire(outDir, command);
+        try {
+            for (String line : dev.scratchllm.io.Checkpoint.prepareSave(outDir.resolve("checkpoint"))) out.println("NOTICE: " + line);
+        } catch (java.io.IOException | RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+        return claim;
+    }
+
+    /**
+     * Refuses a run whose data give no training or no validation batch: it would "train" on
+     * nothing, print NaN losses and overwrite the previous checkpoint.
+     */
+    static void requireBatches(String command, int trainBatches, int trainItems, int valBatches, int batchSize, String items) {
+        if (trainBatches > 0 && valBatches > 0) return;
+        throw new IllegalArgumentException(command + ": the data give " + trainBatches + " training and " + valBatches + " validation batches ("
+                + trainItems + " training " + items + ", batch size " + batchSize + ", the last incomplete training batch dropped); "
+                + "nothing would be trained. Use a larger data file, a larger --train-limit or a smaller --batch");
+    }
+
     static void startJob(String title, int threads, java.io.PrintStream out) {
         dev.scratchllm.ScratchLLM.setNumThreads(threads);
         out.printf(java.util.Locale.ROOT, "ScratchLLM %s - JDK %s, %s kernels, %d threads%n", title, Runtime.version(),

@@ -151,6 +151,12 @@ public final class Pretrain {
      * @throws IOException if the text cannot be read or the outputs cannot be written
      */
     public static Training.History run(Settings s, PrintStream out) throws IOException {
+        try (var claim = Main.claimOutput(s.outDir(), "pretrain", out)) {
+            return runClaimed(s, out);
+        }
+    }
+
+    private static Training.History runClaimed(Settings s, PrintStream out) throws IOException {
         Main.startJob("pretraining (chapter 5)", s.threads(), out);
         GPTConfig cfg = s.config();
         String textSource;

@@ -14,6 +14,7 @@ import dev.scratchllm.data.BookData;
 import dev.scratchllm.data.DataFiles;
 import dev.scratchllm.data.MissingDataFileException;
 import dev.scratchllm.io.Csv;
+import dev.scratchllm.io.PartFiles;
 import dev.scratchllm.io.Unzip;
 import dev.scratchllm.random.NumpyRandomState;
 
@@ -182,27 +183,52 @@ public final class SpamData {
         if (Boolean.getBoolean(BookData.OFFLINE_PROPERTY))
             throw new MissingDataFileException(DATA_FILE, "not found (" + DataFiles.describeSearch(DATA_FILE) + ") and downloads are off (-D"
                     + BookData.OFFLINE_PROPERTY + "=true)");
-        Path dir = DataFiles.PROJECT_DATA_DIR.resolve("sms_spam_collection");
-        Path target = DataFiles.PROJECT_DATA_DIR.resolve(DATA_FILE);
+        try {
+            return downloadVerified(List.of(URL, BACKUP_URL), DataFiles.PROJECT_DATA_DIR);
+        } catch (IOException first) {
+            throw new UncheckedIOException("SpamData: \"" + DATA_FILE + "\" is not on disk (" + DataFiles.describeSearch(DATA_FILE)
+                    + ") and could not be downloaded: " + first.getMessage(), first);
+        }
+    }
+
+    /**
+     * Downloads the archive from the first of {@code urls} that works into {@code dataDir},
+     * extracts it, and gives the data file its name {@value #DATA_FILE} only after its checksum
+     * matched {@link #SHA256}; the archive and every temporary file are removed.
+     */
+    static Path downloadVerified(List<String> urls, Path dataDir) throws IOException {
+        Path dir = dataDir.resolve("sms_spam_collection");
+        Path target = dataDir.resolve(DATA_FILE);
+        Path zip = dataDir.resolve("sms_spam_collection.zip");
+        // The extracted file lands under a temporary name and gets its final name only once its
+        // checksum matched: an interrupted run never leaves an unverified file that later runs trust.
+        Path unverified = dataDir.resolve(DATA_FILE + ".unverified");
         IOException first = null;
-        for (String url : List.of(URL, BACKUP_URL)) {
+        for (String url : urls) {
             try {
-                Path zip = DataFiles.PROJECT_DATA_DIR.resolve("sms_spam_collection.zip");
-                downloadAndUnzipSpamData(URI.create(url), zip, dir, target, null);
-                Files.deleteIfExists(zip);
-                String sha = sha256NormalizedLf(target);
-                if (!sha.equals(SHA256)) {
-                    Files.delete(target);
-                    throw new IOException(target + ": unexpected content (SHA-256 " + sha + ", expected " + SHA256 + ")");
-                }
-                return target;
+                return PartFiles.locked(target, () -> {
+                    if (Files.isRegularFile(target)) return target; // another process finished it meanwhile
+                    PartFiles.removeStale(zip.getParent(), zip.getFileName().toString());
+                    PartFiles.removeStale(dir, "SMSSpamCollection");
+                    Files.deleteIfExists(unverified);
+                    try {
+                        downloadAndUnzipSpamData(URI.create(url), zip, dir, unverified, null);
+                        String sha = sha256NormalizedLf(unverified);
+                        if (!sha.equals(SHA256))
+                            throw new IOException(url + ": unexpected content (SHA-256 " + sha + " of the extracted file, expected " + SHA256 + ")");
+                        Files.move(unverified, target, StandardCopyOption.ATOMIC_MOVE);
+                        return target;
+                    } finally {
+                        Files.deleteIfExists(unverified);
+                        Files.deleteIfExists(zip);
+                    }
+                });
             } catch (IOException e) {
                 if (first == null) first = e;
                 else first.addSuppressed(e);
             }
         }
-        throw new UncheckedIOException("SpamData: \"" + DATA_FILE + "\" is not on disk (" + DataFiles.describeSearch(DATA_FILE)
-                + ") and could not be downloaded: " + first.getMessage(), first);
+        throw first;
     }
 
     static String sha256NormalizedLf(Path file) throws IOException {

@@ -20,7 +20,8 @@ import java.util.HexFormat;
  * right checksum is used as is; otherwise the download streams into a temporary file next to the
  * target (hashing as it goes, refusing more than {@code maxBytes}), and only a file whose
  * checksum matches is renamed into place. Offline or on any failure the error says what was
- * fetched from where, and where to put the file by hand. Nothing partial is left behind.
+ * fetched from where, and where to put the file by hand. Nothing partial is left behind, and the
+ * ".part" file of a killed download is removed by the next one ({@link PartFiles}).
  */
 public final class Download {
     private Download() {
@@ -63,6 +64,11 @@ public final class Download {
      * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
      */
     public static Path fetch(URI uri, Path target, String sha256, long maxBytes) throws IOException {
+        return PartFiles.locked(target, () -> fetchLocked(uri, target, sha256, maxBytes));
+    }
+
+    /** {@link #fetch} while holding the target's lock (stale ".part" files already removed). */
+    private static Path fetchLocked(URI uri, Path target, String sha256, long maxBytes) throws IOException {
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}"))
             throw new IllegalArgumentException("Download.fetch: a 64-hex-digit SHA-256 is required for " + uri + ", got " + sha256);
         String want = sha256.toLowerCase(java.util.Locale.ROOT);

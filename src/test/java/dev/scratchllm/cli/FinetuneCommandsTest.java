@@ -62,6 +62,35 @@ class FinetuneCommandsTest {
     }
 
     @Test
+    void dataWithoutATrainingBatchIsRefusedAndThePreviousCheckpointKept(@TempDir Path tmp) throws Exception {
+        assumeTrue(DataFiles.find(SpamData.DATA_FILE).isPresent(), () -> "skipped: " + DataFiles.describeSearch(SpamData.DATA_FILE));
+        Path previous = Files.createDirectories(tmp.resolve("checkpoint"));
+        Files.writeString(previous.resolve("checkpoint.json"), "{\"previous\": true}");
+        var s = FinetuneClassifier.parse(List.of("--emb-dim", "16", "--layers", "1", "--heads", "2", "--context", "128", "--epochs", "1",
+                "--train-limit", "4", "--out", tmp.toString(), "--threads", "1"));
+        assertThatThrownBy(() -> FinetuneClassifier.run(s, stream(new ByteArrayOutputStream())))
+                .hasMessageContaining("finetune-classifier: the data give 0 training and 19 validation batches (4 training messages, batch size 8")
+                .hasMessageContaining("nothing would be trained");
+        assertThat(Files.readString(previous.resolve("checkpoint.json"))).isEqualTo("{\"previous\": true}");
+    }
+
+    @Test
+    void anOutputFolderInUseIsRefusedNamingItsHolder(@TempDir Path tmp) throws Exception {
+        try (var holder = dev.scratchllm.io.FolderLock.acquire(tmp, "finetune-instructions --epochs 9")) {
+            var s = FinetuneInstructions.parse(List.of("--emb-dim", "16", "--layers", "1", "--heads", "2", "--out", tmp.toString()));
+            assertThatThrownBy(() -> FinetuneInstructions.run(s, stream(new ByteArrayOutputStream())))
+                    .hasMessageContaining(tmp + " is in use by another run (pid " + ProcessHandle.current().pid() + ", finetune-instructions --epochs 9, started ")
+                    .hasMessageContaining("choose another output folder (--out)");
+        }
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        var s = FinetuneClassifier.parse(List.of("--out", file.toString()));
+        assertThatThrownBy(() -> FinetuneClassifier.run(s, stream(new ByteArrayOutputStream()))).hasMessageContaining("is a file, not a folder");
+        try (var again = dev.scratchllm.io.FolderLock.acquire(tmp, "released before")) {
+            assertThat(Files.readString(tmp.resolve(dev.scratchllm.io.FolderLock.FILE))).startsWith("pid ").contains("released before");
+        }
+    }
+
+    @Test
     void badOptionsAreExplained() {
         assertThatThrownBy(() -> FinetuneClassifier.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> FinetuneClassifier.parse(List.of("--epochs", "five"))).hasMessageContaining("expects a number");

@@ -50,6 +50,20 @@ class DownloadTest {
     }
 
     @Test
+    void aKilledDownloadsPartFileIsRemovedByTheNextDownload(@TempDir Path tmp) throws Exception {
+        Path src = tmp.resolve("src.bin");
+        Files.write(src, BODY);
+        Path target = tmp.resolve("cache/file.txt");
+        Files.createDirectories(target.getParent());
+        Path stale = Files.write(target.resolveSibling("file.txt8812345.part"), new byte[4096]); // what kill -9 left
+        Path other = Files.write(target.resolveSibling("file.txt.notes.part"), new byte[1]); // not a temp name of ours
+        Download.fetch(uri("/file.txt"), target, Download.sha256(src), 1000);
+        assertThat(stale).doesNotExist();
+        assertThat(other).exists();
+        assertThat(Files.readAllBytes(target)).isEqualTo(BODY);
+    }
+
+    @Test
     void downloadsVerifiesAndReusesTheCache(@TempDir Path tmp) throws Exception {
         Path src = tmp.resolve("src.bin");
         Files.write(src, BODY);
@@ -67,8 +81,8 @@ class DownloadTest {
         assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, SHA, 1000)).hasMessageContaining("SHA-256 mismatch");
         assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, SHA, 10)).hasMessageContaining("larger than the limit");
         assertThatThrownBy(() -> Download.fetch(uri("/missing"), target, SHA, 1000)).hasMessageContaining("HTTP 404").hasMessageContaining("by hand");
-        try (var files = Files.list(tmp)) {
-            assertThat(files).isEmpty();
+        try (var files = Files.list(tmp)) { // only the folder's download lock, no data
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(PartFiles.LOCK_FILE);
         }
         assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, "abc", 1000)).hasMessageContaining("64-hex-digit");
     }
