@@ -36,6 +36,8 @@ public final class BookData {
                     "b41e41a68f0398a3154ae69e2e4c0e2694e17fe0d66730536837f1b01935b31f", 1 << 20),
             "instruction-data.json", new Source(BOOK + "ch07/01_main-chapter-code/instruction-data.json",
                     "7e09a9af353722ca15c18bc580f093f9c39d3178335a75177319cb1e1d163944", 4 << 20),
+            "instruction-data-with-preference.json", new Source(BOOK + "ch07/04_preference-tuning-with-dpo/instruction-data-with-preference.json",
+                    "305315abf14f65fa42c01a0877572f832606571c2a7d49f152ac1d758b16756e", 8 << 20),
             "gpt2/encoder.json", new Source(GPT2 + "encoder.json",
                     "196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783", 8 << 20),
             "gpt2/vocab.bpe", new Source(GPT2 + "vocab.bpe",

@@ -183,4 +183,24 @@ public final class Functional {
         Tensor floor = Tensor.scalar(-100f);
         return Tensor.where(l.lt(-100), floor, l);
     }
+
+    /**
+     * {@code F.logsigmoid(x)}, computed as PyTorch does to stay finite for large |x|:
+     * {@code min(x, 0) - log1p(exp(-|x|))}; its gradient is {@code sigmoid(-x)}.
+     *
+     * @param x the input
+     * @return {@code log(sigmoid(x))}, the shape of {@code x}
+     */
+    public static Tensor logSigmoid(Tensor x) {
+        Tensor c = x.contiguous();
+        float[] in = c.toFloatArray();
+        float[] out = new float[in.length], d = new float[in.length];
+        for (int i = 0; i < in.length; i++) {
+            double v = in[i], z = StrictMath.exp(-Math.abs(v)); // StrictMath: the same bits in the interpreter, C1 and C2
+            out[i] = (float) (Math.min(v, 0) - StrictMath.log1p(z));
+            d[i] = (float) (v < 0 ? 1 / (1 + z) : z / (1 + z)); // sigmoid(-x)
+        }
+        int[] shape = x.shape();
+        return Tensor.record(Tensor.of(out, shape), "LogSigmoidBackward0", g -> new Tensor[] {g.mul(Tensor.of(d, shape))}, x);
+    }
 }
