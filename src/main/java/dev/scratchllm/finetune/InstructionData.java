@@ -132,10 +132,18 @@ public final class InstructionData {
      * @throws IOException if the file cannot be read, is too large, or is not a list of entries
      */
     public static List<InstructionEntry> load(Path file) throws IOException {
+        return loadJson(file, InstructionData::parse);
+    }
+
+    /**
+     * Reads a JSON data file of at most {@link #MAX_FILE_BYTES} and parses it; a parse error
+     * (which names the file and the entry) becomes an {@link IOException}.
+     */
+    static <T> List<T> loadJson(Path file, java.util.function.BiFunction<String, String, List<T>> parser) throws IOException {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) throw new IOException(file + ": " + size + " bytes is more than the limit of " + MAX_FILE_BYTES);
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return parser.apply(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

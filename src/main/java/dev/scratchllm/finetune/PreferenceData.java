@@ -12,8 +12,6 @@ import dev.scratchllm.io.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +23,6 @@ import java.util.Set;
 public final class PreferenceData {
     /** The data file's name, as the book repository publishes it. */
     public static final String FILE = "instruction-data-with-preference.json";
-    /** The largest file {@link #load(Path)} reads. */
-    public static final long MAX_FILE_BYTES = 256L << 20;
-
     private static final Set<String> KEYS = Set.of("instruction", "input", "output", "chosen", "rejected");
 
     /**
@@ -72,13 +67,7 @@ public final class PreferenceData {
      * @throws IOException if the file is too large, unreadable or malformed (naming the entry and field)
      */
     public static List<PreferenceEntry> load(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_FILE_BYTES) throw new IOException(file + ": " + size + " bytes is more than the limit of " + MAX_FILE_BYTES);
-        try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return InstructionData.loadJson(file, PreferenceData::parse);
     }
 
     /**
