@@ -49,6 +49,7 @@ public final class Main {
             case "classify" -> runCommand(() -> Classify.run(Classify.parse(rest), System.out));
             case "finetune-instructions" -> runCommand(() -> FinetuneInstructions.run(FinetuneInstructions.parse(rest), System.out));
             case "respond" -> runCommand(() -> Respond.run(Respond.parse(rest), System.out));
+            case "finetune-dpo" -> runCommand(() -> FinetuneDpo.run(FinetuneDpo.parse(rest), System.out));
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("scratchllm: unknown command '" + cmd + "'");
@@ -128,6 +129,9 @@ public final class Main {
                            chapter 7: instruction fine-tuning, test-set responses, Ollama scoring (default runs/instructions)
                   respond --instruction TEXT [--input TEXT --checkpoint DIR --max-new-tokens N]
                            answer an instruction with a fine-tuned instruction model
+                  finetune-dpo --checkpoint DIR | --gpt2 FILE [--beta X --lr X --weight-decay X --epochs N --batch N --eval-freq N
+                             --eval-iter N --allowed-max-length N --no-prompt-mask --train-limit N --responses N --max-new-tokens N --out DIR]
+                           chapter 7 bonus: preference tuning with DPO of an instruction-tuned model (default runs/dpo)
                   toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 
