@@ -50,6 +50,7 @@ public final class Main {
             case "finetune-instructions" -> runCommand(() -> FinetuneInstructions.run(FinetuneInstructions.parse(rest), System.out));
             case "respond" -> runCommand(() -> Respond.run(Respond.parse(rest), System.out));
             case "finetune-dpo" -> runCommand(() -> FinetuneDpo.run(FinetuneDpo.parse(rest), System.out));
+            case "make-preference-data" -> runCommand(() -> MakePreferenceData.run(MakePreferenceData.parse(rest), System.out));
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("scratchllm: unknown command '" + cmd + "'");
@@ -132,6 +133,8 @@ public final class Main {
                   finetune-dpo --checkpoint DIR | --gpt2 FILE [--beta X --lr X --weight-decay X --epochs N --batch N --eval-freq N
                              --eval-iter N --allowed-max-length N --no-prompt-mask --train-limit N --responses N --max-new-tokens N --out DIR]
                            chapter 7 bonus: preference tuning with DPO of an instruction-tuned model (default runs/dpo)
+                  make-preference-data [--url URL --model NAME --data FILE --limit N --seed N --out FILE]
+                           chapter 7 bonus: a local LLM (Ollama's API) rewrites responses politely/impolitely into preference pairs
                   toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 
