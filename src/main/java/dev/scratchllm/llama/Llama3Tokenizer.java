@@ -231,6 +231,8 @@ public final class Llama3Tokenizer {
      * @throws IllegalArgumentException if {@code allowedSpecial} names an unknown token
      */
     public int[] encode(String text, boolean bos, boolean eos, Set<String> allowedSpecial) {
+        if (text == null) throw new IllegalArgumentException("Llama3Tokenizer.encode: text is null");
+        if (allowedSpecial == null) throw new IllegalArgumentException("Llama3Tokenizer.encode: allowedSpecial is null (use Set.of())");
         int[] body = allowedSpecial.isEmpty() ? bpe.encodeOrdinary(text) : bpe.encode(text, allowedSpecial);
         return wrap(body, bos, eos);
     }

@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -53,6 +52,9 @@ public final class ByteLevelBPE {
     private final int[] byteIds = new int[256];
     private final PairMerges merges;        // null: tiktoken's rule
     private final boolean ignoreMerges;     // a piece that is itself a token is kept whole
+    private final byte[] selfMerges;        // per token: 0 not yet known, SELF or NOT_SELF (see selfMerging)
+    private static final byte SELF = 1;
+    private static final byte NOT_SELF = 2;
     private final Cl100kPreTokenizer pre;
     private final boolean nfc;
     private final AddedToken[] added;       // in file order
@@ -69,6 +71,7 @@ public final class ByteLevelBPE {
         this.vocab = vocab;
         this.merges = merges;
         this.ignoreMerges = ignoreMerges;
+        this.selfMerges = new byte[vocab.size()];
         this.pre = pre;
         this.nfc = nfc;
         for (int b = 0; b < 256; b++) {
@@ -384,8 +387,7 @@ public final class ByteLevelBPE {
         void section(String text, int from, int to) {
             if (from >= to) return;
             if (nfc) {
-                String s = text.substring(from, to);
-                if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) s = Normalizer.normalize(s, Normalizer.Form.NFC);
+                String s = NfcNormalizer.nfc(text.substring(from, to));
                 ordinary(s, 0, s.length());
             } else {
                 ordinary(text, from, to);
@@ -400,18 +402,39 @@ public final class ByteLevelBPE {
                 int need = (end - i) * Utf8.MAX_BYTES_PER_CHAR;
                 if (need > buf.length) buf = new byte[Math.max(need, buf.length * 2)];
                 int n = Utf8.encode(text, i, end, buf);
-                int r = ignoreMerges ? t.rank(buf, 0, n) : TokenTable.NONE;
-                if (r != TokenTable.NONE) {
+                int r = t.rank(buf, 0, n);
+                if (r != TokenTable.NONE && (ignoreMerges || selfMerging(r))) {
                     out.add(r);
                 } else if (merges == null) {
                     BytePairMerge.encode(t, buf, n, out, rankScratch);
                 } else {
-                    if (start.length < n) start = new int[Math.max(n, start.length * 2)];
-                    for (int k = 0; k < n; k++) start[k] = byteIds[buf[k] & 0xFF];
-                    merges.encode(start, n, out, pairScratch);
+                    merge(buf, n, out);
                 }
                 i = end;
             }
+        }
+
+        void merge(byte[] b, int n, IntList into) {
+            if (start.length < n) start = new int[Math.max(n, start.length * 2)];
+            for (int k = 0; k < n; k++) start[k] = byteIds[b[k] & 0xFF];
+            merges.encode(start, n, into, pairScratch);
+        }
+
+        /**
+         * Whether merging the bytes of token {@code r} gives {@code r} itself, so that a piece
+         * equal to a token can skip the merge loop: true for nearly every token of a trained BPE,
+         * but not guaranteed, so each token is checked the first time it is met.
+         */
+        boolean selfMerging(int r) {
+            byte state = selfMerges[r];
+            if (state == 0) {
+                byte[] b = vocab.bytes(r);
+                IntList one = new IntList(4);
+                merge(b, b.length, one);
+                state = one.size() == 1 && one.get(0) == r ? SELF : NOT_SELF;
+                selfMerges[r] = state; // racy but idempotent: every thread computes the same value
+            }
+            return state == SELF;
         }
     }
 

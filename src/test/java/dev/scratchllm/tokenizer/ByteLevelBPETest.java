@@ -112,6 +112,23 @@ class ByteLevelBPETest {
     }
 
     @Test
+    @DisplayName("NFC with the fast path = java.text.Normalizer on 20,000 random strings of combining marks, jamo, kana, CJK and compatibility ideographs")
+    void nfcLikeNormalizer() {
+        String[] atoms = {"a", "e", "A", "o", " ", "\n", "é", "\u0301", "\u0308", "\u0327", "\u030A", "\u0345", "\u1100", "\u1161", "\u11A8", "\uAC00",
+                "\u304B", "\u3099", "\u309A", "\u4E00", "\u9FFF", "\uF900", "\uFA10", "\u212B", "\u2126", "\u0958", "\u0915", "\u093C", "😀", "\u0300", "\u02FF", "\u0F73", "\u1E0A", "\u0323"};
+        Random rnd = new Random(11);
+        for (int k = 0; k < 20_000; k++) {
+            StringBuilder sb = new StringBuilder();
+            int n = 1 + rnd.nextInt(12);
+            for (int i = 0; i < n; i++) sb.append(atoms[rnd.nextInt(atoms.length)]);
+            String s = sb.toString();
+            String ref = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            String ours = NfcNormalizer.nfc(s);
+            if (!ref.equals(ours)) assertThat(printable(ours)).as("nfc(%s)", printable(s)).isEqualTo(printable(ref));
+        }
+    }
+
+    @Test
     @DisplayName("allowed added tokens: only those listed are recognised, the longest wins")
     void allowedAddedTokens() {
         ByteLevelBPE q = dev.scratchllm.qwen.Qwen3Tokenizer.load().bpe();
