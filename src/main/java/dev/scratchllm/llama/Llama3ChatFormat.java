@@ -27,6 +27,8 @@ public final class Llama3ChatFormat {
     private final Llama3Tokenizer tokenizer;
 
     /**
+     * A chat format over a Llama 3 tokenizer.
+     *
      * @param tokenizer the Llama 3 tokenizer
      */
     public Llama3ChatFormat(Llama3Tokenizer tokenizer) {
