@@ -9,6 +9,7 @@ package dev.scratchllm.llama;
 
 import dev.scratchllm.tokenizer.ByteLevelBPE;
 import dev.scratchllm.tokenizer.Cl100kPreTokenizer;
+import dev.scratchllm.tokenizer.StreamingTextDecoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -266,6 +267,16 @@ public final class Llama3Tokenizer {
      */
     public String decode(int[] ids) {
         return bpe.decode(ids);
+    }
+
+    /**
+     * A decoder for printing generated tokens as they come: characters split between tokens are
+     * held back until complete.
+     *
+     * @return a new streaming decoder
+     */
+    public StreamingTextDecoder newStreamingDecoder() {
+        return bpe.newStreamingDecoder();
     }
 
     /**

@@ -12,6 +12,7 @@ package dev.scratchllm.qwen;
 import dev.scratchllm.tokenizer.ByteLevelBPE;
 import dev.scratchllm.tokenizer.ChatMessage;
 import dev.scratchllm.tokenizer.Cl100kPreTokenizer;
+import dev.scratchllm.tokenizer.StreamingTextDecoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,6 +101,25 @@ public final class Qwen3Tokenizer {
      */
     public static Qwen3Tokenizer fromTokenizerJson(Path tokenizerJson) {
         return new Qwen3Tokenizer(ByteLevelBPE.fromTokenizerJson(tokenizerJson));
+    }
+
+    /**
+     * Reads {@code tokenizer.json} from a downloaded model folder (or the file itself); a folder
+     * without one gives the bundled vocabulary, which all Qwen3 models share.
+     *
+     * @param fileOrFolder a {@code tokenizer.json} (or {@code .json.gz}) or a model folder
+     * @return the tokenizer
+     * @throws IllegalArgumentException if the path does not exist, or the file is malformed
+     */
+    public static Qwen3Tokenizer load(Path fileOrFolder) {
+        if (java.nio.file.Files.isDirectory(fileOrFolder)) {
+            Path p = fileOrFolder.resolve("tokenizer.json");
+            return java.nio.file.Files.isRegularFile(p) ? fromTokenizerJson(p) : load();
+        }
+        if (!java.nio.file.Files.isRegularFile(fileOrFolder)) {
+            throw new IllegalArgumentException("Qwen3Tokenizer.load: " + fileOrFolder + " does not exist; pass a model folder or its tokenizer.json");
+        }
+        return fromTokenizerJson(fileOrFolder);
     }
 
     // ------------------------------------------------------------------ encoding
@@ -252,6 +272,16 @@ public final class Qwen3Tokenizer {
      */
     public String decode(int[] ids) {
         return bpe.decode(ids);
+    }
+
+    /**
+     * A decoder for printing generated tokens as they come: characters split between tokens are
+     * held back until complete.
+     *
+     * @return a new streaming decoder
+     */
+    public StreamingTextDecoder newStreamingDecoder() {
+        return bpe.newStreamingDecoder();
     }
 
     /**

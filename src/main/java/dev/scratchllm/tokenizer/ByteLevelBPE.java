@@ -486,6 +486,15 @@ public final class ByteLevelBPE {
         return Utf8.decode(b, 0, b.length);
     }
 
+    /**
+     * A decoder that turns ids into text one at a time, holding back characters split between tokens.
+     *
+     * @return a new streaming decoder
+     */
+    public StreamingTextDecoder newStreamingDecoder() {
+        return new StreamingTextDecoder(id -> decodeBytes(new int[] {id}));
+    }
+
     // ------------------------------------------------------------------ vocabulary
 
     /**

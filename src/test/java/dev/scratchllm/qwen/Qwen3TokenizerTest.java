@@ -61,6 +61,23 @@ class Qwen3TokenizerTest {
     }
 
     @Test
+    @DisplayName("streaming decode, one token at a time: the pieces add up to decode(all), emoji and CJK split across tokens included")
+    void streaming() {
+        for (Map<String, Object> c : list(fixtures, "cases")) {
+            int[] ids = ids(c);
+            var dec = tok.newStreamingDecoder();
+            StringBuilder sb = new StringBuilder();
+            for (int id : ids) {
+                String piece = dec.next(id);
+                assertThat(piece).doesNotContain("\uFFFD");
+                sb.append(piece);
+            }
+            sb.append(dec.flush());
+            assertThat(sb.toString()).isEqualTo(tok.decode(ids));
+        }
+    }
+
+    @Test
     @DisplayName("chat template = Qwen3's Jinja template, with and without generation prompt, thinking on and off")
     void chatTemplate() {
         List<Map<String, Object>> chats = list(fixtures, "chat");
