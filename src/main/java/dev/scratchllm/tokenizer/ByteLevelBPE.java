@@ -229,6 +229,7 @@ public final class ByteLevelBPE {
         int[] left = new int[m];
         int[] right = new int[m];
         int[] result = new int[m];
+        byte[] joined = new byte[2 * table.maxLength() + 2];
         for (int i = 0; i < m; i++) {
             Object o = mergesJson.get(i);
             String a;
@@ -244,9 +245,12 @@ public final class ByteLevelBPE {
             } else {
                 throw new IllegalArgumentException(source + ": model.merges[" + i + "] is " + Json.write(o) + "; expected \"a b\" or [\"a\", \"b\"]");
             }
-            left[i] = vocabId(vocabJson, a, source, i);
-            right[i] = vocabId(vocabJson, b, source, i);
-            result[i] = vocabId(vocabJson, a + b, source, i);
+            // look the parts up as bytes in the token table: faster than hashing glyph strings
+            int la = glyphsToBytes(a, joined, 0, source, i);
+            int lb = glyphsToBytes(b, joined, la, source, i);
+            left[i] = tokenId(table, joined, 0, la, a, source, i);
+            right[i] = tokenId(table, joined, la, lb, b, source, i);
+            result[i] = tokenId(table, joined, 0, la + lb, a + b, source, i);
         }
         PairMerges merges = new PairMerges(left, right, result, source);
 
@@ -269,10 +273,25 @@ public final class ByteLevelBPE {
         return new ByteLevelBPE(source, table, merges, ignoreMerges, pre, nfc, addedTokens);
     }
 
-    private static int vocabId(Map<String, Object> vocab, String token, String source, int line) {
-        Object v = vocab.get(token);
-        if (v == null) throw new IllegalArgumentException(source + ": model.merges[" + line + "] needs the token \"" + token + "\", which is not in model.vocab");
-        return ((Long) v).intValue();
+    /** Writes the bytes that byte-level glyphs stand for into {@code out} at {@code at}; returns their number. */
+    private static int glyphsToBytes(String glyphs, byte[] out, int at, String source, int line) {
+        if (glyphs.length() > out.length / 2 - 1) throw notInVocab(glyphs, source, line);
+        for (int k = 0; k < glyphs.length(); k++) {
+            int b = ByteLevelAlphabet.byteOf(glyphs.charAt(k));
+            if (b < 0) throw notInVocab(glyphs, source, line);
+            out[at + k] = (byte) b;
+        }
+        return glyphs.length();
+    }
+
+    private static int tokenId(TokenTable table, byte[] b, int off, int len, String glyphs, String source, int line) {
+        int r = table.rank(b, off, len);
+        if (r == TokenTable.NONE) throw notInVocab(glyphs, source, line);
+        return r;
+    }
+
+    private static IllegalArgumentException notInVocab(String token, String source, int line) {
+        return new IllegalArgumentException(source + ": model.merges[" + line + "] needs the token \"" + token + "\", which is not in model.vocab");
     }
 
     @SuppressWarnings("unchecked")
