@@ -41,6 +41,11 @@ final class GPT2PreTokenizer {
         }
     }
 
+    /** The class of a UTF-16 char that is not a surrogate (a table for ASCII, the JDK's tables beyond). */
+    static byte classOfChar(char c) {
+        return c < 0x80 ? ASCII[c] : classOf(c);
+    }
+
     /** The class of the code point starting at {@code i}; a lone surrogate is {@link #OTHER}. */
     private static byte classAt(String s, int i, int end) {
         char c = s.charAt(i);

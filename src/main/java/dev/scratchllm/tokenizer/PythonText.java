@@ -6,15 +6,18 @@ package dev.scratchllm.tokenizer;
 import java.util.Comparator;
 
 /** Helpers that reproduce CPython's whitespace test, {@code strip()} and string ordering. */
-final class PythonText {
+public final class PythonText {
     private PythonText() {}
 
     /**
      * Python's {@code str.isspace()} for one code point: Unicode White_Space plus the four
      * "information separators" U+001C..U+001F (bidirectional class B or S), which Python counts
      * as whitespace and Java's {@code \s} does not.
+     *
+     * @param cp a code point
+     * @return whether Python counts it as whitespace
      */
-    static boolean isSpace(int cp) {
+    public static boolean isSpace(int cp) {
         if (cp <= 0x20) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
         if (cp < 0x85) return false;
         if (cp == 0x85 || cp == 0xA0) return true;
@@ -22,8 +25,13 @@ final class PythonText {
         return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
-    /** Python's {@code s.strip()}: removes leading and trailing {@link #isSpace} code points. */
-    static String strip(String s) {
+    /**
+     * Python's {@code s.strip()}: removes leading and trailing {@link #isSpace} code points.
+     *
+     * @param s the text
+     * @return the stripped text
+     */
+    public static String strip(String s) {
         int start = 0;
         int end = s.length();
         while (start < end) {
