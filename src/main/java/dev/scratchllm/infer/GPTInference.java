@@ -28,7 +28,8 @@ import dev.scratchllm.tensor.Tensor;
  * <p>Weights stay the model's float32 arrays (shared, not copied) or are converted once to
  * bfloat16 or Q8_0 ({@link WeightFormat}); biases, layer norms and embeddings stay float32. The
  * output head is whatever {@code out_head} is (the vocabulary, or chapter 6's classes).
- * One instance serves one thread of control at a time.
+ * One instance serves one thread of control at a time. It reads the arrays the model held when
+ * it was built: after {@code loadStateDict} replaces them, build a new instance.
  */
 public final class GPTInference implements CausalLM {
     private final Kernels k = KernelProvider.get();
