@@ -1,7 +1,7 @@
 #!/bin/sh
 # Decoding benchmark of docs/benchmarks.md ("Decoding with the inference path"): PyTorch with a
 # KV cache (scripts/bench_decode_torch.py) and ours (dev.scratchllm.bench.DecodeBench), one
-# after each other, twice (or [passes] times), on the same machine.
+# after the other, twice (or [passes] times), on the same machine.
 # Usage: scripts/bench_decode.sh [rounds] [124m|355m] [passes]
 # JAVA (default: java on PATH) must be JDK 21+; PYTHON (default: /usr/bin/python3) needs torch.
 set -e
