@@ -89,7 +89,7 @@ public final class ParallelGemv implements Parallel.RangeBody {
         x = null;
     }
 
-    /** One thread's share of the concatenated rows. */
+    // One thread's share of the concatenated rows.
     @Override
     public void run(int s, int e) {
         for (int p = 0; p < parts; p++) {

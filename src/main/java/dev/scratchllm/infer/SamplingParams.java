@@ -20,6 +20,10 @@ public record SamplingParams(float temperature, int topK, float topP, float repe
     /**
      * Checks the ranges.
      *
+     * @param temperature 0 for greedy decoding, above 0 to sample
+     * @param topK the top-k, 0 for all
+     * @param topP the top-p, 1 for all
+     * @param repetitionPenalty the repetition penalty, 1 for none
      * @throws IllegalArgumentException if the temperature is negative or NaN, {@code topK} is
      *         negative, {@code topP} is outside (0, 1], or the penalty is not positive
      */

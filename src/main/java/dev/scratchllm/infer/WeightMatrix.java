@@ -112,7 +112,7 @@ public abstract class WeightMatrix {
     /**
      * {@code Y = X·Wᵀ} for {@code t} input rows (the prompt), on {@link Kernels#gemm}:
      * {@code Y[i][r]} at {@code yOff + i·ldy + r}, overwritten. Quantized formats widen
-     * {@value #DEQUANT_ROWS} rows at a time into {@code scratch}.
+     * 256 rows at a time into {@code scratch}.
      *
      * @param kernels the GEMM kernels
      * @param t the number of input rows
