@@ -1,0 +1,316 @@
+package dev.scratchllm.infer;
+
+import dev.scratchllm.attention.MultiHeadAttention;
+import dev.scratchllm.gpt.GPTConfig;
+import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.gpt.TransformerBlock;
+import dev.scratchllm.kernels.DecodeKernels;
+import dev.scratchllm.kernels.KernelProvider;
+import dev.scratchllm.kernels.Kernels;
+import dev.scratchllm.kernels.Parallel;
+import dev.scratchllm.nn.LayerNorm;
+import dev.scratchllm.nn.Linear;
+import dev.scratchllm.tensor.Tensor;
+
+/**
+ * The book's {@link GPTModel} on the inference path: the same forward pass (eval mode, no
+ * dropout) over plain arrays, with no autograd graph and no allocation per token.
+ *
+ * <p>Everything is allocated by the constructor: the {@link DecodeCache} for {@code maxBatch}
+ * sequences of {@code capacity} positions, and activation buffers for a whole prompt. The prompt
+ * ({@link #prefill}) runs on the packed GEMM path ({@link Kernels#gemm}), its keys and values
+ * written straight into the cache, and computes logits for its last position only. Each new
+ * token ({@link #decode}) runs the matrix-vector kernels of {@link DecodeKernels}, split by
+ * output rows over the worker threads ({@link ParallelGemv}; the query, key and value
+ * projections as one step), and fused single-query attention over the cache, split by
+ * (sequence, head). Several sequences decode together in one pass over the weights.
+ *
+ * <p>Weights stay the model's float32 arrays (shared, not copied) or are converted once to
+ * bfloat16 or Q8_0 ({@link WeightFormat}); biases, layer norms and embeddings stay float32. The
+ * output head is whatever {@code out_head} is (the vocabulary, or chapter 6's classes).
+ * One instance serves one thread of control at a time. It reads the arrays the model held when
+ * it was built: after {@code loadStateDict} replaces them, build a new instance.
+ */
+public final class GPTInference implements CausalLM {
+    private final Kernels k = KernelProvider.get();
+    private final DecodeKernels dk = DecodeKernels.get();
+    private final int e, heads, headDim, ffDim, vocab, embRows, layersN, maxBatch, capacity, rows;
+    private final float scale;
+    private final float[] tokEmb, posEmb, finalScale, finalShift;
+    private final Layer[] layers;
+    private final WeightMatrix head;
+    private final WeightFormat format;
+    private final DecodeCache cache;
+    private final float[] x, h, q, kNew, vNew, att, f, y, mean, rstd, dequant;
+    private final ParallelGemv gemv;
+    private final AttentionBody attention = new AttentionBody();
+
+    /** One transformer block's parameters. */
+    private static final class Layer {
+        float[] ln1Scale, ln1Shift, ln2Scale, ln2Shift, bq, bk, bv, bo, b1, b2;
+        WeightMatrix wq, wk, wv, wo, w1, w2;
+    }
+
+    /**
+     * Float32 inference for one sequence over the model's whole context.
+     *
+     * @param model the model (its current weights; eval-mode semantics)
+     */
+    public GPTInference(GPTModel model) {
+        this(model, WeightFormat.F32, 1, model.config().contextLength());
+    }
+
+    /**
+     * Inference in a weight format for up to {@code maxBatch} sequences at once.
+     *
+     * @param model the model
+     * @param format how the matrices are stored (float32 shares the model's arrays)
+     * @param maxBatch the number of sequence slots
+     * @param capacity the positions per slot, at most the model's context length (the book's
+     *        {@code context_size})
+     * @throws IllegalArgumentException if {@code maxBatch} or {@code capacity} is out of range,
+     *         or Q8_0 is asked for with a row length that is not a multiple of 32
+     */
+    public GPTInference(GPTModel model, WeightFormat format, int maxBatch, int capacity) {
+        GPTConfig cfg = model.config();
+        if (maxBatch < 1 || capacity < 1 || capacity > cfg.contextLength())
+            throw new IllegalArgumentException("GPTInference: need 1 <= maxBatch and 1 <= capacity <= " + cfg.contextLength()
+                    + ", got maxBatch=" + maxBatch + " capacity=" + capacity);
+        this.format = format;
+        e = cfg.embDim();
+        heads = cfg.nHeads();
+        headDim = e / heads;
+        ffDim = 4 * e;
+        layersN = cfg.nLayers();
+        this.maxBatch = maxBatch;
+        this.capacity = capacity;
+        scale = (float) (1.0 / Math.sqrt(headDim));
+        tokEmb = model.tokEmb().weight().contiguousData();
+        embRows = model.tokEmb().weight().size(0);
+        posEmb = model.posEmb().weight().contiguousData();
+        finalScale = model.finalNorm().scale().contiguousData();
+        finalShift = model.finalNorm().shift().contiguousData();
+        Linear outHead = model.outHead();
+        head = WeightMatrix.of(outHead.weight(), format);
+        if (outHead.bias() != null)
+            throw new IllegalArgumentException("GPTInference: an output head with a bias is not supported");
+        vocab = head.rows();
+        layers = new Layer[layersN];
+        for (int i = 0; i < layersN; i++) {
+            TransformerBlock b = model.trfBlock(i);
+            MultiHeadAttention a = b.att();
+            Layer l = new Layer();
+            l.ln1Scale = data(b.norm1().scale());
+            l.ln1Shift = data(b.norm1().shift());
+            l.ln2Scale = data(b.norm2().scale());
+            l.ln2Shift = data(b.norm2().shift());
+            l.wq = WeightMatrix.of(a.wQuery().weight(), format);
+            l.wk = WeightMatrix.of(a.wKey().weight(), format);
+            l.wv = WeightMatrix.of(a.wValue().weight(), format);
+            l.wo = WeightMatrix.of(a.outProj().weight(), format);
+            l.bq = data(a.wQuery().bias());
+            l.bk = data(a.wKey().bias());
+            l.bv = data(a.wValue().bias());
+            l.bo = data(a.outProj().bias());
+            Linear fc1 = (Linear) b.ff().layers().get(0), fc2 = (Linear) b.ff().layers().get(2);
+            l.w1 = WeightMatrix.of(fc1.weight(), format);
+            l.w2 = WeightMatrix.of(fc2.weight(), format);
+            l.b1 = data(fc1.bias());
+            l.b2 = data(fc2.bias());
+            layers[i] = l;
+        }
+        cache = new DecodeCache(layersN, maxBatch, capacity, e);
+        rows = Math.max(capacity, maxBatch);
+        x = new float[rows * e];
+        h = new float[rows * e];
+        q = new float[rows * e];
+        att = new float[rows * e];
+        y = new float[rows * e];
+        f = new float[rows * ffDim];
+        kNew = new float[maxBatch * e];
+        vNew = new float[maxBatch * e];
+        mean = new float[rows];
+        rstd = new float[rows];
+        dequant = format == WeightFormat.F32 ? null
+                : new float[WeightMatrix.DEQUANT_ROWS * Math.max(ffDim, e)];
+        gemv = new ParallelGemv(dk);
+    }
+
+    private static float[] data(Tensor t) {
+        return t == null ? null : t.contiguousData();
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocab;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public int length(int slot) {
+        return cache.length(slot);
+    }
+
+    @Override
+    public void reset(int slot) {
+        cache.reset(slot);
+    }
+
+    /**
+     * The weight format of the matrices.
+     *
+     * @return the format
+     */
+    public WeightFormat format() {
+        return format;
+    }
+
+    /**
+     * The bytes of matrix weights one decoding step reads (every matrix once, head included).
+     *
+     * @return the size in bytes
+     */
+    public long weightBytesPerToken() {
+        long s = head.bytes();
+        for (Layer l : layers) s += l.wq.bytes() + l.wk.bytes() + l.wv.bytes() + l.wo.bytes() + l.w1.bytes() + l.w2.bytes();
+        return s;
+    }
+
+    /**
+     * The cache (for tests and for code that inspects it).
+     *
+     * @return the cache
+     */
+    public DecodeCache cache() {
+        return cache;
+    }
+
+    // ------------------------------------------------------------------ prompt
+
+    @Override
+    public void prefill(int slot, int[] tokens, int off, int len, float[] logits, int lOff) {
+        checkSlot(slot);
+        int p0 = cache.length(slot);
+        if (len < 1 || p0 + len > capacity)
+            throw new IllegalArgumentException("GPTInference.prefill: " + p0 + " cached + " + len + " new tokens exceed the capacity " + capacity);
+        for (int t = 0; t < len; t++) embed(tokens[off + t], p0 + t, t);             // x: (T, E)
+        for (int li = 0; li < layersN; li++) {
+            Layer l = layers[li];
+            k.layerNormRows(x, 0, l.ln1Scale, l.ln1Shift, LayerNorm.EPS, h, 0, mean, rstd, len, e);
+            int kvAt = cache.offset(slot, p0);                                         // rows p0.. of the slot
+            linear(l.wq, l.bq, len, h, e, q, 0);                                       // (T, E)
+            linear(l.wk, l.bk, len, h, e, cache.keys(li), kvAt);                       // (T, E) into the cache
+            linear(l.wv, l.bv, len, h, e, cache.values(li), kvAt);
+            attention.prefill(li, slot, p0, len);                                      // att: (T, E)
+            linear(l.wo, l.bo, len, att, e, y, 0);
+            k.add(x, 0, y, 0, x, 0, len * e);                                          // shortcut
+            k.layerNormRows(x, 0, l.ln2Scale, l.ln2Shift, LayerNorm.EPS, h, 0, mean, rstd, len, e);
+            linear(l.w1, l.b1, len, h, e, f, 0);                                       // (T, 4E)
+            k.gelu(f, 0, f, 0, len * ffDim);
+            linear(l.w2, l.b2, len, f, ffDim, y, 0);                                   // (T, E)
+            k.add(x, 0, y, 0, x, 0, len * e);
+        }
+        cache.setLength(slot, p0 + len);
+        int last = (len - 1) * e;                                                      // only the last position's logits
+        k.layerNormRows(x, last, finalScale, finalShift, LayerNorm.EPS, h, 0, mean, rstd, 1, e);
+        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, 1);
+    }
+
+    /** {@code out[t] = in[t]·Wᵀ + b} for {@code t} rows, on the GEMM path; row stride {@code w.rows()}. */
+    private void linear(WeightMatrix w, float[] b, int t, float[] in, int ldIn, float[] out, int outOff) {
+        w.matmul(k, t, in, 0, ldIn, out, outOff, w.rows(), dequant);
+        if (b != null) k.addRowVector(out, outOff, b, 0, out, outOff, t, w.rows());
+    }
+
+    private void embed(int token, int pos, int row) {
+        if (token < 0 || token >= embRows)
+            throw new IllegalArgumentException("GPTInference: token id " + token + " outside the vocabulary [0, " + embRows + ")");
+        k.add(tokEmb, token * e, posEmb, pos * e, x, row * e, e);
+    }
+
+    private void checkSlot(int slot) {
+        if (slot < 0 || slot >= maxBatch)
+            throw new IllegalArgumentException("GPTInference: slot " + slot + " outside [0, " + maxBatch + ")");
+    }
+
+    // ------------------------------------------------------------------ one token per sequence
+
+    @Override
+    public void decode(int m, int[] slots, int[] tokens, float[] logits, int lOff) {
+        if (m < 1 || m > maxBatch)
+            throw new IllegalArgumentException("GPTInference.decode: " + m + " sequences, expected 1.." + maxBatch);
+        for (int i = 0; i < m; i++) {
+            checkSlot(slots[i]);
+            int pos = cache.length(slots[i]);
+            if (pos >= capacity)
+                throw new IllegalArgumentException("GPTInference.decode: slot " + slots[i] + " is full (" + capacity + " positions)");
+            embed(tokens[i], pos, i);                                                  // x: (m, E)
+        }
+        for (int li = 0; li < layersN; li++) {
+            Layer l = layers[li];
+            k.layerNormRows(x, 0, l.ln1Scale, l.ln1Shift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
+            gemv.clear().add(l.wq, l.bq, q, 0, e, false).add(l.wk, l.bk, kNew, 0, e, false)
+                    .add(l.wv, l.bv, vNew, 0, e, false).run(h, 0, e, m);                // q, k, v: (m, E)
+            float[] kc = cache.keys(li), vc = cache.values(li);
+            for (int i = 0; i < m; i++) {                                              // append to each slot's cache
+                int at = cache.offset(slots[i], cache.length(slots[i]));
+                System.arraycopy(kNew, i * e, kc, at, e);
+                System.arraycopy(vNew, i * e, vc, at, e);
+            }
+            attention.decode(li, m, slots);                                            // att: (m, E)
+            gemv.clear().add(l.wo, l.bo, x, 0, e, true).run(att, 0, e, m);            // x += att·Woᵀ + bo
+            k.layerNormRows(x, 0, l.ln2Scale, l.ln2Shift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
+            gemv.clear().add(l.w1, l.b1, f, 0, ffDim, false).run(h, 0, e, m);         // (m, 4E)
+            k.gelu(f, 0, f, 0, m * ffDim);
+            gemv.clear().add(l.w2, l.b2, x, 0, e, true).run(f, 0, ffDim, m);          // x += gelu(..)·W2ᵀ + b2
+        }
+        for (int i = 0; i < m; i++) cache.setLength(slots[i], cache.length(slots[i]) + 1);
+        k.layerNormRows(x, 0, finalScale, finalShift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
+        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);    // (m, vocab)
+    }
+
+    /** Fused attention for every (query row, head), split over the worker threads. */
+    private final class AttentionBody implements Parallel.RangeBody {
+        private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[DecodeKernels.ATTEND_SCRATCH]);
+        private int layer, p0, slot;
+        private int[] slots;
+        private boolean prefill;
+
+        void prefill(int layer, int slot, int p0, int len) {
+            this.layer = layer;
+            this.slot = slot;
+            this.p0 = p0;
+            prefill = true;
+            Parallel.forRange(len * heads, 1, this);
+        }
+
+        void decode(int layer, int m, int[] slots) {
+            this.layer = layer;
+            this.slots = slots;
+            prefill = false;
+            Parallel.forRange(m * heads, 1, this);
+            this.slots = null;
+        }
+
+        @Override
+        public void run(int s, int end) {
+            float[] sc = scratch.get(), kc = cache.keys(layer), vc = cache.values(layer);
+            for (int it = s; it < end; it++) {
+                int i = it / heads, hh = it % heads;
+                int sl = prefill ? slot : slots[i];
+                int n = prefill ? p0 + i + 1 : cache.length(sl) + 1; // causal: positions 0..own
+                int qo = i * e + hh * headDim;
+                dk.attend(q, qo, kc, vc, cache.offset(sl, 0) + hh * headDim, e, n, headDim, scale, att, qo, sc);
+            }
+        }
+    }
+}

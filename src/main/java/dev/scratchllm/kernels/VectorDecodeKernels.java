@@ -1,0 +1,325 @@
+package dev.scratchllm.kernels;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API implementation of {@link DecodeKernels}, loaded reflectively when the JVM runs
+ * with {@code --add-modules jdk.incubator.vector} (with {@link VectorKernels}, the only classes
+ * that import the incubator module).
+ *
+ * <p>Matrix-vector products: each weight row is read once per call and kept in L1 while it is
+ * multiplied with up to four input vectors at a time (more vectors read the row again from L1,
+ * not from memory). Every (row, vector) pair is summed the same way in every variant: two vector
+ * accumulators taking alternate chunks of {@code L} weights (alternate 32-weight blocks for
+ * Q8_0), their lane-wise sum reduced across lanes, then the row's last {@code cols mod L}
+ * products added one by one in float. So a row's result does not depend on {@code m} or on the
+ * row range, which keeps batched decoding bit-identical to decoding one sequence at a time.
+ * bfloat16 weights are widened by a 16-bit shift; Q8_0 bytes are converted to float and each
+ * block's partial sum is multiplied by its scale.
+ *
+ * <p>Attention: scores for a block of {@value DecodeKernels#ATTEND_SCRATCH} positions, their
+ * exponentials (the lane-wise {@code EXP}, about 1 ulp) relative to the running maximum, and the
+ * weighted sum of the block's values, with the running sum rescaled when the maximum grows: one
+ * pass over the keys and values.
+ */
+public final class VectorDecodeKernels extends ScalarDecodeKernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    /** Bytes of one float vector's worth of Q8 weights; null below 8 lanes (no 32-bit byte shape). */
+    static final VectorSpecies<Byte> BS = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
+    static final int CHUNKS_PER_BLOCK = Q8_BLOCK / L;
+
+    /** Public for reflection in {@link DecodeKernels#get()}. */
+    public VectorDecodeKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    // ================================================================== float32
+
+    @Override
+    public void gemvF32(int cols, int r0, int r1, float[] w, int wOff, int m, float[] x, int xOff, int ldx,
+                        float[] bias, int bOff, float[] y, int yOff, int ldy, boolean accumulate) {
+        for (int r = r0; r < r1; r++) {
+            int wr = wOff + r * cols, yr = yOff + r;
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                f32x4(cols, w, wr, x, xOff + i * ldx, ldx, bias, bOff + r, y, yr + i * ldy, ldy, accumulate);
+            for (; i < m; i++)
+                store(y, yr + i * ldy, f32x1(cols, w, wr, x, xOff + i * ldx), bias, bOff + r, accumulate);
+        }
+    }
+
+    private static float f32x1(int cols, float[] w, int wi, float[] x, int xi) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            a0 = FloatVector.fromArray(S, w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
+            a1 = FloatVector.fromArray(S, w, wi + c + L).fma(FloatVector.fromArray(S, x, xi + c + L), a1);
+        }
+        if (c + L <= cols) {
+            a0 = FloatVector.fromArray(S, w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
+            c += L;
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) s += w[wi + c] * x[xi + c];
+        return s;
+    }
+
+    private static void f32x4(int cols, float[] w, int wi, float[] x, int xi, int ldx, float[] bias, int bi,
+                              float[] y, int yi, int ldy, boolean accumulate) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        int x0 = xi, x1 = xi + ldx, x2 = xi + 2 * ldx, x3 = xi + 3 * ldx;
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + c), w1 = FloatVector.fromArray(S, w, wi + c + L);
+            a0 = w0.fma(FloatVector.fromArray(S, x, x0 + c), a0);
+            a1 = w1.fma(FloatVector.fromArray(S, x, x0 + c + L), a1);
+            b0 = w0.fma(FloatVector.fromArray(S, x, x1 + c), b0);
+            b1 = w1.fma(FloatVector.fromArray(S, x, x1 + c + L), b1);
+            c0 = w0.fma(FloatVector.fromArray(S, x, x2 + c), c0);
+            c1 = w1.fma(FloatVector.fromArray(S, x, x2 + c + L), c1);
+            d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
+            d1 = w1.fma(FloatVector.fromArray(S, x, x3 + c + L), d1);
+        }
+        if (c + L <= cols) {
+            FloatVector w0 = FloatVector.fromArray(S, w, wi + c);
+            a0 = w0.fma(FloatVector.fromArray(S, x, x0 + c), a0);
+            b0 = w0.fma(FloatVector.fromArray(S, x, x1 + c), b0);
+            c0 = w0.fma(FloatVector.fromArray(S, x, x2 + c), c0);
+            d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
+            c += L;
+        }
+        float sa = a0.add(a1).reduceLanes(VectorOperators.ADD), sb = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        float sc = c0.add(c1).reduceLanes(VectorOperators.ADD), sd = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float wc = w[wi + c];
+            sa += wc * x[x0 + c];
+            sb += wc * x[x1 + c];
+            sc += wc * x[x2 + c];
+            sd += wc * x[x3 + c];
+        }
+        store(y, yi, sa, bias, bi, accumulate);
+        store(y, yi + ldy, sb, bias, bi, accumulate);
+        store(y, yi + 2 * ldy, sc, bias, bi, accumulate);
+        store(y, yi + 3 * ldy, sd, bias, bi, accumulate);
+    }
+
+    // ================================================================== bfloat16
+
+    /** {@code L} bfloat16 weights widened to float32: shift each 16-bit pattern into the upper half. */
+    private static FloatVector bf16(short[] w, int i) {
+        return ((IntVector) ShortVector.fromArray(SS, w, i).convertShape(VectorOperators.S2I, IS, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    @Override
+    public void gemvBF16(int cols, int r0, int r1, short[] w, int wOff, int m, float[] x, int xOff, int ldx,
+                         float[] bias, int bOff, float[] y, int yOff, int ldy, boolean accumulate) {
+        for (int r = r0; r < r1; r++) {
+            int wr = wOff + r * cols, yr = yOff + r;
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                bf16x4(cols, w, wr, x, xOff + i * ldx, ldx, bias, bOff + r, y, yr + i * ldy, ldy, accumulate);
+            for (; i < m; i++)
+                store(y, yr + i * ldy, bf16x1(cols, w, wr, x, xOff + i * ldx), bias, bOff + r, accumulate);
+        }
+    }
+
+    private static float bf16x1(int cols, short[] w, int wi, float[] x, int xi) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            a0 = bf16(w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
+            a1 = bf16(w, wi + c + L).fma(FloatVector.fromArray(S, x, xi + c + L), a1);
+        }
+        if (c + L <= cols) {
+            a0 = bf16(w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
+            c += L;
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) s += bf16ToFloat(w[wi + c]) * x[xi + c];
+        return s;
+    }
+
+    private static void bf16x4(int cols, short[] w, int wi, float[] x, int xi, int ldx, float[] bias, int bi,
+                               float[] y, int yi, int ldy, boolean accumulate) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        int x0 = xi, x1 = xi + ldx, x2 = xi + 2 * ldx, x3 = xi + 3 * ldx;
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            FloatVector w0 = bf16(w, wi + c), w1 = bf16(w, wi + c + L);
+            a0 = w0.fma(FloatVector.fromArray(S, x, x0 + c), a0);
+            a1 = w1.fma(FloatVector.fromArray(S, x, x0 + c + L), a1);
+            b0 = w0.fma(FloatVector.fromArray(S, x, x1 + c), b0);
+            b1 = w1.fma(FloatVector.fromArray(S, x, x1 + c + L), b1);
+            c0 = w0.fma(FloatVector.fromArray(S, x, x2 + c), c0);
+            c1 = w1.fma(FloatVector.fromArray(S, x, x2 + c + L), c1);
+            d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
+            d1 = w1.fma(FloatVector.fromArray(S, x, x3 + c + L), d1);
+        }
+        if (c + L <= cols) {
+            FloatVector w0 = bf16(w, wi + c);
+            a0 = w0.fma(FloatVector.fromArray(S, x, x0 + c), a0);
+            b0 = w0.fma(FloatVector.fromArray(S, x, x1 + c), b0);
+            c0 = w0.fma(FloatVector.fromArray(S, x, x2 + c), c0);
+            d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
+            c += L;
+        }
+        float sa = a0.add(a1).reduceLanes(VectorOperators.ADD), sb = b0.add(b1).reduceLanes(VectorOperators.ADD);
+        float sc = c0.add(c1).reduceLanes(VectorOperators.ADD), sd = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float wc = bf16ToFloat(w[wi + c]);
+            sa += wc * x[x0 + c];
+            sb += wc * x[x1 + c];
+            sc += wc * x[x2 + c];
+            sd += wc * x[x3 + c];
+        }
+        store(y, yi, sa, bias, bi, accumulate);
+        store(y, yi + ldy, sb, bias, bi, accumulate);
+        store(y, yi + 2 * ldy, sc, bias, bi, accumulate);
+        store(y, yi + 3 * ldy, sd, bias, bi, accumulate);
+    }
+
+    // ================================================================== Q8_0
+
+    /** {@code L} signed bytes converted to float32. */
+    private static FloatVector q8(byte[] q, int i) {
+        return (FloatVector) ByteVector.fromArray(BS, q, i).convertShape(VectorOperators.B2F, S, 0);
+    }
+
+    /** Σ over one block of 32: {@code q·x} as a vector of lane-wise partial sums. */
+    private static FloatVector q8Block(byte[] q, int qi, float[] x, int xi) {
+        FloatVector s = q8(q, qi).mul(FloatVector.fromArray(S, x, xi));
+        for (int j = 1; j < CHUNKS_PER_BLOCK; j++)
+            s = q8(q, qi + j * L).fma(FloatVector.fromArray(S, x, xi + j * L), s);
+        return s;
+    }
+
+    @Override
+    public void gemvQ8(int cols, int r0, int r1, byte[] q, int qOff, float[] scales, int sOff, int m,
+                       float[] x, int xOff, int ldx, float[] bias, int bOff, float[] y, int yOff, int ldy,
+                       boolean accumulate) {
+        if (BS == null) {
+            super.gemvQ8(cols, r0, r1, q, qOff, scales, sOff, m, x, xOff, ldx, bias, bOff, y, yOff, ldy, accumulate);
+            return;
+        }
+        checkQ8Cols(cols);
+        int blocks = cols / Q8_BLOCK;
+        for (int r = r0; r < r1; r++) {
+            int qr = qOff + r * cols, sr = sOff + r * blocks, yr = yOff + r;
+            int i = 0;
+            for (; i + 4 <= m; i += 4)
+                q8x4(blocks, q, qr, scales, sr, x, xOff + i * ldx, ldx, bias, bOff + r, y, yr + i * ldy, ldy, accumulate);
+            for (; i < m; i++)
+                store(y, yr + i * ldy, q8x1(blocks, q, qr, scales, sr, x, xOff + i * ldx), bias, bOff + r, accumulate);
+        }
+    }
+
+    private static float q8x1(int blocks, byte[] q, int qi, float[] scales, int si, float[] x, int xi) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        int b = 0;
+        for (; b + 2 <= blocks; b += 2) {
+            int o = b * Q8_BLOCK;
+            a0 = q8Block(q, qi + o, x, xi + o).fma(FloatVector.broadcast(S, scales[si + b]), a0);
+            a1 = q8Block(q, qi + o + Q8_BLOCK, x, xi + o + Q8_BLOCK).fma(FloatVector.broadcast(S, scales[si + b + 1]), a1);
+        }
+        if (b < blocks) a0 = q8Block(q, qi + b * Q8_BLOCK, x, xi + b * Q8_BLOCK).fma(FloatVector.broadcast(S, scales[si + b]), a0);
+        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static void q8x4(int blocks, byte[] q, int qi, float[] scales, int si, float[] x, int xi, int ldx,
+                             float[] bias, int bi, float[] y, int yi, int ldy, boolean accumulate) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+        int x0 = xi, x1 = xi + ldx, x2 = xi + 2 * ldx, x3 = xi + 3 * ldx;
+        for (int b = 0; b < blocks; b++) {
+            int o = b * Q8_BLOCK;
+            FloatVector w0 = q8(q, qi + o);
+            FloatVector sa = w0.mul(FloatVector.fromArray(S, x, x0 + o));
+            FloatVector sb = w0.mul(FloatVector.fromArray(S, x, x1 + o));
+            FloatVector sc = w0.mul(FloatVector.fromArray(S, x, x2 + o));
+            FloatVector sd = w0.mul(FloatVector.fromArray(S, x, x3 + o));
+            for (int j = 1; j < CHUNKS_PER_BLOCK; j++) {
+                int oj = o + j * L;
+                FloatVector wv = q8(q, qi + oj);
+                sa = wv.fma(FloatVector.fromArray(S, x, x0 + oj), sa);
+                sb = wv.fma(FloatVector.fromArray(S, x, x1 + oj), sb);
+                sc = wv.fma(FloatVector.fromArray(S, x, x2 + oj), sc);
+                sd = wv.fma(FloatVector.fromArray(S, x, x3 + oj), sd);
+            }
+            FloatVector vs = FloatVector.broadcast(S, scales[si + b]);
+            if ((b & 1) == 0) {
+                a0 = sa.fma(vs, a0);
+                b0 = sb.fma(vs, b0);
+                c0 = sc.fma(vs, c0);
+                d0 = sd.fma(vs, d0);
+            } else {
+                a1 = sa.fma(vs, a1);
+                b1 = sb.fma(vs, b1);
+                c1 = sc.fma(vs, c1);
+                d1 = sd.fma(vs, d1);
+            }
+        }
+        store(y, yi, a0.add(a1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
+        store(y, yi + ldy, b0.add(b1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
+        store(y, yi + 2 * ldy, c0.add(c1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
+        store(y, yi + 3 * ldy, d0.add(d1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
+    }
+
+    // ================================================================== attention
+
+    @Override
+    public void attend(float[] q, int qOff, float[] k, float[] v, int kvOff, int stride, int n, int headDim,
+                       float scale, float[] out, int oOff, float[] scratch) {
+        java.util.Arrays.fill(out, oOff, oOff + headDim, 0f);
+        float max = Float.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (int j0 = 0; j0 < n; j0 += ATTEND_SCRATCH) {
+            int nb = Math.min(ATTEND_SCRATCH, n - j0);
+            float blockMax = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < nb; j++) {
+                float s = VectorKernels.dotF(q, qOff, k, kvOff + (j0 + j) * stride, headDim) * scale;
+                scratch[j] = s;
+                blockMax = Math.max(blockMax, s);
+            }
+            float newMax = Math.max(max, blockMax);
+            double blockSum = VectorKernels.sumExp(scratch, 0, newMax, scratch, 0, nb); // scratch = exp(s - max)
+            if (max != newMax && max != Float.NEGATIVE_INFINITY) {
+                float corr = (float) Math.exp(max - newMax);
+                sum *= corr;
+                VectorKernels.scaleRange(out, oOff, corr, headDim);
+            }
+            sum += blockSum;
+            max = newMax;
+            weightedSum(scratch, nb, v, kvOff + j0 * stride, stride, headDim, out, oOff);
+        }
+        VectorKernels.scaleRange(out, oOff, (float) (1.0 / sum), headDim);
+    }
+
+    /** {@code out += Σ_j p[j]·v_j} over {@code nb} positions, one vector of out held across positions. */
+    private static void weightedSum(float[] p, int nb, float[] v, int vi, int stride, int headDim, float[] out, int oi) {
+        int d = 0;
+        for (; d + L <= headDim; d += L) {
+            FloatVector acc = FloatVector.fromArray(S, out, oi + d);
+            for (int j = 0; j < nb; j++)
+                acc = FloatVector.fromArray(S, v, vi + j * stride + d).fma(FloatVector.broadcast(S, p[j]), acc);
+            acc.intoArray(out, oi + d);
+        }
+        for (; d < headDim; d++) {
+            float acc = out[oi + d];
+            for (int j = 0; j < nb; j++) acc += p[j] * v[vi + j * stride + d];
+            out[oi + d] = acc;
+        }
+    }
+}
