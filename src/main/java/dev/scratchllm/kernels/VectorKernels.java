@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API implementation of {@link Kernels} (the only class of the project that imports
+ * The Vector API implementation of {@link Kernels} (with {@code VectorDecodeKernels}, the only classes that import
  * {@code jdk.incubator.vector}). It is loaded reflectively by {@link KernelProvider} when the JVM
  * runs with {@code --add-modules jdk.incubator.vector}.
  *
