@@ -93,6 +93,7 @@ public final class Generate {
     }
 
     static GPTModel loadCheckpoint(Path dir) throws IOException {
+        if (Files.isRegularFile(dir)) throw new IOException(dir + " is a file; --checkpoint expects the checkpoint folder that pretrain writes");
         Path meta = dir.resolve("checkpoint.json");
         if (!Files.isRegularFile(meta))
             throw new IOException(dir + ": no checkpoint here (run 'pretrain' first, or pass --checkpoint DIR)");

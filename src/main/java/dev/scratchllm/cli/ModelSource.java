@@ -86,6 +86,7 @@ final class ModelSource {
 
     /** The free-form string fields of a checkpoint's {@code checkpoint.json}. */
     static Map<String, String> extra(Path checkpoint) throws IOException {
+        if (Files.isRegularFile(checkpoint)) throw new IOException(checkpoint + " is a file; --checkpoint expects a checkpoint folder");
         Path meta = checkpoint.resolve("checkpoint.json");
         if (!Files.isRegularFile(meta)) throw new IOException(checkpoint + ": no checkpoint here (no checkpoint.json)");
         Map<String, Object> m;

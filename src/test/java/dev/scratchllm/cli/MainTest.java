@@ -114,6 +114,11 @@ class MainTest {
         Files.writeString(Files.createDirectories(tmp.resolve("cls")).resolve("data"), "x");
         Result data = run("finetune-classifier", "--out", tmp.resolve("cls").toString(), "--emb-dim", "16", "--layers", "1", "--heads", "2").oneLine();
         assertThat(data.err()).contains(tmp.resolve("cls").resolve("data") + " is a file, but this run writes a folder there");
+        for (String command : List.of("generate", "classify")) {
+            Result ckpt = run(command, "--checkpoint", file.toString()).oneLine();
+            assertThat(ckpt.status()).isEqualTo(1);
+            assertThat(ckpt.err()).contains(file + " is a file; --checkpoint expects").contains("checkpoint folder");
+        }
     }
 
     @Test
