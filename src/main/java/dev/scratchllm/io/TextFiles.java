@@ -62,6 +62,7 @@ public final class TextFiles {
     /** A file that is not valid UTF-8; the message says where. */
     public static final class NotUtf8Exception extends CharacterCodingException {
         private static final long serialVersionUID = 1L;
+        /** The one-line message: the file, the offset and the byte (CharacterCodingException takes none). */
         private final String message;
 
         NotUtf8Exception(String message) {
