@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code classify [--checkpoint DIR] [--text TEXT]}. */
 public final class Classify {
@@ -38,9 +37,14 @@ public final class Classify {
     private Classify() {
     }
 
+    static final Options.Spec OPTIONS = new Options.Spec("classify", "[OPTIONS]", "Classify a text as spam or not spam with a fine-tuned classifier.")
+            .path("--checkpoint", "DIR", Path.of("runs", "classifier", "checkpoint").toString(), "checkpoint folder written by finetune-classifier")
+            .text("--text", "TEXT", null, "the text to classify (default: the book's two examples)");
+
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("classify", args, Set.of("--checkpoint", "--text"), Set.of());
-        return new Settings(o.path("--checkpoint", Path.of("runs", "classifier", "checkpoint")), o.string("--text", null));
+        Options o = OPTIONS.parse(args);
+        if (o.given("--text") && o.text("--text").isBlank()) throw new UsageException("classify: --text needs a non-empty text");
+        return new Settings(o.path("--checkpoint"), o.text("--text"));
     }
 
     /**

@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code finetune-classifier}: the book's section 6.7 run by default (batch 8, AdamW lr 5e-5 and
@@ -83,25 +82,32 @@ public final class FinetuneClassifier {
     public record Result(Classification.History history, double trainAccuracy, double valAccuracy, double testAccuracy, GPTModel model) {
     }
 
-    private static final Set<String> VALUED = Set.of("--gpt2", "--checkpoint", "--emb-dim", "--layers", "--heads", "--context", "--max-length",
-            "--lora-rank", "--lora-alpha", "--batch", "--lr", "--weight-decay", "--epochs", "--eval-freq", "--eval-iter", "--seed",
-            "--train-limit", "--out", "--threads");
-    private static final Set<String> FLAGS = Set.of("--pad-to-context", "--train-all-layers", "--first-token");
+    static final Options.Spec OPTIONS = ModelSource.modelOptions(new Options.Spec("finetune-classifier", "[OPTIONS]",
+                    "Chapter 6: fine-tune a spam classifier (the book's section 6.7 run; outputs in runs/classifier)."), "gpt2")
+            .integer("--max-length", "N", null, 1, Integer.MAX_VALUE, "pad messages to N tokens (default: the longest training message)")
+            .flag("--pad-to-context", "pad to the model's context length (exercise 6.1)")
+            .flag("--train-all-layers", "train every layer (exercise 6.2)")
+            .flag("--first-token", "classify on the first token instead of the last (exercise 6.3)")
+            .integer("--lora-rank", "R", null, 1, 1 << 16, "LoRA of rank R on every linear layer (appendix E; default: no LoRA)")
+            .number("--lora-alpha", "A", null, Options.Range.above(0), "LoRA alpha (default: the rank)")
+            .training(8, null, 0.1, 5, 50, 5, 123, Path.of("runs", "classifier").toString())
+            .integer("--train-limit", "N", null, 1, Integer.MAX_VALUE, "use at most N training messages (default: all)");
 
     private FinetuneClassifier() {
     }
 
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("finetune-classifier", args, VALUED, FLAGS);
-        GPTConfig base = GPTConfig.GPT_CONFIG_124M;
-        GPTConfig scratch = new GPTConfig(base.vocabSize(), o.integer("--context", base.contextLength()), o.integer("--emb-dim", base.embDim()),
-                o.integer("--heads", base.nHeads()), o.integer("--layers", base.nLayers()), 0.0, false);
+        Options o = OPTIONS.parse(args);
+        GPTConfig scratch = ModelSource.scratchConfig(o, "finetune-classifier");
         Integer rank = o.optionalInteger("--lora-rank");
+        if (rank == null && o.given("--lora-alpha")) throw new UsageException("finetune-classifier: --lora-alpha needs --lora-rank");
+        if (o.flag("--pad-to-context") && o.given("--max-length"))
+            throw new UsageException("finetune-classifier: give --max-length or --pad-to-context, not both");
         double lr = o.number("--lr", rank != null ? 8e-4 : 5e-5);
-        return new Settings(o.string("--gpt2", null), o.path("--checkpoint", null), scratch, o.optionalInteger("--max-length"),
+        return new Settings(o.text("--gpt2"), o.path("--checkpoint"), scratch, o.optionalInteger("--max-length"),
                 o.flag("--pad-to-context"), o.flag("--train-all-layers"), o.flag("--first-token"), rank, o.number("--lora-alpha", rank == null ? 16 : rank),
-                o.integer("--batch", 8), lr, o.number("--weight-decay", 0.1), o.integer("--epochs", 5), o.integer("--eval-freq", 50),
-                o.integer("--eval-iter", 5), o.integer("--seed", 123), o.optionalInteger("--train-limit"), o.path("--out", Path.of("runs", "classifier")),
+                o.integer("--batch"), lr, o.number("--weight-decay"), o.integer("--epochs"), o.integer("--eval-freq"),
+                o.integer("--eval-iter"), o.longValue("--seed"), o.optionalInteger("--train-limit"), o.path("--out"),
                 o.integer("--threads", ScratchLLM.getNumThreads()));
     }
 
@@ -114,7 +120,7 @@ public final class FinetuneClassifier {
      * @throws IOException if data or weights cannot be read or outputs cannot be written
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
-        try (var claim = Main.claimOutput(s.outDir(), "finetune-classifier", out)) {
+        try (var claim = Main.claimOutput(s.outDir(), "finetune-classifier", out, "data/", "loss-plot.png", "accuracy-plot.png")) {
             return runClaimed(s, out);
         }
     }

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code finetune-dpo}: the book repository's DPO bonus (chapter 7) on an instruction-tuned model —
@@ -75,28 +74,30 @@ public final class FinetuneDpo {
     public record Result(DPO.Tracking tracking, DPO.LoaderLoss before, List<Map<String, Object>> responses) {
     }
 
-    private static final Set<String> VALUED = Set.of("--gpt2", "--checkpoint", "--beta", "--batch", "--lr", "--weight-decay", "--epochs",
-            "--eval-freq", "--eval-iter", "--seed", "--allowed-max-length", "--train-limit", "--responses", "--max-new-tokens", "--out", "--threads");
-    private static final Set<String> FLAGS = Set.of("--no-prompt-mask");
+    static final Options.Spec OPTIONS = new Options.Spec("finetune-dpo", "--checkpoint DIR | --gpt2 FILE [OPTIONS]",
+            "Chapter 7 bonus: preference tuning with DPO of an instruction-tuned model (the notebook's run; outputs in runs/dpo).")
+            .path("--checkpoint", "DIR", null, "start from a finetune-instructions checkpoint")
+            .text("--gpt2", "FILE", null, "start from an instruction-tuned model.safetensors in GPT-2's layout")
+            .number("--beta", "X", 0.1, Options.Range.above(0), "DPO beta (the book: 0.1 to 0.5)")
+            .training(8, 5e-6, 0.01, 1, 5, 5, 123, Path.of("runs", "dpo").toString())
+            .integer("--allowed-max-length", "N", 1024, 2, Integer.MAX_VALUE, "longest sequence in tokens (at most the context)")
+            .flag("--no-prompt-mask", "score the prompt tokens too (the notebook masks them)")
+            .integer("--train-limit", "N", null, 1, Integer.MAX_VALUE, "use at most N training pairs (default: all)")
+            .integer("--responses", "N", 3, 0, Integer.MAX_VALUE, "validation entries answered by both models at the end")
+            .integer("--max-new-tokens", "N", 256, 1, Integer.MAX_VALUE, "most tokens per response")
+            .alias("--max-tokens", "--max-new-tokens");
 
     private FinetuneDpo() {
     }
 
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("finetune-dpo", args, VALUED, FLAGS);
-        Settings s = new Settings(o.string("--gpt2", null), o.path("--checkpoint", null), o.number("--beta", 0.1), o.integer("--batch", 8),
-                o.number("--lr", 5e-6), o.number("--weight-decay", 0.01), o.integer("--epochs", 1), o.integer("--eval-freq", 5), o.integer("--eval-iter", 5),
-                o.integer("--seed", 123), o.integer("--allowed-max-length", 1024), !o.flag("--no-prompt-mask"), o.optionalInteger("--train-limit"),
-                o.integer("--responses", 3), o.integer("--max-new-tokens", 256), o.path("--out", Path.of("runs", "dpo")), o.integer("--threads", ScratchLLM.getNumThreads()));
-        if ((s.gpt2() == null) == (s.checkpoint() == null))
-            throw new IllegalArgumentException("finetune-dpo: give the instruction-tuned model to start from: --checkpoint DIR (from finetune-instructions) or --gpt2 FILE");
-        if (!(s.beta() > 0) || Double.isInfinite(s.beta())) throw new IllegalArgumentException("finetune-dpo: --beta must be positive, got " + s.beta());
-        if (!(s.lr() > 0) || Double.isInfinite(s.lr())) throw new IllegalArgumentException("finetune-dpo: --lr must be positive, got " + s.lr());
-        if (s.batchSize() < 1 || s.epochs() < 0 || s.evalFreq() < 1 || s.evalIter() < 1 || s.allowedMaxLength() < 2 || s.responses() < 0 || s.maxNewTokens() < 0
-                || (s.trainLimit() != null && s.trainLimit() < 1))
-            throw new IllegalArgumentException("finetune-dpo: --batch, --eval-freq, --eval-iter and --train-limit must be at least 1, --allowed-max-length at least 2, "
-                    + "--epochs, --responses and --max-new-tokens at least 0");
-        return s;
+        Options o = OPTIONS.parse(args);
+        if (o.given("--gpt2") == o.given("--checkpoint"))
+            throw new UsageException("finetune-dpo: give the instruction-tuned model to start from: --checkpoint DIR (from finetune-instructions) or --gpt2 FILE");
+        return new Settings(o.text("--gpt2"), o.path("--checkpoint"), o.number("--beta"), o.integer("--batch"), o.number("--lr"), o.number("--weight-decay"),
+                o.integer("--epochs"), o.integer("--eval-freq"), o.integer("--eval-iter"), o.longValue("--seed"), o.integer("--allowed-max-length"),
+                !o.flag("--no-prompt-mask"), o.optionalInteger("--train-limit"), o.integer("--responses"), o.integer("--max-new-tokens"), o.path("--out"),
+                o.integer("--threads", ScratchLLM.getNumThreads()));
     }
 
     private static GPTModel loadModel(Settings s, PrintStream out) throws IOException {
@@ -115,7 +116,7 @@ public final class FinetuneDpo {
      * @throws IOException if data or weights cannot be read or outputs cannot be written
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
-        try (var claim = Main.claimOutput(s.outDir(), "finetune-dpo", out)) {
+        try (var claim = Main.claimOutput(s.outDir(), "finetune-dpo", out, "loss-plot.png", "reward-margins-plot.png", "dpo-responses.json")) {
             return runClaimed(s, out);
         }
     }

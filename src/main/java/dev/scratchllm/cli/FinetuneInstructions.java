@@ -41,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code finetune-instructions}: the book's section 7.6 run by default (batch 8, AdamW lr 5e-5
@@ -89,29 +88,52 @@ public final class FinetuneInstructions {
     public record Result(Training.History history, List<InstructionEntry> responses, GPTModel model) {
     }
 
-    private static final Set<String> VALUED = Set.of("--gpt2", "--checkpoint", "--emb-dim", "--layers", "--heads", "--context", "--lora-rank",
-            "--lora-alpha", "--batch", "--lr", "--weight-decay", "--epochs", "--eval-freq", "--eval-iter", "--seed", "--allowed-max-length",
-            "--train-limit", "--test-limit", "--max-new-tokens", "--ollama-model", "--out", "--threads");
-    private static final Set<String> FLAGS = Set.of("--phi3", "--mask-instructions");
+    static final Options.Spec OPTIONS = ModelSource.modelOptions(new Options.Spec("finetune-instructions", "[OPTIONS]",
+                    "Chapter 7: instruction fine-tuning, test-set responses, Ollama scoring (the book's section 7.6 run; outputs in runs/instructions)."),
+                    "gpt2-medium")
+            .flag("--phi3", "Phi-3 prompts instead of Alpaca (exercise 7.1)")
+            .flag("--mask-instructions", "mask the instruction in the targets (exercise 7.2)")
+            .integer("--lora-rank", "R", null, 1, 1 << 16, "LoRA of rank R (exercise 7.4; default: no LoRA)")
+            .number("--lora-alpha", "A", null, Options.Range.above(0), "LoRA alpha (default: the rank)")
+            .training(8, 5e-5, 0.1, 2, 5, 5, 123, Path.of("runs", "instructions").toString())
+            .integer("--allowed-max-length", "N", 1024, 1, Integer.MAX_VALUE, "longest training sequence in tokens (at most the context)")
+            .integer("--train-limit", "N", null, 1, Integer.MAX_VALUE, "use at most N training entries (default: all)")
+            .integer("--test-limit", "N", null, 1, Integer.MAX_VALUE, "answer at most N test entries (default: all)")
+            .integer("--max-new-tokens", "N", 256, 1, Integer.MAX_VALUE, "most tokens per response")
+            .alias("--max-tokens", "--max-new-tokens")
+            .text("--ollama-model", "NAME", OllamaClient.DEFAULT_MODEL, "the Ollama model that scores the responses");
 
     private FinetuneInstructions() {
     }
 
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("finetune-instructions", args, VALUED, FLAGS);
-        GPTConfig base = GPTConfig.GPT_CONFIG_124M;
-        GPTConfig scratch = new GPTConfig(base.vocabSize(), o.integer("--context", base.contextLength()), o.integer("--emb-dim", base.embDim()),
-                o.integer("--heads", base.nHeads()), o.integer("--layers", base.nLayers()), 0.0, false);
+        Options o = OPTIONS.parse(args);
+        GPTConfig scratch = ModelSource.scratchConfig(o, "finetune-instructions");
         Integer rank = o.optionalInteger("--lora-rank");
+        if (rank == null && o.given("--lora-alpha")) throw new UsageException("finetune-instructions: --lora-alpha needs --lora-rank");
         if (o.flag("--phi3") && o.flag("--mask-instructions"))
-            throw new IllegalArgumentException("finetune-instructions: --phi3 and --mask-instructions together are not supported (nor in the book)");
-        return new Settings(o.string("--gpt2", null), o.path("--checkpoint", null), scratch, o.flag("--phi3"), o.flag("--mask-instructions"), rank,
-                o.number("--lora-alpha", rank == null ? 16 : rank), o.integer("--batch", 8), o.number("--lr", 5e-5), o.number("--weight-decay", 0.1),
-                o.integer("--epochs", 2), o.integer("--eval-freq", 5), o.integer("--eval-iter", 5), o.integer("--seed", 123),
-                o.integer("--allowed-max-length", 1024), o.optionalInteger("--train-limit"), o.optionalInteger("--test-limit"),
-                o.integer("--max-new-tokens", 256), o.string("--ollama-model", OllamaClient.DEFAULT_MODEL), o.path("--out", Path.of("runs", "instructions")),
-                o.integer("--threads", ScratchLLM.getNumThreads()));
+            throw new UsageException("finetune-instructions: --phi3 and --mask-instructions together are not supported (nor in the book)");
+        return new Settings(o.text("--gpt2"), o.path("--checkpoint"), scratch, o.flag("--phi3"), o.flag("--mask-instructions"), rank,
+                o.number("--lora-alpha", rank == null ? 16 : rank), o.integer("--batch"), o.number("--lr"), o.number("--weight-decay"),
+                o.integer("--epochs"), o.integer("--eval-freq"), o.integer("--eval-iter"), o.longValue("--seed"),
+                o.integer("--allowed-max-length"), o.optionalInteger("--train-limit"), o.optionalInteger("--test-limit"),
+                o.integer("--max-new-tokens"), o.text("--ollama-model"), o.path("--out"), o.integer("--threads", ScratchLLM.getNumThreads()));
     }
+
+    /**
+     * The instruction entries of {@code file}; refuses a file with too few for the book's split
+     * (85% training, 10% test, the rest validation), naming the file.
+     */
+    static List<InstructionEntry> loadEntries(Path file) throws IOException {
+        List<InstructionEntry> entries = InstructionData.load(file);
+        if (entries.size() < MIN_ENTRIES)
+            throw new IOException(file + ": " + entries.size() + " instruction entries; the book's 85/10/5 split needs at least " + MIN_ENTRIES
+                    + " for a test and a validation entry (the book's file has 1,100)");
+        return entries;
+    }
+
+    /** The fewest entries that give the split at least one test and one validation entry. */
+    static final int MIN_ENTRIES = 10;
 
     /**
      * Runs the whole job.
@@ -122,7 +144,7 @@ public final class FinetuneInstructions {
      * @throws IOException if data or weights cannot be read, outputs cannot be written or scoring fails
      */
     public static Result run(Settings s, PrintStream out) throws IOException {
-        try (var claim = Main.claimOutput(s.outDir(), "finetune-instructions", out)) {
+        try (var claim = Main.claimOutput(s.outDir(), "finetune-instructions", out, "loss-plot.png", "instruction-data-with-response.json")) {
             return runClaimed(s, out);
         }
     }
@@ -135,7 +157,7 @@ public final class FinetuneInstructions {
         InstructionData.PromptStyle style = s.phi3() ? InstructionData.PromptStyle.PHI3 : InstructionData.PromptStyle.ALPACA;
 
         // 7.2 data
-        InstructionData.Split split = InstructionData.split(InstructionData.load());
+        InstructionData.Split split = InstructionData.split(loadEntries(dev.scratchllm.data.BookData.path(InstructionData.FILE)));
         List<InstructionEntry> trainData = s.trainLimit() == null ? split.train() : split.train().subList(0, Math.min(s.trainLimit(), split.train().size()));
         List<InstructionEntry> testData = s.testLimit() == null ? split.test() : split.test().subList(0, Math.min(s.testLimit(), split.test().size()));
         out.printf(Locale.ROOT, "Data: %d training, %d validation, %d test entries (%s prompts%s)%n", trainData.size(), split.validation().size(),

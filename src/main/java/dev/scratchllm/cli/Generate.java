@@ -41,34 +41,27 @@ public final class Generate {
     public record Settings(Path checkpoint, String gpt2, String prompt, int maxNewTokens, float temperature, Integer topK, long seed) {
     }
 
+    /** GPT-2's vocabulary: the most {@code --top-k} can keep. */
+    private static final int TOKENS = dev.scratchllm.gpt.GPTConfig.GPT_CONFIG_124M.vocabSize();
+
+    static final Options.Spec OPTIONS = new Options.Spec("generate", "[OPTIONS]",
+            "Continue a prompt with a pretrained checkpoint (default runs/pretrain/checkpoint) or GPT-2's weights.")
+            .path("--checkpoint", "DIR", Path.of("runs", "pretrain", "checkpoint").toString(), "checkpoint folder written by pretrain")
+            .text("--gpt2", "FILE|NAME", null, "GPT-2 weights instead: a model.safetensors file or gpt2, gpt2-medium, gpt2-large, gpt2-xl")
+            .text("--prompt", "TEXT", "Every effort moves you", "the text to continue (not empty)")
+            .integer("--max-new-tokens", "N", 25, 1, Integer.MAX_VALUE, "most tokens to generate")
+            .alias("--max-tokens", "--max-new-tokens")
+            .number("--temperature", "X", 1.4, Options.Range.atLeast(0), "sampling temperature; 0 picks the most likely token")
+            .integerOrNone("--top-k", "K", 25, 1, TOKENS, "sample among the K most likely tokens")
+            .longValue("--seed", "N", 123, "random seed set before generating");
+
     static Settings parse(List<String> args) {
-        Path ckpt = Path.of("runs", "pretrain", "checkpoint");
-        String prompt = "Every effort moves you";
-        int max = 25;
-        float temp = 1.4f;
-        Integer topK = 25;
-        long seed = 123;
-        String gpt2 = null;
-        for (int i = 0; i < args.size(); i++) {
-            String k = args.get(i);
-            if (i + 1 >= args.size()) throw new IllegalArgumentException("generate: option " + k + " needs a value");
-            String v = args.get(++i);
-            try {
-                switch (k) {
-                    case "--checkpoint" -> ckpt = Path.of(v);
-                    case "--gpt2" -> gpt2 = v;
-                    case "--prompt" -> prompt = v;
-                    case "--max-tokens" -> max = Integer.parseInt(v);
-                    case "--temperature" -> temp = Float.parseFloat(v);
-                    case "--top-k" -> topK = v.equals("none") ? null : Integer.valueOf(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    default -> throw new IllegalArgumentException("generate: unknown option " + k);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("generate: option " + k + " expects a number, got '" + v + "'");
-            }
-        }
-        return new Settings(ckpt, gpt2, prompt, max, temp, topK, seed);
+        Options o = OPTIONS.parse(args);
+        if (o.given("--gpt2") && o.given("--checkpoint"))
+            throw new UsageException("generate: give --gpt2 or --checkpoint, not both");
+        if (o.text("--prompt").isEmpty()) throw new UsageException("generate: --prompt needs a non-empty text to continue");
+        return new Settings(o.path("--checkpoint"), o.text("--gpt2"), o.text("--prompt"), o.integer("--max-new-tokens"), (float) o.number("--temperature"),
+                o.optionalInteger("--top-k"), o.longValue("--seed"));
     }
 
     /**
@@ -100,6 +93,7 @@ public final class Generate {
     }
 
     static GPTModel loadCheckpoint(Path dir) throws IOException {
+        if (Files.isRegularFile(dir)) throw new IOException(dir + " is a file; --checkpoint expects the checkpoint folder that pretrain writes");
         Path meta = dir.resolve("checkpoint.json");
         if (!Files.isRegularFile(meta))
             throw new IOException(dir + ": no checkpoint here (run 'pretrain' first, or pass --checkpoint DIR)");

@@ -8,75 +8,181 @@ import dev.scratchllm.data.DataLoader;
 import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.tensor.Tensor;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
 /**
  * The command line. Its main job ({@code pretrain}, the default) is chapter 5's pretraining run;
- * {@code toy} is appendix A.7's small network trained with SGD on the book's toy data.
+ * {@code toy} is appendix A.7's small network trained with SGD on the book's toy data. Every
+ * command answers {@code --help}; a mistake prints one line and exits with status 2 (usage) or 1
+ * (failed work); {@code --debug} anywhere adds the stack trace.
  */
 public final class Main {
     private Main() {
     }
 
+    /** The exit status of a usage mistake (an unknown option, a bad value). */
+    static final int USAGE = 2;
+    /** The exit status of failed work (a file that cannot be read, a training failure). */
+    static final int FAILED = 1;
+
+    /** A command's work: parse its options (throwing {@link UsageException}), then run. */
+    private interface Runner {
+        void run(List<String> args, PrintStream out) throws IOException;
+    }
+
+    private record Command(String name, String summary, Runner runner) {
+    }
+
+    /** The commands, in the order {@code help} lists them; a new command is one line here. */
+    private static final List<Command> COMMANDS = List.of(
+            new Command("pretrain", "chapter 5: pretrain GPT-124M (context 256) on the-verdict (the default command)",
+                    (a, out) -> Pretrain.run(Pretrain.parse(a), out)),
+            new Command("generate", "continue a prompt with a pretrained checkpoint or GPT-2's weights",
+                    (a, out) -> Generate.run(Generate.parse(a), out)),
+            new Command("finetune-classifier", "chapter 6: fine-tune a spam classifier",
+                    (a, out) -> FinetuneClassifier.run(FinetuneClassifier.parse(a), out)),
+            new Command("classify", "classify a text as spam or not spam with a fine-tuned classifier",
+                    (a, out) -> Classify.run(Classify.parse(a), out)),
+            new Command("finetune-instructions", "chapter 7: instruction fine-tuning, test-set responses, Ollama scoring",
+                    (a, out) -> FinetuneInstructions.run(FinetuneInstructions.parse(a), out)),
+            new Command("respond", "answer an instruction with a fine-tuned instruction model",
+                    (a, out) -> Respond.run(Respond.parse(a), out)),
+            new Command("finetune-dpo", "chapter 7 bonus: preference tuning with DPO of an instruction-tuned model",
+                    (a, out) -> FinetuneDpo.run(FinetuneDpo.parse(a), out)),
+            new Command("make-preference-data", "chapter 7 bonus: preference pairs written by a local LLM (Ollama's API)",
+                    (a, out) -> MakePreferenceData.run(MakePreferenceData.parse(a), out)),
+            new Command("toy", "appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set", Main::toy),
+            new Command("help", "list the commands, or print one command's options (help COMMAND)", Main::help));
+
     /**
-     * Runs a command: {@code pretrain} (the default), {@code toy}, {@code generate},
-     * {@code finetune-classifier}, {@code classify}, {@code finetune-instructions}, {@code respond} or
-     * {@code help}. A failing command prints its error and exits with status 1; an unknown one exits with
-     * status 2.
+     * Runs a command (see {@link #run}) and exits with its status when that is not 0.
      *
      * @param args the command, then its options
      */
     public static void main(String[] args) {
-        String cmd = args.length == 0 ? "pretrain" : args[0];
-        java.util.List<String> rest = java.util.Arrays.asList(args).subList(Math.min(1, args.length), args.length);
-        switch (cmd) {
-            case "toy" -> toy();
-            case "generate" -> {
-                try {
-                    Generate.run(Generate.parse(rest), System.out);
-                } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-                    System.err.println("scratchllm: " + e.getMessage());
-                    System.exit(1);
-                }
-            }
-            case "pretrain" -> {
-                try {
-                    Pretrain.run(Pretrain.parse(rest), System.out);
-                } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-                    System.err.println("scratchllm: " + e.getMessage());
-                    System.exit(1);
-                }
-            }
-            case "finetune-classifier" -> runCommand(() -> FinetuneClassifier.run(FinetuneClassifier.parse(rest), System.out));
-            case "classify" -> runCommand(() -> Classify.run(Classify.parse(rest), System.out));
-            case "finetune-instructions" -> runCommand(() -> FinetuneInstructions.run(FinetuneInstructions.parse(rest), System.out));
-            case "respond" -> runCommand(() -> Respond.run(Respond.parse(rest), System.out));
-            case "finetune-dpo" -> runCommand(() -> FinetuneDpo.run(FinetuneDpo.parse(rest), System.out));
-            case "make-preference-data" -> runCommand(() -> MakePreferenceData.run(MakePreferenceData.parse(rest), System.out));
-            case "-h", "--help", "help" -> usage();
-            default -> {
-                System.err.println("scratchllm: unknown command '" + cmd + "'");
-                usage();
-                System.exit(2);
-            }
+        int status = run(args, System.out, System.err);
+        if (status != 0) System.exit(status);
+    }
+
+    /**
+     * Runs a command: {@code pretrain} (the default, also when the first argument is an option),
+     * {@code generate}, {@code finetune-classifier}, {@code classify}, {@code finetune-instructions},
+     * {@code respond}, {@code toy} or {@code help}. {@code COMMAND --help} prints the command's
+     * options; {@code --debug} anywhere adds stack traces to errors.
+     *
+     * @param args the command, then its options
+     * @param out where the command prints its results and help
+     * @param err where errors go: one line each
+     * @return the exit status: 0 done, 1 failed work, 2 a usage mistake
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        boolean debug = rest.removeIf("--debug"::equals);
+        String name = rest.isEmpty() || (rest.get(0).startsWith("-") && !isHelp(rest.get(0))) ? "pretrain" : rest.remove(0);
+        if (isHelp(name)) name = "help";
+        Command cmd = command(name);
+        if (cmd == null) {
+            err.println("scratchllm: unknown command '" + name + "'; the commands are " + names() + " (scratchllm help lists them)");
+            return USAGE;
+        }
+        try {
+            cmd.runner().run(rest, out);
+            return 0;
+        } catch (Options.HelpRequested h) {
+            out.print(h.help());
+            return 0;
+        } catch (Throwable t) { // every failure ends here as one line, with the stack trace only when asked for
+            if (debug) t.printStackTrace(err);
+            err.println("scratchllm: " + oneLine(describe(cmd.name(), t, debug)));
+            return t instanceof UsageException ? USAGE : FAILED;
         }
     }
 
-    private interface Command {
-        Object run() throws java.io.IOException;
+    private static boolean isHelp(String a) {
+        return a.equals("-h") || a.equals("--help");
+    }
+
+    private static Command command(String name) {
+        for (Command c : COMMANDS) if (c.name().equals(name)) return c;
+        return null;
+    }
+
+    private static String names() {
+        return String.join(", ", COMMANDS.stream().map(Command::name).toList());
     }
 
     /**
-     * The start of every training job: sets the kernel threads and prints the job's banner line
-     * (name, JDK, kernel implementation, threads).
+     * What went wrong, for a person: the message of the errors the commands raise on purpose, the
+     * file and the reason for file-system errors (whose own message is often just the path), the
+     * heap limit for out-of-memory, and the type for anything unexpected.
      */
+    static String describe(String command, Throwable t, boolean debug) {
+        Throwable e = t instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
+        String m = e.getMessage();
+        if (e instanceof OutOfMemoryError)
+            return command + ": out of memory: the Java heap limit is " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB (-Xmx); use a smaller model, batch or context, or a larger -Xmx";
+        if (e instanceof java.nio.file.NoSuchFileException f) return f.getFile() + ": no such file or folder";
+        if (e instanceof java.nio.file.AccessDeniedException f) return f.getFile() + ": permission denied";
+        if (e instanceof java.nio.file.NotDirectoryException f) return f.getFile() + ": not a folder";
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) return f.getFile() + ": already exists (and is in the way)";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null)
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + f.getReason();
+        boolean expected = e instanceof IOException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof UnsupportedOperationException || e instanceof dev.scratchllm.data.MissingDataFileException;
+        if (expected && m != null && !m.isBlank()) return m;
+        return command + ": failed with " + e.getClass().getName() + (m == null ? "" : ": " + m)
+                + (debug ? "" : " (an internal error; run again with --debug for the stack trace, and please report it)");
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static final Options.Spec TOY = new Options.Spec("toy", "", "Appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set.");
+
+    private static void help(List<String> args, PrintStream out) throws IOException {
+        if (args.size() == 1 && !isHelp(args.get(0))) {
+            Command c = command(args.get(0));
+            if (c == null) throw new UsageException("help: unknown command '" + args.get(0) + "'; the commands are " + names());
+            c.runner().run(List.of("--help"), out);
+            return;
+        }
+        if (args.size() > 1) throw new UsageException("help: expected at most one command name, got " + String.join(" ", args));
+        out.println("usage: scratchllm COMMAND [OPTIONS]        (scratchllm is: mvn -q compile exec:exec -Dargs=\"COMMAND OPTIONS\",");
+        out.println("                                            or java --add-modules jdk.incubator.vector -cp target/classes dev.scratchllm.cli.Main)");
+        out.println("commands:");
+        int width = COMMANDS.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        for (Command c : COMMANDS) out.printf(Locale.ROOT, "  %-" + width + "s  %s%n", c.name(), c.summary());
+        out.println("scratchllm COMMAND --help prints a command's options and defaults; --debug (anywhere) adds stack traces to errors.");
+        out.println("Exit status: 0 done, 1 failed work (a file, the network, training), 2 a usage mistake (an option or its value).");
+    }
+
     /**
      * Claims a run's output folder ({@link dev.scratchllm.io.FolderLock}) and, before any work,
-     * checks that its checkpoint can be replaced and cleans up what killed saves left there.
+     * checks that its checkpoint can be replaced, that none of the files the run will write there
+     * ({@code outputs}) is a folder (nor a file where a folder is named with a trailing {@code /}),
+     * and cleans up what killed saves left there.
      */
-    static dev.scratchllm.io.FolderLock claimOutput(java.nio.file.Path outDir, String command, java.io.PrintStream out) throws java.io.IOException {
+    static dev.scratchllm.io.FolderLock claimOutput(Path outDir, String command, PrintStream out, String... outputs) throws IOException {
         var claim = dev.scratchllm.io.FolderLock.acquire(outDir, command);
         try {
+            for (String name : outputs) {
+                boolean folder = name.endsWith("/");
+                Path p = outDir.resolve(folder ? name.substring(0, name.length() - 1) : name);
+                if (folder ? Files.exists(p) && !Files.isDirectory(p) : Files.isDirectory(p))
+                    throw new IOException(command + ": " + p + " is a " + (folder ? "file" : "folder") + ", but this run writes a "
+                            + (folder ? "folder" : "file") + " there; move it away or choose another --out");
+            }
             for (String line : dev.scratchllm.io.Checkpoint.prepareSave(outDir.resolve("checkpoint"))) out.println("NOTICE: " + line);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             claim.close();
             throw e;
         }
@@ -94,64 +200,36 @@ public final class Main {
                 + "nothing would be trained. Use a larger data file, a larger --train-limit or a smaller --batch");
     }
 
-    static void startJob(String title, int threads, java.io.PrintStream out) {
-        dev.scratchllm.ScratchLLM.setNumThreads(threads);
-        out.printf(java.util.Locale.ROOT, "ScratchLLM %s - JDK %s, %s kernels, %d threads%n", title, Runtime.version(),
-                dev.scratchllm.kernels.KernelProvider.get().name(), threads);
-    }
-
-    private static void runCommand(Command c) {
-        try {
-            c.run();
-        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException | java.io.UncheckedIOException e) {
-            System.err.println("scratchllm: " + e.getMessage());
-            System.exit(1);
+    /**
+     * The start of every training job: sets the kernel threads (capped at the machine's cores,
+     * with a warning: more threads than cores only slow the kernels down) and prints the job's
+     * banner line (name, JDK, kernel implementation, threads).
+     */
+    static void startJob(String title, int threads, PrintStream out) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > cores) {
+            out.println("WARNING: --threads " + threads + " is more than the " + cores + " cores of this machine; using " + cores);
+            threads = cores;
         }
+        ScratchLLM.setNumThreads(threads);
+        out.printf(Locale.ROOT, "ScratchLLM %s - JDK %s, %s kernels, %d threads%n", title, Runtime.version(), KernelProvider.get().name(), threads);
     }
 
-    private static void usage() {
-        System.out.println("""
-                usage: mvn -q compile exec:exec [-Dargs="COMMAND"]
-                commands:
-                  pretrain [--epochs N --context N --emb-dim N --layers N --heads N --batch N --lr X
-                            --weight-decay X --eval-freq N --eval-iter N --seed N --text FILE --out DIR --threads N]
-                           chapter 5: pretrain GPT-124M (context 256) on the-verdict (default)
-                  generate [--checkpoint DIR | --gpt2 FILE|gpt2|gpt2-medium|... --prompt TEXT --max-tokens N --temperature X --top-k K|none --seed N]
-                           continue a prompt with a pretrained checkpoint (default runs/pretrain/checkpoint)
-                  finetune-classifier [--gpt2 FILE|gpt2 | --checkpoint DIR | --emb-dim N --layers N --heads N --context N]
-                            [--epochs N --batch N --lr X --weight-decay X --eval-freq N --eval-iter N --seed N --max-length N
-                             --pad-to-context --train-all-layers --first-token --lora-rank R --lora-alpha A --train-limit N --out DIR]
-                           chapter 6: fine-tune a spam classifier (default runs/classifier)
-                  classify [--checkpoint DIR --text TEXT]
-                           classify a text as spam or not spam with a fine-tuned classifier
-                  finetune-instructions [--gpt2 FILE|gpt2-medium | --checkpoint DIR | --emb-dim N ...] [--epochs N --batch N --lr X
-                             --eval-freq N --eval-iter N --allowed-max-length N --phi3 --mask-instructions --lora-rank R
-                             --train-limit N --test-limit N --max-new-tokens N --ollama-model NAME --out DIR]
-                           chapter 7: instruction fine-tuning, test-set responses, Ollama scoring (default runs/instructions)
-                  respond --instruction TEXT [--input TEXT --checkpoint DIR --max-new-tokens N]
-                           answer an instruction with a fine-tuned instruction model
-                  finetune-dpo --checkpoint DIR | --gpt2 FILE [--beta X --lr X --weight-decay X --epochs N --batch N --eval-freq N
-                             --eval-iter N --allowed-max-length N --no-prompt-mask --train-limit N --responses N --max-new-tokens N --out DIR]
-                           chapter 7 bonus: preference tuning with DPO of an instruction-tuned model (default runs/dpo)
-                  make-preference-data [--url URL --model NAME --data FILE --limit N --seed N --out FILE]
-                           chapter 7 bonus: a local LLM (Ollama's API) rewrites responses politely/impolitely into preference pairs
-                  toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
-    }
-
-    private static void toy() {
-        System.out.println("ScratchLLM " + Runtime.version() + ", kernels: " + KernelProvider.get().name() + ", threads: " + ScratchLLM.getNumThreads());
-        System.out.println("Appendix A.7 - a typical training loop (seed 123, SGD lr 0.5, 3 epochs, batch 2)\n");
-        ToyTraining.Result r = ToyTraining.run(System.out);
+    private static void toy(List<String> args, PrintStream out) {
+        TOY.parse(args);
+        out.println("ScratchLLM " + Runtime.version() + ", kernels: " + KernelProvider.get().name() + ", threads: " + ScratchLLM.getNumThreads());
+        out.println("Appendix A.7 - a typical training loop (seed 123, SGD lr 0.5, 3 epochs, batch 2)\n");
+        ToyTraining.Result r = ToyTraining.run(out);
         NeuralNetwork model = r.model();
         model.eval();
         Tensor outputs;
         try (var g = ScratchLLM.noGrad()) {
             outputs = model.forward(ToyDataset.xTrain());
         }
-        System.out.println("\nLogits on the training set:\n" + outputs);
-        System.out.println("Predictions: " + outputs.argmax(1));
+        out.println("\nLogits on the training set:\n" + outputs);
+        out.println("Predictions: " + outputs.argmax(1));
         var train = DataLoader.of(new ToyDataset(ToyDataset.xTrain(), ToyDataset.yTrain()), 2, false, false);
         var test = DataLoader.of(new ToyDataset(ToyDataset.xTest(), ToyDataset.yTest()), 2, false, false);
-        System.out.printf("Train accuracy: %.2f%nTest accuracy:  %.2f%n", ToyTraining.computeAccuracy(model, train), ToyTraining.computeAccuracy(model, test));
+        out.printf(Locale.ROOT, "Train accuracy: %.2f%nTest accuracy:  %.2f%n", ToyTraining.computeAccuracy(model, train), ToyTraining.computeAccuracy(model, test));
     }
 }

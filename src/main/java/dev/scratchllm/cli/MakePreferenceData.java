@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code make-preference-data}: the DPO bonus's create-preference-data-ollama notebook — asks an
@@ -36,25 +35,29 @@ public final class MakePreferenceData {
     public record Settings(Path data, URI url, String model, Integer limit, long seed, Path out) {
     }
 
-    private static final Set<String> VALUED = Set.of("--data", "--url", "--model", "--limit", "--seed", "--out");
+    static final Options.Spec OPTIONS = new Options.Spec("make-preference-data", "[OPTIONS]",
+            "Chapter 7 bonus: a local LLM (Ollama's API) rewrites each response politely or impolitely into preference pairs.")
+            .text("--url", "URL", OllamaClient.DEFAULT_URL.toString(), "the server's chat endpoint (Ollama's, or scratchllm serve's /api/chat)")
+            .text("--model", "NAME", "llama3.1:70b", "the server's model")
+            .path("--data", "FILE", null, "the instruction data (default: the book's instruction-data.json)")
+            .integer("--limit", "N", null, 1, Integer.MAX_VALUE, "rewrite at most N entries (default: all)")
+            .longValue("--seed", "N", 123, "seed of the polite/impolite choices")
+            .path("--out", "FILE", Path.of("runs", "preference", PreferenceData.FILE).toString(), "the file to write");
 
     private MakePreferenceData() {
     }
 
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("make-preference-data", args, VALUED, Set.of());
+        Options o = OPTIONS.parse(args);
         URI url;
         try {
-            url = URI.create(o.string("--url", OllamaClient.DEFAULT_URL.toString()));
+            url = URI.create(o.text("--url"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("make-preference-data: --url is not a valid address: " + e.getMessage());
+            throw new UsageException("make-preference-data: --url is not a valid address: " + e.getMessage());
         }
         if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()))
-            throw new IllegalArgumentException("make-preference-data: --url must be an http(s) address such as " + OllamaClient.DEFAULT_URL + ", got " + url);
-        Integer limit = o.optionalInteger("--limit");
-        if (limit != null && limit < 1) throw new IllegalArgumentException("make-preference-data: --limit must be at least 1, got " + limit);
-        return new Settings(o.path("--data", null), url, o.string("--model", "llama3.1:70b"), limit, o.integer("--seed", 123),
-                o.path("--out", Path.of("runs", "preference", PreferenceData.FILE)));
+            throw new UsageException("make-preference-data: --url must be an http(s) address such as " + OllamaClient.DEFAULT_URL + ", got " + url);
+        return new Settings(o.path("--data"), url, o.text("--model"), o.optionalInteger("--limit"), o.longValue("--seed"), o.path("--out"));
     }
 
     /**

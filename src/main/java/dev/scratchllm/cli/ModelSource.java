@@ -3,8 +3,8 @@
  * (a model.safetensors file, or a model name such as "gpt2" that GPT2Download finds or fetches),
  * else a checkpoint written by "pretrain", else a freshly initialised model with a notice; and
  * the reverse for "classify" and "respond": rebuilding a fine-tuned model (2-class head, LoRA
- * wrappers) from its checkpoint's recorded settings. Also the tiny option parser the fine-tuning
- * commands share.
+ * wrappers) from its checkpoint's recorded settings. Also the starting-model options the
+ * fine-tuning commands share.
  *
  * It does not train or generate.
  */
@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** The starting model of a fine-tuning run, and fine-tuned models from their checkpoints. */
 final class ModelSource {
@@ -87,6 +86,7 @@ final class ModelSource {
 
     /** The free-form string fields of a checkpoint's {@code checkpoint.json}. */
     static Map<String, String> extra(Path checkpoint) throws IOException {
+        if (Files.isRegularFile(checkpoint)) throw new IOException(checkpoint + " is a file; --checkpoint expects a checkpoint folder");
         Path meta = checkpoint.resolve("checkpoint.json");
         if (!Files.isRegularFile(meta)) throw new IOException(checkpoint + ": no checkpoint here (no checkpoint.json)");
         Map<String, Object> m;
@@ -121,58 +121,31 @@ final class ModelSource {
 
     // ------------------------------------------------------------------ options
 
-    /** {@code --name value} pairs and {@code --flag}s, checked against the known names. */
-    static final class Options {
-        private final Map<String, String> values = new LinkedHashMap<>();
-        private final String command;
+    private static final List<String> SIZE_OPTIONS = List.of("--emb-dim", "--layers", "--heads", "--context");
 
-        Options(String command, List<String> args, Set<String> valued, Set<String> flags) {
-            this.command = command;
-            for (int i = 0; i < args.size(); i++) {
-                String k = args.get(i);
-                if (flags.contains(k)) values.put(k, "true");
-                else if (valued.contains(k)) {
-                    if (i + 1 >= args.size()) throw new IllegalArgumentException(command + ": option " + k + " needs a value");
-                    values.put(k, args.get(++i));
-                } else throw new IllegalArgumentException(command + ": unknown option " + k);
-            }
-        }
+    /** Declares the starting-model options of a fine-tuning command: {@code --gpt2}, {@code --checkpoint} and the from-scratch sizes. */
+    static Options.Spec modelOptions(Options.Spec spec, String gpt2Example) {
+        GPTConfig base = GPTConfig.GPT_CONFIG_124M;
+        return spec.text("--gpt2", "FILE|NAME", null, "start from GPT-2's weights: a model.safetensors file or a name (" + gpt2Example + ")")
+                .path("--checkpoint", "DIR", null, "start from a pretrain checkpoint")
+                .integer("--emb-dim", "N", base.embDim(), 1, Integer.MAX_VALUE, "without --gpt2/--checkpoint: embedding dimension")
+                .integer("--layers", "N", base.nLayers(), 1, 1_000_000, "without --gpt2/--checkpoint: transformer blocks")
+                .integer("--heads", "N", base.nHeads(), 1, 1 << 16, "without --gpt2/--checkpoint: attention heads")
+                .integer("--context", "N", base.contextLength(), 1, 46_340, "without --gpt2/--checkpoint: context length");
+    }
 
-        String string(String k, String def) {
-            return values.getOrDefault(k, def);
-        }
-
-        boolean flag(String k) {
-            return values.containsKey(k);
-        }
-
-        Path path(String k, Path def) {
-            String v = values.get(k);
-            return v == null ? def : Path.of(v);
-        }
-
-        int integer(String k, int def) {
-            String v = values.get(k);
-            if (v == null) return def;
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(command + ": option " + k + " expects a number, got '" + v + "'");
-            }
-        }
-
-        Integer optionalInteger(String k) {
-            return values.containsKey(k) ? integer(k, 0) : null;
-        }
-
-        double number(String k, double def) {
-            String v = values.get(k);
-            if (v == null) return def;
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(command + ": option " + k + " expects a number, got '" + v + "'");
-            }
-        }
+    /**
+     * The from-scratch configuration of {@link #modelOptions}, checked ({@link ModelLimits#scratch});
+     * refuses {@code --gpt2} with {@code --checkpoint}, and size options that a loaded model would
+     * silently ignore.
+     */
+    static GPTConfig scratchConfig(Options o, String command) {
+        boolean loaded = o.given("--gpt2") || o.given("--checkpoint");
+        if (o.given("--gpt2") && o.given("--checkpoint")) throw new UsageException(command + ": give --gpt2 or --checkpoint, not both");
+        for (String size : SIZE_OPTIONS)
+            if (loaded && o.given(size))
+                throw new UsageException(command + ": " + size + " sets the size of a new model; a model from --gpt2 or --checkpoint has its own size");
+        if (loaded) return GPTConfig.GPT_CONFIG_124M.withDropRate(0.0); // unused: the loaded model has its own
+        return ModelLimits.scratch(command, o.integer("--context"), o.integer("--emb-dim"), o.integer("--heads"), o.integer("--layers"), 0.0);
     }
 }

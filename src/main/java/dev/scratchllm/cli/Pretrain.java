@@ -8,7 +8,9 @@ import dev.scratchllm.data.GPTDatasetV1;
 import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.gpt.Generation;
+import dev.scratchllm.data.MissingDataFileException;
 import dev.scratchllm.io.Checkpoint;
+import dev.scratchllm.io.TextFiles;
 import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.tokenizer.GPT2Tokenizer;
@@ -19,7 +21,6 @@ import dev.scratchllm.train.Training;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,65 +81,75 @@ public final class Pretrain {
     private Pretrain() {
     }
 
-    /** Parses {@code --name value} pairs over the defaults. */
+    /** The options and their defaults (the book's, {@link Settings#defaults()}). */
+    static final Options.Spec OPTIONS = spec();
+
+    private static Options.Spec spec() {
+        Settings d = Settings.defaults();
+        return new Options.Spec("pretrain", "[OPTIONS]", "Chapter 5: pretrain GPT-124M (context 256) on the-verdict; the default command.")
+                .path("--text", "FILE", d.textFile(), "the UTF-8 text to train on (a file, or a book data file's name)")
+                .integer("--context", "N", d.contextLength(), 1, 46_340, "context length, window and stride")
+                .integer("--emb-dim", "N", d.embDim(), 1, Integer.MAX_VALUE, "embedding dimension (a multiple of --heads)")
+                .integer("--heads", "N", d.nHeads(), 1, 1 << 16, "attention heads")
+                .integer("--layers", "N", d.nLayers(), 1, 1_000_000, "transformer blocks")
+                .number("--drop-rate", "X", d.dropRate(), Options.Range.of(0, false, 1, true), "dropout rate")
+                .number("--train-ratio", "X", d.trainRatio(), Options.Range.of(0, true, 1, true), "fraction of the text used for training")
+                .training(d.batchSize(), d.lr(), d.weightDecay(), d.epochs(), d.evalFreq(), d.evalIter(), d.seed(), d.outDir().toString())
+                .text("--start", "TEXT", d.startContext(), "the prompt of the samples");
+    }
+
+    /** Parses {@code --name value} pairs over the defaults; checks every value and the model's size. */
     static Settings parse(List<String> args) {
-        Settings s = Settings.defaults();
-        String text = s.textFile(), start = s.startContext();
-        int ctx = s.contextLength(), emb = s.embDim(), heads = s.nHeads(), layers = s.nLayers(), batch = s.batchSize(), epochs = s.epochs();
-        int evalFreq = s.evalFreq(), evalIter = s.evalIter(), threads = s.threads();
-        double drop = s.dropRate(), ratio = s.trainRatio(), lr = s.lr(), wd = s.weightDecay();
-        long seed = s.seed();
-        Path out = s.outDir();
-        for (int i = 0; i < args.size(); i++) {
-            String k = args.get(i);
-            if (i + 1 >= args.size()) throw new IllegalArgumentException("pretrain: option " + k + " needs a value");
-            String v = args.get(++i);
-            try {
-                switch (k) {
-                    case "--text" -> text = v;
-                    case "--context" -> ctx = Integer.parseInt(v);
-                    case "--emb-dim" -> emb = Integer.parseInt(v);
-                    case "--heads" -> heads = Integer.parseInt(v);
-                    case "--layers" -> layers = Integer.parseInt(v);
-                    case "--drop-rate" -> drop = Double.parseDouble(v);
-                    case "--batch" -> batch = Integer.parseInt(v);
-                    case "--train-ratio" -> ratio = Double.parseDouble(v);
-                    case "--lr" -> lr = Double.parseDouble(v);
-                    case "--weight-decay" -> wd = Double.parseDouble(v);
-                    case "--epochs" -> epochs = Integer.parseInt(v);
-                    case "--eval-freq" -> evalFreq = Integer.parseInt(v);
-                    case "--eval-iter" -> evalIter = Integer.parseInt(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--start" -> start = v;
-                    case "--out" -> out = Path.of(v);
-                    case "--threads" -> threads = Integer.parseInt(v);
-                    default -> throw new IllegalArgumentException("pretrain: unknown option " + k);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("pretrain: option " + k + " expects a number, got '" + v + "'");
-            }
-        }
-        return new Settings(text, ctx, emb, heads, layers, drop, batch, ratio, lr, wd, epochs, evalFreq, evalIter, seed, start, out, threads);
+        Options o = OPTIONS.parse(args);
+        Settings s = new Settings(o.text("--text"), o.integer("--context"), o.integer("--emb-dim"), o.integer("--heads"), o.integer("--layers"),
+                o.number("--drop-rate"), o.integer("--batch"), o.number("--train-ratio"), o.number("--lr"), o.number("--weight-decay"), o.integer("--epochs"),
+                o.integer("--eval-freq"), o.integer("--eval-iter"), o.longValue("--seed"), o.text("--start"), o.path("--out"),
+                o.integer("--threads", ScratchLLM.getNumThreads()));
+        if (s.startContext().isBlank()) throw new UsageException("pretrain: --start needs a non-empty prompt for the samples");
+        ModelLimits.scratch("pretrain", s.contextLength(), s.embDim(), s.nHeads(), s.nLayers(), s.dropRate());
+        return s;
     }
 
     /**
-     * The book's text by name (found, or downloaded and verified); when that is impossible and the
-     * name is the default the-verdict.txt, the project's bundled corpus with a notice.
+     * A training text.
+     *
+     * @param source where it came from, for the log (a path, or the bundled corpus)
+     * @param recorded what the checkpoint records as its {@code text}: the name asked for, or the
+     *     bundled corpus that replaced it
+     * @param text the text
      */
-    static String[] readBookText(String name, PrintStream out) throws IOException {
-        return readBookText(name, out, DataFiles.fromEnvironment());
+    record Text(String source, String recorded, String text) {
     }
 
-    static String[] readBookText(String name, PrintStream out, DataFiles files) throws IOException {
+    /**
+     * {@code --text}: a file by path, else the book's text by name (found, or downloaded and
+     * verified); when that is impossible and the name is the default the-verdict.txt, the project's
+     * bundled corpus with a notice. A folder, a missing file and non-UTF-8 text are refused, naming
+     * the file.
+     */
+    static Text readText(String name, PrintStream out) throws IOException {
+        Path p = Path.of(name);
+        if (Files.isDirectory(p)) throw new IOException("pretrain: --text " + name + " is a folder; expected a UTF-8 text file");
+        if (Files.isRegularFile(p)) return new Text(name, name, TextFiles.readUtf8(p));
+        if (p.isAbsolute()) throw new IOException("pretrain: --text " + name + ": no such file");
+        try {
+            return readBookText(name, out, DataFiles.fromEnvironment());
+        } catch (MissingDataFileException e) {
+            throw new IOException("pretrain: --text " + name + ": no such file; " + e.getMessage(), e);
+        }
+    }
+
+    static Text readBookText(String name, PrintStream out, DataFiles files) throws IOException {
         try {
             Path p = BookData.path(files, DataFiles.PROJECT_DATA_DIR, name);
-            return new String[] {p.toString(), Files.readString(p, StandardCharsets.UTF_8)};
+            return new Text(p.toString(), name, TextFiles.readUtf8(p));
         } catch (RuntimeException e) {
             if (!name.equals(Settings.defaults().textFile())) throw e;
             out.println("NOTICE: " + name + " is not available (" + e.getMessage() + ").");
             out.println("NOTICE: training on the project's own small corpus instead (" + BookData.FALLBACK_CORPUS
                     + "); set SCRATCHLLM_DATA to a folder with the book's data for the book's run.");
-            return new String[] {"bundled corpus " + BookData.FALLBACK_CORPUS, BookData.fallbackCorpus()};
+            String bundled = "bundled corpus " + BookData.FALLBACK_CORPUS;
+            return new Text(bundled, bundled, BookData.fallbackCorpus());
         }
     }
 
@@ -151,7 +162,7 @@ public final class Pretrain {
      * @throws IOException if the text cannot be read or the outputs cannot be written
      */
     public static Training.History run(Settings s, PrintStream out) throws IOException {
-        try (var claim = Main.claimOutput(s.outDir(), "pretrain", out)) {
+        try (var claim = Main.claimOutput(s.outDir(), "pretrain", out, "loss-plot.png")) {
             return runClaimed(s, out);
         }
     }
@@ -159,18 +170,10 @@ public final class Pretrain {
     private static Training.History runClaimed(Settings s, PrintStream out) throws IOException {
         Main.startJob("pretraining (chapter 5)", s.threads(), out);
         GPTConfig cfg = s.config();
-        String textSource;
-        String text;
-        if (Files.isRegularFile(Path.of(s.textFile()))) {
-            textSource = s.textFile();
-            text = Files.readString(Path.of(s.textFile()), StandardCharsets.UTF_8);
-        } else {
-            String[] found = readBookText(s.textFile(), out);
-            textSource = found[0];
-            text = found[1];
-        }
+        Text found = readText(s.textFile(), out);
+        String text = found.text();
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
-        out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", textSource, text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
+        out.printf(Locale.ROOT, "Text: %s, %d characters, %d tokens%n", found.source(), text.length(), tokenizer.encode(text, java.util.Set.of("<|endoftext|>")).length);
 
         int split = (int) (s.trainRatio() * text.length());
         String trainData = text.substring(0, split), valData = text.substring(split);
@@ -243,7 +246,7 @@ public final class Pretrain {
         if (n > 0) LossPlot.write(plot, epochsSeen, h.tokensSeen(), h.trainLosses(), h.valLosses(), "Loss");
         Path ckpt = s.outDir().resolve("checkpoint");
         Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(),
-                Map.of("gpt.config", cfg.toJson(), "text", s.textFile()));
+                Map.of("gpt.config", cfg.toJson(), "text", found.recorded()));
         out.println();
         if (n > 0) out.println("Loss plot:  " + plot.toAbsolutePath());
         out.println("Checkpoint: " + ckpt.toAbsolutePath());

@@ -18,9 +18,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
-/** {@code respond --instruction TEXT [--input TEXT] [--checkpoint DIR] [--max-new-tokens N]}. */
+/** {@code respond --instruction TEXT [--input TEXT] [--checkpoint DIR] [--max-new-tokens N]} ({@code --max-tokens} is an alias). */
 public final class Respond {
     /**
      * The command's settings.
@@ -36,12 +35,18 @@ public final class Respond {
     private Respond() {
     }
 
+    static final Options.Spec OPTIONS = new Options.Spec("respond", "--instruction TEXT [OPTIONS]", "Answer an instruction with a fine-tuned instruction model.")
+            .text("--instruction", "TEXT", null, "the instruction (required)")
+            .text("--input", "TEXT", "", "the instruction's input, if any")
+            .path("--checkpoint", "DIR", Path.of("runs", "instructions", "checkpoint").toString(), "checkpoint folder written by finetune-instructions")
+            .integer("--max-new-tokens", "N", 256, 1, Integer.MAX_VALUE, "most tokens of the response")
+            .alias("--max-tokens", "--max-new-tokens");
+
     static Settings parse(List<String> args) {
-        ModelSource.Options o = new ModelSource.Options("respond", args, Set.of("--checkpoint", "--instruction", "--input", "--max-new-tokens"), Set.of());
-        String instruction = o.string("--instruction", null);
-        if (instruction == null) throw new IllegalArgumentException("respond: --instruction TEXT is required");
-        return new Settings(o.path("--checkpoint", Path.of("runs", "instructions", "checkpoint")), instruction, o.string("--input", ""),
-                o.integer("--max-new-tokens", 256));
+        Options o = OPTIONS.parse(args);
+        String instruction = o.text("--instruction");
+        if (instruction == null || instruction.isBlank()) throw new UsageException("respond: --instruction TEXT is required (a non-empty instruction)");
+        return new Settings(o.path("--checkpoint"), instruction, o.text("--input"), o.integer("--max-new-tokens"));
     }
 
     /**

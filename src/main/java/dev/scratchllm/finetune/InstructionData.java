@@ -143,7 +143,7 @@ public final class InstructionData {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) throw new IOException(file + ": " + size + " bytes is more than the limit of " + MAX_FILE_BYTES);
         try {
-            return parser.apply(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return parser.apply(dev.scratchllm.io.TextFiles.readUtf8(file), file.toString());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -159,6 +159,7 @@ public final class SpamData {
                 }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dev.scratchllm.io.AtomicFiles.readableByAll(target); // the .part was created owner-only
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("could not download")) throw e;
             throw new IOException("could not download " + url + ": " + e, e);

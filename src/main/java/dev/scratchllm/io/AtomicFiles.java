@@ -32,6 +32,7 @@ public final class AtomicFiles {
         try {
             Files.write(tmp, bytes);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            readableByAll(abs);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -46,5 +47,20 @@ public final class AtomicFiles {
      */
     public static void writeString(Path file, String text) throws IOException {
         write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Gives a finished file the usual {@code rw-r--r--} (a folder {@code rwxr-xr-x}) where POSIX
+     * permissions exist: temporary files, which finished files are renamed from, are created
+     * owner-only ({@code 0600}).
+     *
+     * @param p the finished file or folder
+     */
+    public static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: keep its defaults
+        }
     }
 }

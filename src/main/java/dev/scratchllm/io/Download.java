@@ -108,6 +108,7 @@ public final class Download {
             String got = HexFormat.of().formatHex(md.digest());
             if (!got.equals(want)) throw new IOException("SHA-256 mismatch: got " + got + ", expected " + want);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.readableByAll(target); // the .part was created owner-only
             return target;
         } catch (IOException e) {
             throw new IOException("could not download " + uri + " to " + target + ": " + e.getMessage()

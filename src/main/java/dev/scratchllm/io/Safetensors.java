@@ -391,11 +391,7 @@ public final class Safetensors {
 
     /** Temporary files are created owner-only; a finished file gets the usual rw-r--r-- where POSIX permissions exist. */
     static void readableByAll(Path p) {
-        try {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException ignored) {
-            // not a POSIX file system: keep its defaults
-        }
+        AtomicFiles.readableByAll(p);
     }
 
     private static void flush(ByteBuffer buf, OutputStream os) throws IOException {

@@ -109,6 +109,7 @@ public final class Unzip {
                     }
                     total += n;
                     Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    AtomicFiles.readableByAll(dest); // the .part was created owner-only
                     written.add(dest);
                 } finally {
                     Files.deleteIfExists(tmp);

@@ -93,7 +93,7 @@ class FinetuneCommandsTest {
     @Test
     void badOptionsAreExplained() {
         assertThatThrownBy(() -> FinetuneClassifier.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> FinetuneClassifier.parse(List.of("--epochs", "five"))).hasMessageContaining("expects a number");
+        assertThatThrownBy(() -> FinetuneClassifier.parse(List.of("--epochs", "five"))).hasMessageContaining("--epochs must be a whole number from 1 to 1000000, got 'five'");
         assertThatThrownBy(() -> FinetuneInstructions.parse(List.of("--speed", "1"))).hasMessageContaining("unknown option --speed");
         assertThatThrownBy(() -> FinetuneInstructions.parse(List.of("--phi3", "--mask-instructions"))).hasMessageContaining("not supported");
         assertThatThrownBy(() -> Respond.parse(List.of())).hasMessageContaining("--instruction TEXT is required");

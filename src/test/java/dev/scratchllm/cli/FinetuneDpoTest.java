@@ -59,9 +59,11 @@ class FinetuneDpoTest {
     @Test
     void optionsAreChecked() {
         assertThatThrownBy(() -> FinetuneDpo.parse(List.of())).hasMessageContaining("--checkpoint DIR (from finetune-instructions) or --gpt2 FILE");
-        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--beta", "-1"))).hasMessageContaining("--beta must be positive");
-        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--lr", "NaN"))).hasMessageContaining("--lr must be positive");
-        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--speed", "1"))).hasMessageContaining("unknown option --speed");
+        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--beta", "-1"))).hasMessageContaining("finetune-dpo: --beta must be a finite number > 0, got '-1'");
+        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--lr", "NaN"))).hasMessageContaining("finetune-dpo: --lr must be a finite number > 0, got 'NaN'");
+        assertThatThrownBy(() -> FinetuneDpo.parse(List.of("--checkpoint", "x", "--speed", "1"))).hasMessageContaining("finetune-dpo: unknown option --speed");
+        assertThat(Main.run(new String[] {"finetune-dpo", "--help"}, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isZero();
         assertThat(FinetuneDpo.parse(List.of("--checkpoint", "x")).lr()).isEqualTo(5e-6);
     }
 }

@@ -53,10 +53,12 @@ class PretrainTest {
         System.setProperty("scratchllm.offline", "true");
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            String[] r = Pretrain.readBookText("the-verdict.txt", new PrintStream(buf, true, StandardCharsets.UTF_8),
+            Pretrain.Text r = Pretrain.readBookText("the-verdict.txt", new PrintStream(buf, true, StandardCharsets.UTF_8),
                     new DataFiles(tmp.toString(), tmp.resolve("none")));
             assertThat(buf.toString(StandardCharsets.UTF_8)).contains("NOTICE: the-verdict.txt is not available").contains("own small corpus");
-            assertThat(r[1].length()).isGreaterThan(15_000);
+            assertThat(r.text().length()).isGreaterThan(15_000);
+            // the checkpoint records what was really used, not the name asked for
+            assertThat(r.recorded()).isEqualTo("bundled corpus " + dev.scratchllm.data.BookData.FALLBACK_CORPUS).isEqualTo(r.source());
             assertThatThrownBy(() -> Pretrain.readBookText("other.txt", new PrintStream(new ByteArrayOutputStream()), new DataFiles(tmp.toString(), tmp)))
                     .hasMessageContaining("other.txt");
         } finally {
@@ -82,7 +84,7 @@ class PretrainTest {
     @Test
     void badOptionsAreExplained() {
         assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs"))).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs", "ten"))).hasMessageContaining("expects a number");
+        assertThatThrownBy(() -> Pretrain.parse(List.of("--epochs", "ten"))).hasMessageContaining("must be a whole number");
         assertThatThrownBy(() -> Pretrain.parse(List.of("--speed", "1"))).hasMessageContaining("unknown option --speed");
         assertThat(Pretrain.parse(List.of()).contextLength()).isEqualTo(256);
     }
