@@ -18,7 +18,7 @@ public final class Main {
 
     /**
      * Runs a command: {@code pretrain} (the default), {@code toy}, {@code generate},
-     * {@code finetune-classifier}, {@code classify}, {@code finetune-instructions}, {@code respond} or
+     * {@code finetune-classifier}, {@code classify}, {@code finetune-instructions}, {@code respond}, {@code serve} or
      * {@code help}. A failing command prints its error and exits with status 1; an unknown one exits with
      * status 2.
      *
@@ -49,6 +49,10 @@ public final class Main {
             case "classify" -> runCommand(() -> Classify.run(Classify.parse(rest), System.out));
             case "finetune-instructions" -> runCommand(() -> FinetuneInstructions.run(FinetuneInstructions.parse(rest), System.out));
             case "respond" -> runCommand(() -> Respond.run(Respond.parse(rest), System.out));
+            case "serve" -> runCommand(() -> {
+                Serve.run(Serve.parse(rest), System.out);
+                return null;
+            });
             case "-h", "--help", "help" -> usage();
             default -> {
                 System.err.println("scratchllm: unknown command '" + cmd + "'");
@@ -102,6 +106,9 @@ public final class Main {
                            chapter 7: instruction fine-tuning, test-set responses, Ollama scoring (default runs/instructions)
                   respond --instruction TEXT [--input TEXT --checkpoint DIR --max-new-tokens N]
                            answer an instruction with a fine-tuned instruction model
+                  serve [--checkpoint DIR | --gpt2 FILE|NAME] [--host 127.0.0.1 --port 8080 --api-key KEY --name NAME
+                         --chat-format alpaca|phi3|transcript --parallel N --queue N --timeout S --max-tokens N --threads N]
+                           serve the model over OpenAI- and Ollama-compatible HTTP APIs, with a chat page at /
                   toy      appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set""");
     }
 
