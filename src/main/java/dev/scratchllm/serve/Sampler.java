@@ -46,12 +46,17 @@ public final class Sampler implements ToLongFunction<Tensor> {
      */
     @Override
     public long applyAsLong(Tensor logits) {
+        if (temperature <= 0f) return logits.argmax(-1, true).itemLong(); // top-k keeps the arg-max
         if (topK != null && topK < logits.size(-1)) {
-            Tensor topLogits = logits.topk(topK, -1).values();     // (1, k)
-            Tensor minVal = topLogits.select(1, -1).unsqueeze(1);  // (1, 1)
-            logits = Tensor.where(logits.lt(minVal), Tensor.scalar(Float.NEGATIVE_INFINITY), logits);
+            // the book's where(logits < topk(k).values[-1], -inf, logits), with the k-th largest
+            // value found by one sort of a copy (Tensor.topk is written for clarity, not speed)
+            float[] v = logits.toFloatArray();
+            float[] sorted = v.clone();
+            Arrays.sort(sorted);
+            float minVal = sorted[sorted.length - topK];
+            for (int i = 0; i < v.length; i++) if (v[i] < minVal) v[i] = Float.NEGATIVE_INFINITY;
+            logits = Tensor.of(v, logits.shape()); // (1, vocab)
         }
-        if (temperature <= 0f) return logits.argmax(-1, true).itemLong();
         float[] probs = logits.div(temperature).softmax(-1).toFloatArray(); // (vocab)
         if (topP < 1.0) nucleus(probs, topP);
         return generator.multinomial(probs);
@@ -65,18 +70,19 @@ public final class Sampler implements ToLongFunction<Tensor> {
      * @param topP the mass to keep, in [0, 1]
      */
     static void nucleus(float[] probs, double topP) {
-        int n = probs.length;
+        int n = probs.length, m = 0;
         long[] keys = new long[n]; // probability bits (non-negative floats sort as their bits) above the index
         double total = 0;
         for (int i = 0; i < n; i++) {
-            keys[i] = ((long) Float.floatToRawIntBits(probs[i]) << 32) | (0xFFFFFFFFL - i); // ties: lower index first
+            if (probs[i] == 0f) continue; // after top-k most are zero: sort only the others
+            keys[m++] = ((long) Float.floatToRawIntBits(probs[i]) << 32) | (0xFFFFFFFFL - i); // ties: lower index first
             total += probs[i];
         }
-        Arrays.sort(keys);
+        Arrays.sort(keys, 0, m);
         double cum = 0, target = topP * total;
         int kept = 0;
         boolean[] keep = new boolean[n];
-        for (int j = n - 1; j >= 0; j--) {
+        for (int j = m - 1; j >= 0; j--) {
             int i = (int) (0xFFFFFFFFL - (keys[j] & 0xFFFFFFFFL));
             if (kept > 0 && cum >= target) break;
             keep[i] = true;
