@@ -48,7 +48,6 @@ class ChatServerTest {
     @AfterAll
     static void stop() {
         server.close();
-        LOG.forEach(System.err::println);
     }
 
     /** The reference: the book's generate (greedy, or seeded sampling with temperature and top-k), new text only. */
