@@ -20,7 +20,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Instant;
@@ -122,7 +121,11 @@ public final class ChatServer implements AutoCloseable {
         return queue.admitted();
     }
 
-    /** Blocks until {@link #shutdown()} has finished. @throws InterruptedException if interrupted */
+    /**
+     * Blocks until {@link #shutdown()} has finished.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
@@ -336,8 +339,4 @@ public final class ChatServer implements AutoCloseable {
                 c.note.isEmpty() ? "" : " " + c.note));
     }
 
-    /** A stream for logs that prints to {@code out}. */
-    static Consumer<String> printTo(PrintStream out) {
-        return out::println;
-    }
 }

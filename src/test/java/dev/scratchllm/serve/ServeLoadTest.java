@@ -55,35 +55,33 @@ class ServeLoadTest {
     }
 
     void round(HttpClient http, ChatServer s, java.util.concurrent.ExecutorService pool, int round) throws Exception {
-        {
-            long t0 = System.nanoTime();
-            List<CompletableFuture<Result>> admitted = new ArrayList<>();
-            for (int i = 0; i < REQUESTS; i++) {
-                int idx = i;
-                admitted.add(CompletableFuture.supplyAsync(() -> stream(http, s, idx), pool));
-            }
-            for (int i = 0; i < 3000 && s.admitted() < REQUESTS; i++) Thread.sleep(2);
-            assertThat(s.admitted()).as("all requests admitted (running or waiting)").isEqualTo(REQUESTS);
-            List<Integer> refused = new ArrayList<>();
-            for (int i = 0; i < EXTRA; i++) refused.add(stream(http, s, REQUESTS + i).status());
-            List<Result> results = new ArrayList<>();
-            for (var f : admitted) results.add(f.get());
-            double wall = (System.nanoTime() - t0) / 1e9;
-
-            assertThat(refused).as("requests beyond parallel + waiting").containsOnly(429);
-            long tokens = 0;
-            for (Result r : results) {
-                assertThat(r.status()).isEqualTo(200);
-                assertThat(r.done()).as("request %d ended with [DONE]", r.index()).isTrue();
-                assertThat(r.text()).as("request %d's text", r.index()).isEqualTo(ChatServerTest.reference(prompt(r.index()), TOKENS, 0f, null, 0));
-                tokens += r.completionTokens();
-            }
-            long[] lat = results.stream().mapToLong(Result::totalNanos).sorted().toArray();
-            long[] ttft = results.stream().mapToLong(Result::firstTokenNanos).sorted().toArray();
-            System.out.printf(Locale.ROOT, "load round %d: %d streaming requests x %d tokens, parallel %d, %d refused with 429; wall %.2f s; "
-                            + "latency p50 %.3f s p99 %.3f s; first token p50 %.3f s p99 %.3f s; %d tokens, %.1f tokens/s%n", round, REQUESTS, TOKENS, PARALLEL,
-                    refused.size(), wall, pct(lat, 50), pct(lat, 99), pct(ttft, 50), pct(ttft, 99), tokens, tokens / wall);
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Result>> admitted = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            int idx = i;
+            admitted.add(CompletableFuture.supplyAsync(() -> stream(http, s, idx), pool));
         }
+        for (int i = 0; i < 3000 && s.admitted() < REQUESTS; i++) Thread.sleep(2);
+        assertThat(s.admitted()).as("all requests admitted (running or waiting)").isEqualTo(REQUESTS);
+        List<Integer> refused = new ArrayList<>();
+        for (int i = 0; i < EXTRA; i++) refused.add(stream(http, s, REQUESTS + i).status());
+        List<Result> results = new ArrayList<>();
+        for (var f : admitted) results.add(f.get());
+        double wall = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(refused).as("requests beyond parallel + waiting").containsOnly(429);
+        long tokens = 0;
+        for (Result r : results) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.done()).as("request %d ended with [DONE]", r.index()).isTrue();
+            assertThat(r.text()).as("request %d's text", r.index()).isEqualTo(ChatServerTest.reference(prompt(r.index()), TOKENS, 0f, null, 0));
+            tokens += r.completionTokens();
+        }
+        long[] lat = results.stream().mapToLong(Result::totalNanos).sorted().toArray();
+        long[] ttft = results.stream().mapToLong(Result::firstTokenNanos).sorted().toArray();
+        System.out.printf(Locale.ROOT, "load round %d: %d streaming requests x %d tokens, parallel %d, %d refused with 429; wall %.2f s; "
+                        + "latency p50 %.3f s p99 %.3f s; first token p50 %.3f s p99 %.3f s; %d tokens, %.1f tokens/s%n", round, REQUESTS, TOKENS, PARALLEL,
+                refused.size(), wall, pct(lat, 50), pct(lat, 99), pct(ttft, 50), pct(ttft, 99), tokens, tokens / wall);
     }
 
     static String prompt(int i) {
