@@ -72,8 +72,8 @@ final class OpenAiApi {
     }
 
     private SamplingParams params(Map<String, Object> req, int defaultMax) {
-        Long n = JsonFields.integer(req, "n", "", 1, 1);
-        assert n == null || n == 1;
+        Long n = JsonFields.integer(req, "n", "", Long.MIN_VALUE, Long.MAX_VALUE);
+        if (n != null && n != 1) throw ApiError.badField("n", "'n' must be 1: this server returns one choice per request");
         int limit = server.options().maxTokensLimit();
         Long max = JsonFields.integer(req, "max_completion_tokens", "", 1, limit);
         if (max == null) max = JsonFields.integer(req, "max_tokens", "", 1, limit);
