@@ -6,7 +6,7 @@
 package dev.scratchllm.serve;
 
 /** A refused request: status, message, and OpenAI's error type and parameter. */
-public final class ApiError extends RuntimeException {
+final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
     private final String type;

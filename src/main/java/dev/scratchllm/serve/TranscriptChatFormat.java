@@ -13,6 +13,10 @@ import java.util.List;
 
 /** A plain transcript for base (not instruction-tuned) models. */
 public final class TranscriptChatFormat implements ChatFormat {
+    /** The transcript format (it has no settings). */
+    public TranscriptChatFormat() {
+    }
+
     @Override
     public String name() {
         return "transcript";

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -Dscratchllm.load.rounds=R repeats it (the figures of a later round are the warm ones).
  */
 class ServeLoadTest {
-    static final int REQUESTS = Integer.getInteger("scratchllm.load.requests", 12);
-    static final int TOKENS = Integer.getInteger("scratchllm.load.tokens", 16);
+    static final int REQUESTS = Integer.getInteger("scratchllm.load.requests", 8);
+    static final int TOKENS = Integer.getInteger("scratchllm.load.tokens", 8);
     static final int PARALLEL = Integer.getInteger("scratchllm.load.parallel", 2);
     static final int ROUNDS = Integer.getInteger("scratchllm.load.rounds", 1); // > 1: the first rounds warm the JIT up
     static final java.util.Map<Integer, String> REFERENCES = new java.util.concurrent.ConcurrentHashMap<>(); // the same in every round
