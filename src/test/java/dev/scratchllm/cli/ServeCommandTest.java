@@ -42,6 +42,42 @@ class ServeCommandTest {
     }
 
     @Test
+    @DisplayName("serve --checkpoint of finetune-instructions: the Alpaca chat format, and a chat answer equal to the book's greedy response")
+    void instructionCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.scratchllm.ScratchLLM.manualSeed(123);
+        dev.scratchllm.gpt.GPTConfig cfg = new dev.scratchllm.gpt.GPTConfig(50257, 128, 16, 2, 1, 0.0, false);
+        dev.scratchllm.gpt.GPTModel model = new dev.scratchllm.gpt.GPTModel(cfg);
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>(); // what finetune-instructions records
+        extra.put("task", "instructions");
+        extra.put("gpt.config", cfg.toJson());
+        extra.put("prompt_style", "ALPACA");
+        dev.scratchllm.io.Checkpoint.save(dir, model, null, 1, 1, extra);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ChatServer server = Serve.start(Serve.parse(List.of("--checkpoint", dir.toString(), "--port", "0", "--threads", "1")),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("Serving 'scratchllm-instruct' (alpaca chat format)");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/api/chat"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"scratchllm-instruct\",\"stream\":false,\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"Name a color.\"}],\"options\":{\"temperature\":0,\"num_predict\":5}}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            // the book's generate_response, greedy, on format_input(entry) followed by the response header of the training text
+            model.eval();
+            var tok = dev.scratchllm.tokenizer.GPT2Tokenizer.load();
+            String prompt = dev.scratchllm.finetune.InstructionData.formatInput(new dev.scratchllm.finetune.InstructionEntry("Name a color.", "", ""))
+                    + "\n\n### Response:\n";
+            var in = dev.scratchllm.train.TextGeneration.textToTokenIds(prompt, tok);
+            int[] ids = dev.scratchllm.train.TextGeneration.generate(model, in, 5, 128, 0f, null, 50256L).squeeze(0).toIntArray();
+            String expected = tok.decode(java.util.Arrays.copyOfRange(ids, in.size(1), ids.length));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> message = (Map<String, Object>) Json.parseObject(r.body(), "response").get("message");
+            assertThat(message.get("content")).isEqualTo(expected);
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    @Test
     @DisplayName("serve's options: loopback and port 8080 by default; bad values are refused with the option's name")
     void options() {
         Serve.Settings d = Serve.parse(List.of());
