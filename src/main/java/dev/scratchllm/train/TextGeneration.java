@@ -147,4 +147,50 @@ public final class TextGeneration {
         }
         return idx;
     }
+
+    /**
+     * The KV-cache decode loop of {@link #generate(Module, Tensor, int, int, float, Integer, Long, boolean)}
+     * for a batch of one, with the choice of each next token and a per-token hook left to the
+     * caller: the HTTP server samples with a generator and settings of each request's own and
+     * streams every token as it comes. The window slides (without the cache) past the context
+     * length, as in the book's {@code generate}.
+     *
+     * @param model the language model (a {@link GPTModel} in eval mode uses the KV cache)
+     * @param idx the context, int64, shape {@code (1, n)}
+     * @param maxNewTokens the most tokens to append
+     * @param contextSize the most tokens the model sees at once
+     * @param eosId stop when this id is picked (not appended, not passed to {@code onToken}), or null
+     * @param nextToken picks the next id from the last position's logits, shape {@code (1, vocab)}
+     * @param onToken called with each new id; returning false stops generation after that token
+     * @return the context with the new tokens appended
+     * @throws IllegalArgumentException if {@code idx} is not of shape {@code (1, n)}
+     */
+    public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, Long eosId,
+                                  java.util.function.ToLongFunction<Tensor> nextToken, java.util.function.LongPredicate onToken) {
+        if (idx.dim() != 2 || idx.size(0) != 1)
+            throw new IllegalArgumentException("generate: idx must be (1, tokens) with a per-token hook, got " + java.util.Arrays.toString(idx.shape()));
+        GPTModel gpt = model instanceof GPTModel g && !g.isTraining() ? g : null;
+        KVCache cache = null;
+        for (int step = 0; step < maxNewTokens; step++) {
+            int n = idx.size(1);
+            Tensor logits;
+            try (var g = GradMode.noGrad()) {
+                if (gpt != null && n <= Math.min(contextSize, gpt.config().contextLength())) {
+                    if (cache == null) {
+                        cache = gpt.newCache();
+                        logits = gpt.forward(idx, cache);                  // the prompt, once
+                    } else {
+                        logits = gpt.forward(idx.slice(1, n - 1, n), cache); // (1, 1): only the newest token
+                    }
+                } else {
+                    logits = model.forward(idx.slice(1, Math.max(0, n - contextSize), n)); // (1, min(n, context))
+                }
+            }
+            long next = nextToken.applyAsLong(logits.select(1, -1)); // (1, vocab): the last position only
+            if (eosId != null && next == eosId) break;
+            idx = Tensor.cat(List.of(idx, Tensor.ofLongs(new long[] {next}, 1, 1)), 1); // (1, n + 1)
+            if (!onToken.test(next)) break;
+        }
+        return idx;
+    }
 }

@@ -1,0 +1,117 @@
+/*
+ * HttpCall: one request/response on the JDK's HttpServer, with what the server needs around
+ * it: a bounded body read (413 past the limit), JSON parsing (400 with the parser's message),
+ * JSON and streamed replies (chunked, flushed per piece so a client sees each token at once), and
+ * the facts for the access-log line.
+ *
+ * It does not route or authenticate (ChatServer does).
+ */
+package dev.scratchllm.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.scratchllm.io.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** A request being answered. */
+final class HttpCall {
+    final HttpExchange exchange;
+    final String method, path;
+    final long startNanos = System.nanoTime();
+    int status;
+    long bytesOut;
+    boolean streaming;
+    String note = "";
+
+    HttpCall(HttpExchange exchange) {
+        this.exchange = exchange;
+        this.method = exchange.getRequestMethod();
+        this.path = exchange.getRequestURI().getPath();
+    }
+
+    /** Ollama's paths answer in Ollama's error shape. */
+    boolean ollama() {
+        return path.startsWith("/api/");
+    }
+
+    Map<String, Object> readJsonObject(long maxBytes) {
+        String len = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (len != null) {
+            try {
+                if (Long.parseLong(len.strip()) > maxBytes) throw tooLarge(maxBytes);
+            } catch (NumberFormatException e) {
+                throw new ApiError(400, "invalid_request_error", null, "bad Content-Length header: " + len);
+            }
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                buf.write(chunk, 0, n);
+                if (buf.size() > maxBytes) throw tooLarge(maxBytes);
+            }
+            body = buf.toByteArray();
+        } catch (IOException e) {
+            throw new ApiError(400, "invalid_request_error", null, "could not read the request body: " + e.getMessage());
+        }
+        Object v;
+        try {
+            v = Json.parse(new String(body, StandardCharsets.UTF_8), "request body");
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "invalid_request_error", null, body.length == 0 ? "the request body is empty; expected a JSON object" : e.getMessage());
+        }
+        if (!(v instanceof Map<?, ?> m)) throw new ApiError(400, "invalid_request_error", null, "the request body must be a JSON object");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> obj = (Map<String, Object>) m;
+        return obj;
+    }
+
+    private static ApiError tooLarge(long maxBytes) {
+        return new ApiError(413, "invalid_request_error", null, "the request body is larger than " + maxBytes + " bytes");
+    }
+
+    void sendJson(int status, Object body) throws IOException {
+        send(status, "application/json", Json.write(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    void send(int status, String contentType, byte[] body) throws IOException {
+        this.status = status;
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = method.equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+            bytesOut += body.length;
+        }
+    }
+
+    /** Sends a 200 with chunked encoding; then {@link #write} each piece. */
+    void startStream(String contentType) throws IOException {
+        status = 200;
+        streaming = true;
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+    }
+
+    /** Writes and flushes one piece of a stream; fails once the client has gone. */
+    void write(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = exchange.getResponseBody();
+        out.write(b);
+        out.flush();
+        bytesOut += b.length;
+    }
+
+    double seconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}

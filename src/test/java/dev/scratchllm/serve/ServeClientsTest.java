@@ -1,0 +1,121 @@
+package dev.scratchllm.serve;
+
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import dev.scratchllm.finetune.InstructionData;
+import dev.scratchllm.finetune.InstructionEntry;
+import dev.scratchllm.finetune.OllamaClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clients nobody here wrote: LangChain4j's OpenAI and Ollama chat models (a blocking and a
+ * streaming call each), and chapter 7's Ollama judge client, all pointed at our server. Each
+ * answer must equal the book's greedy generate() on the Alpaca prompt.
+ */
+class ServeClientsTest {
+    static ChatServer server;
+    static String base; // http://127.0.0.1:PORT, no trailing slash
+    static final String QUESTION = "Name a color.";
+    static final List<String> LOG = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ChatServer.start(TinyModel.options().withLimits(1 << 20, 12, 4096),
+                List.of(TinyModel.backend(new AlpacaChatFormat(InstructionData.PromptStyle.ALPACA))), LOG::add);
+        base = server.uri().toString().replaceAll("/$", "");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static String expected(int tokens) {
+        String prompt = InstructionData.formatInput(new InstructionEntry(QUESTION, "", "")) + "\n\n### Response:\n";
+        return ChatServerTest.reference(prompt, tokens, 0f, null, 0);
+    }
+
+    static ChatResponse stream(java.util.function.BiConsumer<String, StreamingChatResponseHandler> call, List<String> parts) throws Exception {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        call.accept(QUESTION, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+                parts.add(partial);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        return done.get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @DisplayName("LangChain4j OpenAiChatModel (blocking) and OpenAiStreamingChatModel (SSE) get the greedy answer and the token usage")
+    void langchain4jOpenAi() throws Exception {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(base + "/v1").apiKey("not-needed").modelName("tiny").temperature(0.0).maxTokens(8)
+                .timeout(Duration.ofSeconds(60)).build();
+        ChatResponse r = model.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                .messages(dev.langchain4j.data.message.UserMessage.from(QUESTION)).build());
+        assertThat(r.aiMessage().text()).isEqualTo(expected(8));
+        assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(8);
+        assertThat(r.tokenUsage().inputTokenCount()).isEqualTo(dev.scratchllm.tokenizer.GPT2Tokenizer.load()
+                .encode(InstructionData.formatInput(new InstructionEntry(QUESTION, "", "")) + "\n\n### Response:\n").length);
+
+        OpenAiStreamingChatModel streaming = OpenAiStreamingChatModel.builder().baseUrl(base + "/v1").apiKey("not-needed").modelName("tiny")
+                .temperature(0.0).maxTokens(8).timeout(Duration.ofSeconds(60)).build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        ChatResponse s = stream(streaming::chat, parts);
+        assertThat(String.join("", parts)).isEqualTo(expected(8));
+        assertThat(parts.size()).isGreaterThan(1); // it did arrive in pieces
+        assertThat(s.aiMessage().text()).isEqualTo(expected(8));
+    }
+
+    @Test
+    @DisplayName("LangChain4j OllamaChatModel (blocking) and OllamaStreamingChatModel (NDJSON) get the greedy answer")
+    void langchain4jOllama() throws Exception {
+        OllamaChatModel model = OllamaChatModel.builder().baseUrl(base).modelName("tiny").temperature(0.0).numPredict(8)
+                .timeout(Duration.ofSeconds(60)).build();
+        assertThat(model.chat(QUESTION)).isEqualTo(expected(8));
+
+        OllamaStreamingChatModel streaming = OllamaStreamingChatModel.builder().baseUrl(base).modelName("tiny").temperature(0.0).numPredict(8)
+                .timeout(Duration.ofSeconds(60)).build();
+        List<String> parts = new CopyOnWriteArrayList<>();
+        ChatResponse s = stream(streaming::chat, parts);
+        assertThat(String.join("", parts)).isEqualTo(expected(8));
+        assertThat(parts.size()).isGreaterThan(1);
+        assertThat(s.aiMessage().text()).isEqualTo(expected(8));
+        assertThat(s.tokenUsage().outputTokenCount()).isEqualTo(8);
+    }
+
+    @Test
+    @DisplayName("chapter 7's OllamaClient (query_model: seed 123, temperature 0, num_ctx 2048) sees a running Ollama and gets the greedy answer")
+    void chapter7Client() throws Exception {
+        OllamaClient client = new OllamaClient(server.uri().resolve("/api/chat"), Duration.ofSeconds(60));
+        assertThat(client.isRunning()).isTrue();
+        assertThat(client.queryModel(QUESTION, "tiny")).isEqualTo(expected(12)); // no num_predict: the server's default, 12 here
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> client.queryModel(QUESTION, "llama3"))).hasMessageContaining("404")
+                .hasMessageContaining("model 'llama3' not found");
+    }
+}
