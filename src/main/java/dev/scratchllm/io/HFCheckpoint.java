@@ -126,7 +126,15 @@ public final class HFCheckpoint implements AutoCloseable {
         }
     }
 
-    /** @return the model directory */
+    /**
+
+     * Returns the model directory.
+
+     *
+
+     * @return the model directory
+
+     */
     public Path directory() {
         return dir;
     }

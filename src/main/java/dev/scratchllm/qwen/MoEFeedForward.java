@@ -48,7 +48,15 @@ public class MoEFeedForward extends Module {
         registerModule("fc3", new ModuleList<>(fc3));
     }
 
-    /** @return the router {@code gate} */
+    /**
+
+     * Returns the router {@code gate}.
+
+     *
+
+     * @return the router {@code gate}
+
+     */
     public Linear gate() {
         return child("gate", Linear.class);
     }

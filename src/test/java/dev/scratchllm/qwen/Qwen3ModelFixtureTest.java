@@ -52,13 +52,17 @@ class Qwen3ModelFixtureTest {
         assertThat(model.isTied()).isEqualTo(tied);
 
         Tensor logits = model.forward(f.get("input_ids"));
-        assertClose("logits", logits, f.get("logits"), 1e-5);
+        double dLogits = assertClose("logits", logits, f.get("logits"), 1e-5);
         Tensor loss = Functional.crossEntropy(logits.flatten(0, 1), f.get("targets").flatten());
         assertClose("loss", loss.reshape(1), f.get("loss"), 1e-5);
         loss.backward();
         Map<String, Tensor> grads = prefixed(f, "grad.");
         assertThat(model.namedParameters().keySet()).containsExactlyElementsOf(grads.keySet());
-        for (var e : model.namedParameters().entrySet()) assertClose("grad " + e.getKey(), e.getValue().grad(), grads.get(e.getKey()), 1e-5);
+        double dGrad = 0;
+        for (var e : model.namedParameters().entrySet())
+            dGrad = Math.max(dGrad, assertClose("grad " + e.getKey(), e.getValue().grad(), grads.get(e.getKey()), 1e-5));
+        System.out.printf("%s: max |logits - PyTorch| = %.2e, max |grad - PyTorch| = %.2e, loss %.6f (PyTorch %.6f)%n",
+                name, dLogits, dGrad, loss.item(), f.get("loss").item());
 
         model.eval();
         Tensor prompt = f.get("greedy_prompt");
