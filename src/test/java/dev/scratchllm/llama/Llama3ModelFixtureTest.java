@@ -105,4 +105,24 @@ class Llama3ModelFixtureTest {
         model.tieWeights();
         assertThat(model.numParameters()).isEqualTo(Llama3Model.parameterCounts(cfg)[1]);
     }
+
+    @Test
+    @DisplayName("Appendix E's LoRA applies to the new linear layers: same output at first, and only A and B train")
+    void loraApplies() {
+        Llama3Config cfg = new Llama3Config(40, 16, 16, 4, 2, 24, 2, 500_000.0, null);
+        ScratchLLM.manualSeed(1);
+        Llama3Model model = new Llama3Model(cfg);
+        Tensor ids = Tensor.ofLongs(new long[] {1, 5, 9, 3}, 1, 4);
+        Tensor before;
+        try (var g = Tensor.noGrad()) {
+            before = model.forward(ids);
+        }
+        long trainable = dev.scratchllm.finetune.LoRA.freezeAndApply(model, 2, 4.0);
+        // 7 linear layers per block (W_key, W_value, W_query, out_proj, fc1, fc2, fc3) + out_head
+        long expected = 2 * (2 * (16 + 8) + 2 * (16 + 8) + 2 * (16 + 16) + 2 * (16 + 16) + 2 * (2 * (16 + 24) + (24 + 16))) + 2 * (16 + 40);
+        assertThat(trainable).isEqualTo(expected);
+        try (var g = Tensor.noGrad()) {
+            assertClose("LoRA at init", model.forward(ids), before, 0);
+        }
+    }
 }
