@@ -41,6 +41,8 @@ public final class Qwen3Weights {
         if (experts > 0) {
             if (hf.get("decoder_sparse_step") instanceof Number s && s.intValue() != 1)
                 throw new IOException(source + ": field \"decoder_sparse_step\" is " + s + "; only 1 (every layer a mixture of experts) is supported");
+            if (Boolean.FALSE.equals(hf.get("norm_topk_prob")))
+                throw new IOException(source + ": field \"norm_topk_prob\" is false; MoEFeedForward normalises the top-k weights (softmax over the chosen scores)");
             if (hf.get("mlp_only_layers") instanceof List<?> l && !l.isEmpty())
                 throw new IOException(source + ": field \"mlp_only_layers\" is not empty; only all-MoE models are supported");
         }
