@@ -149,4 +149,23 @@ class HFCheckpointTest {
 
         assertThatThrownBy(() -> HFCheckpoint.open(tmp)).isInstanceOf(IOException.class).hasMessageContaining("model.safetensors");
     }
+
+    @Test
+    @DisplayName("The published config.json fields of Llama-3.2-1B and Qwen3-0.6B translate into the reference's config dictionaries")
+    void publishedConfigs() throws IOException {
+        // the shape fields of meta-llama/Llama-3.2-1B's and Qwen/Qwen3-0.6B's config.json
+        String llama = "{\"vocab_size\": 128256, \"hidden_size\": 2048, \"intermediate_size\": 8192, \"num_attention_heads\": 32,"
+                + " \"num_hidden_layers\": 16, \"num_key_value_heads\": 8, \"head_dim\": 64, \"max_position_embeddings\": 131072,"
+                + " \"rope_theta\": 500000.0, \"rope_scaling\": {\"factor\": 32.0, \"high_freq_factor\": 4.0, \"low_freq_factor\": 1.0,"
+                + " \"original_max_position_embeddings\": 8192, \"rope_type\": \"llama3\"}, \"tie_word_embeddings\": true}";
+        assertThat(Llama3Weights.config(Json.parseObject(llama, "llama"), "llama")).isEqualTo(Llama3Config.LLAMA32_CONFIG_1B);
+        String qwen = "{\"vocab_size\": 151936, \"hidden_size\": 1024, \"intermediate_size\": 3072, \"num_attention_heads\": 16,"
+                + " \"num_hidden_layers\": 28, \"num_key_value_heads\": 8, \"head_dim\": 128, \"max_position_embeddings\": 40960,"
+                + " \"rope_theta\": 1000000, \"tie_word_embeddings\": true}";
+        assertThat(Qwen3Weights.config(Json.parseObject(qwen, "qwen"), "qwen")).isEqualTo(dev.scratchllm.qwen.Qwen3Config.QWEN_CONFIG_06_B);
+        assertThatThrownBy(() -> Llama3Weights.config(Json.parseObject(llama.replace("\"llama3\"", "\"yarn\""), "cfg.json"), "cfg.json"))
+                .isInstanceOf(IOException.class).hasMessageContaining("cfg.json").hasMessageContaining("rope_type");
+        assertThatThrownBy(() -> Qwen3Weights.config(Json.parseObject(qwen.replace("\"hidden_size\": 1024,", ""), "cfg.json"), "cfg.json"))
+                .isInstanceOf(IOException.class).hasMessageContaining("\"hidden_size\"");
+    }
 }
