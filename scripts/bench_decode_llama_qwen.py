@@ -77,19 +77,24 @@ def main():
     ap.add_argument("--prompt", type=int, default=16)
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--heap", default="7g")
+    ap.add_argument("--layers", type=int, default=0,
+                    help="build only this many blocks (real shapes; for machines without memory for the whole model)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     arch, cfg = CONFIGS[args.model]
+    cfg = dict(cfg)
+    if args.layers:
+        cfg["n_layers"] = args.layers
     jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=1m",
                             f"-Xms{args.heap}", f"-Xmx{args.heap}", "-cp", classpath(), "dev.scratchllm.bench.DecodeSpeed",
-                            args.model, str(args.threads)],
+                            args.model, str(args.threads), str(args.layers)],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "decode-speed-java.log"), "w"), text=True)
     print("# java:", jvm.stdout.readline().strip())
     torch.manual_seed(123)
     model = Model(cfg, arch)
     model.out_head.weight = model.tok_emb.weight
     model.eval()
-    print(f"# torch {torch.__version__}, {args.threads} threads; {args.model}; prompt {args.prompt}, "
+    print(f"# torch {torch.__version__}, {args.threads} threads; {args.model}, {cfg['n_layers']} layers; prompt {args.prompt}, "
           f"median of {args.steps} single-token steps per round")
 
     def java_round():

@@ -19,8 +19,9 @@ import java.util.Arrays;
  * {@code scripts/bench_decode_llama_qwen.py} drives. It reads commands on stdin
  * ({@code run PROMPT_TOKENS NEW_TOKENS}) and answers one line with the median step time in
  * milliseconds, so the script can alternate it with PyTorch's timings. Arguments: the model
- * ({@code qwen3-0.6b} or {@code llama3.2-1b}) and the thread count. Not a unit test: speed is
- * never asserted.
+ * ({@code qwen3-0.6b} or {@code llama3.2-1b}), the thread count and optionally a smaller number of
+ * layers (the blocks keep their real shapes; for machines with too little memory for the whole
+ * model). Not a unit test: speed is never asserted.
  */
 public final class DecodeSpeed {
     private DecodeSpeed() {
@@ -35,16 +36,23 @@ public final class DecodeSpeed {
     public static void main(String[] args) throws Exception {
         String name = args[0];
         ScratchLLM.setNumThreads(Integer.parseInt(args[1]));
+        int layers = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         ScratchLLM.manualSeed(123);
         CachedDecoder model;
         long t0 = System.nanoTime();
         if (name.equals("qwen3-0.6b")) {
-            Qwen3Model m = new Qwen3Model(Qwen3Config.QWEN_CONFIG_06_B.withContextLength(1024));
+            Qwen3Config c = Qwen3Config.QWEN_CONFIG_06_B.withContextLength(1024);
+            if (layers > 0) c = new Qwen3Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nHeads(), layers, c.hiddenDim(), c.headDim(),
+                    c.qkNorm(), c.nKvGroups(), c.ropeBase(), c.numExperts(), c.numExpertsPerTok(), c.moeIntermediateSize());
+            Qwen3Model m = new Qwen3Model(c);
             m.tieWeights();
             m.eval();
             model = m;
         } else if (name.equals("llama3.2-1b")) {
-            Llama3Model m = new Llama3Model(Llama3Config.LLAMA32_CONFIG_1B.withContextLength(1024));
+            Llama3Config c = Llama3Config.LLAMA32_CONFIG_1B.withContextLength(1024);
+            if (layers > 0) c = new Llama3Config(c.vocabSize(), c.contextLength(), c.embDim(), c.nHeads(), layers, c.hiddenDim(), c.nKvGroups(),
+                    c.ropeBase(), c.ropeFreq());
+            Llama3Model m = new Llama3Model(c);
             m.tieWeights();
             m.eval();
             model = m;
