@@ -267,6 +267,61 @@ final class Indexing {
         return cat(parts, d);
     }
 
+    // ------------------------------------------------------------------ index_select / index_add (dim 0)
+
+    private static long[] rowIndex(String op, int dim, Tensor index, int rows) {
+        if (dim != 0) throw new IllegalArgumentException(op + ": only dim=0 is supported, got dim=" + dim);
+        if (index.dtype != DType.INT64 || index.dim() != 1)
+            throw new IllegalArgumentException(op + ": index must be a 1-D int64 tensor, got " + index.dtype.torchName() + " of shape " + Shape.str(index.shape));
+        long[] id = index.toLongArray();
+        for (long r : id)
+            if (r < 0 || r >= rows) throw new IllegalArgumentException(op + ": index " + r + " is out of bounds for dimension 0 with size " + rows);
+        return id;
+    }
+
+    static Tensor indexSelect(Tensor t, int dim, Tensor index) {
+        t.requireDType("index_select", DType.FLOAT32);
+        if (t.dim() < 1) throw new IllegalArgumentException("index_select: input must have at least one dimension, got shape " + Shape.str(t.shape));
+        long[] id = rowIndex("index_select", dim, index, t.shape[0]);
+        Tensor x = t.contiguous();
+        int row = t.numel() / Math.max(1, t.shape[0]);
+        int[] shape = t.shape.clone();
+        shape[0] = id.length;
+        float[] o = new float[id.length * row];
+        for (int i = 0; i < id.length; i++) System.arraycopy(x.data, x.offset + (int) id[i] * row, o, i * row, row);
+        int[] inShape = t.shape;
+        return record(Tensor.of(o, shape), "IndexSelectBackward0", g -> {
+            Tensor z = Tensor.zeros(inShape);
+            return new Tensor[] {indexAddRows(z, id, g.contiguous(), row)};
+        }, t);
+    }
+
+    static Tensor indexAdd(Tensor t, int dim, Tensor index, Tensor source) {
+        t.requireDType("index_add", DType.FLOAT32);
+        source.requireDType("index_add", DType.FLOAT32);
+        if (t.dim() < 1) throw new IllegalArgumentException("index_add: input must have at least one dimension, got shape " + Shape.str(t.shape));
+        long[] id = rowIndex("index_add", dim, index, t.shape[0]);
+        int[] want = t.shape.clone();
+        want[0] = id.length;
+        if (!Arrays.equals(want, source.shape))
+            throw new IllegalArgumentException("index_add: source of shape " + Shape.str(source.shape) + " does not fit input " + Shape.str(t.shape)
+                    + " with " + id.length + " indices (expected " + Shape.str(want) + ")");
+        int row = t.numel() / Math.max(1, t.shape[0]);
+        Tensor out = indexAddRows(t.contiguousCopy(), id, source.contiguous(), row);
+        return record(out, "IndexAddBackward0", g -> new Tensor[] {
+                t.requiresGrad() ? g : null,
+                source.requiresGrad() ? indexSelect(g.contiguous().detach(), 0, index) : null}, t, source);
+    }
+
+    /** Adds row {@code i} of {@code src} to row {@code id[i]} of {@code dst} (contiguous, owned), in index order. */
+    private static Tensor indexAddRows(Tensor dst, long[] id, Tensor src, int row) {
+        for (int i = 0; i < id.length; i++) {
+            int d = dst.offset + (int) id[i] * row, s = src.offset + i * row;
+            for (int c = 0; c < row; c++) dst.data[d + c] += src.data[s + c];
+        }
+        return dst;
+    }
+
     // ------------------------------------------------------------------ embedding
 
     static Tensor embedding(Tensor weight, Tensor ids) {

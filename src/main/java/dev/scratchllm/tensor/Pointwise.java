@@ -214,7 +214,8 @@ final class Pointwise {
 
     enum Unary {
         EXP("ExpBackward0"), LOG("LogBackward0"), SQRT("SqrtBackward0"), TANH("TanhBackward0"),
-        SIGMOID("SigmoidBackward0"), RELU("ReluBackward0"), GELU("GeluBackward0"), ABS("AbsBackward0");
+        SIGMOID("SigmoidBackward0"), RELU("ReluBackward0"), GELU("GeluBackward0"), ABS("AbsBackward0"),
+        SILU("SiluBackward0"), RSQRT("RsqrtBackward0");
         final String node;
 
         Unary(String node) {
@@ -237,6 +238,10 @@ final class Pointwise {
             case RELU -> k().relu(xd, xo, o, 0, n);
             case GELU -> k().gelu(xd, xo, o, 0, n);
             case ABS -> { for (int i = 0; i < n; i++) o[i] = Math.abs(xd[xo + i]); }
+            // x / (1 + e^-x), PyTorch's formula for silu; rounded once from double
+            case SILU -> { for (int i = 0; i < n; i++) o[i] = (float) (xd[xo + i] / (1.0 + Math.exp(-xd[xo + i]))); }
+            // PyTorch's float rsqrt is 1 / sqrt(x) with both steps in float
+            case RSQRT -> { for (int i = 0; i < n; i++) o[i] = 1f / (float) Math.sqrt(xd[xo + i]); }
         }
         return record(out, f.node, g -> new Tensor[] {unaryBackward(f, g, x, out)}, x);
     }
@@ -248,6 +253,17 @@ final class Pointwise {
             case SQRT: return g.div(out.mul(2f));
             case TANH: return g.mul(out.mul(out).neg().add(1f));
             case SIGMOID: return g.mul(out.mul(out.neg().add(1f)));
+            case SILU: {
+                // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
+                int n = x.numel();
+                float[] d = new float[n];
+                for (int i = 0; i < n; i++) {
+                    double xi = x.data[x.offset + i], s = 1.0 / (1.0 + Math.exp(-xi));
+                    d[i] = (float) (s * (1.0 + xi * (1.0 - s)));
+                }
+                return g.mul(Tensor.of(d, x.shape));
+            }
+            case RSQRT: return g.mul(out.mul(out).mul(out).mul(-0.5f));
             case ABS: {
                 float[] s = new float[x.numel()];
                 for (int i = 0; i < s.length; i++) s[i] = Math.signum(x.data[x.offset + i]);

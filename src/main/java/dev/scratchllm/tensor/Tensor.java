@@ -1129,6 +1129,24 @@ public final class Tensor {
     }
 
     /**
+     * SiLU (swish), {@code x·σ(x)}, PyTorch's {@code torch.nn.functional.silu}.
+     *
+     * @return the new tensor
+     */
+    public Tensor silu() {
+        return Pointwise.unary(this, Pointwise.Unary.SILU);
+    }
+
+    /**
+     * Reciprocal square root {@code 1/√x}, {@code torch.rsqrt}.
+     *
+     * @return the new tensor
+     */
+    public Tensor rsqrt() {
+        return Pointwise.unary(this, Pointwise.Unary.RSQRT);
+    }
+
+    /**
      * Absolute value.
      *
      * @return the new tensor
@@ -1556,6 +1574,56 @@ public final class Tensor {
      */
     public static Tensor embedding(Tensor weight, Tensor ids) {
         return Indexing.embedding(weight, ids);
+    }
+
+    /**
+     * The slices {@code this[index[i]]} along dimension 0, {@code torch.index_select(t, 0, index)}.
+     * Only {@code dim == 0} is supported (what the mixture-of-experts layer needs).
+     *
+     * @param dim the dimension to select along; must be 0
+     * @param index 1-D int64 indices into dimension 0
+     * @return a new tensor of shape {@code (index.numel(), shape[1:]...)}
+     * @throws IllegalArgumentException if {@code dim} is not 0, the index is not 1-D int64 or out of range
+     */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return Indexing.indexSelect(this, dim, index);
+    }
+
+    /**
+     * {@code this} plus {@code source[i]} added at row {@code index[i]} of dimension 0, out of place:
+     * {@code torch.index_add(t, 0, index, source)}; rows named twice get both. The sums run in
+     * the index order, as PyTorch's CPU loop does. Only {@code dim == 0} is supported.
+     *
+     * @param dim the dimension to add along; must be 0
+     * @param index 1-D int64 row indices, one per row of {@code source}
+     * @param source the rows to add, shape {@code (index.numel(), shape[1:]...)}
+     * @return the new tensor, the shape of {@code this}
+     * @throws IllegalArgumentException if the dim, index or shapes do not fit
+     */
+    public Tensor indexAdd(int dim, Tensor index, Tensor source) {
+        return Indexing.indexAdd(this, dim, index, source);
+    }
+
+    /**
+     * Each slice along {@code dim} repeated {@code repeats} times in place,
+     * {@code torch.repeat_interleave(t, repeats, dim)}: {@code [K1, K2]} becomes
+     * {@code [K1, K1, K2, K2]}. Built from {@code unsqueeze}, {@code expand} and {@code reshape},
+     * so the gradient sums the copies.
+     *
+     * @param repeats how many times each slice appears, at least 1
+     * @param dim the dimension to repeat along
+     * @return the new tensor ({@code this} itself when {@code repeats} is 1)
+     * @throws IllegalArgumentException if {@code repeats} is less than 1
+     */
+    public Tensor repeatInterleave(int repeats, int dim) {
+        if (repeats < 1) throw new IllegalArgumentException("repeat_interleave: repeats must be positive, got " + repeats);
+        int d = Shape.wrapDim("repeat_interleave", dim, dim());
+        if (repeats == 1) return this;
+        int[] expanded = new int[dim() + 1];
+        int[] result = shape();
+        for (int i = 0, j = 0; i < expanded.length; i++) expanded[i] = i == d + 1 ? repeats : shape[j++];
+        result[d] *= repeats;
+        return unsqueeze(d + 1).expand(expanded).reshape(result); // (…, n, repeats, …) → (…, n·repeats, …)
     }
 
     /**

@@ -70,6 +70,15 @@ class GradientTest {
     }
 
     @Test
+    void siluRsqrtAndIndexOps() {
+        check(x -> x[0].silu(), leaf(-3f, 3f, 2, 5));
+        check(x -> x[0].rsqrt(), leaf(0.5f, 2f, 4));
+        Tensor idx = Tensor.ofLongs(new long[] {2, 0, 2}, 3);
+        check(x -> x[0].indexSelect(0, idx), leaf(3, 4));
+        check(x -> x[0].indexAdd(0, idx, x[1]), leaf(3, 2), leaf(3, 2));
+    }
+
+    @Test
     void negAndPow() {
         check(x -> x[0].neg(), leaf(3, 2));
         check(x -> x[0].pow(2f), leaf(3, 2));
