@@ -91,6 +91,31 @@ public final class Safetensors {
      */
     public static Map<String, Tensor> readFor(Path file, Map<String, Tensor> expected, boolean strict) throws IOException {
         try (Reader r = open(file)) {
+            checkFor(r, expected, strict);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : r.names()) if (expected.containsKey(name)) out.put(name, r.read(name));
+            return out;
+        }
+    }
+
+    /**
+     * The checks of {@link #readFor} from the header alone, reading no tensor: for a caller that
+     * reads the file later (for example through {@link Checkpoint#load}).
+     *
+     * @param file the safetensors file
+     * @param expected the tensors the file must hold, by name (their values are not used)
+     * @param strict whether missing and extra names are errors (shape and dtype mismatches always are)
+     * @throws IOException if the file cannot be read, is malformed or does not match
+     */
+    public static void checkFor(Path file, Map<String, Tensor> expected, boolean strict) throws IOException {
+        try (Reader r = open(file)) {
+            checkFor(r, expected, strict);
+        }
+    }
+
+    private static void checkFor(Reader r, Map<String, Tensor> expected, boolean strict) throws IOException {
+        Path file = r.file();
+        {
             List<String> errors = new ArrayList<>();
             if (strict) {
                 List<String> missing = expected.keySet().stream().filter(k -> !r.contains(k)).sorted().toList();
@@ -121,9 +146,6 @@ public final class Safetensors {
             }
             if (!errors.isEmpty())
                 throw new IOException(file + ": does not match the model, nothing was read:\n\t" + String.join("\n\t", errors));
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (String name : r.names()) if (expected.containsKey(name)) out.put(name, r.read(name));
-            return out;
         }
     }
 
