@@ -78,7 +78,8 @@ public final class Safetensors {
      * Reads the tensors of a file meant for {@code expected} (a model's or optimizer's
      * {@code stateDict()}), checking the header first: every name of {@code expected} present and
      * no other (in strict mode), each shape equal to the expected one, each dtype of the same kind
-     * (F32, F16 or BF16 for a float32 tensor; I64 or I32 for int64; BOOL or U8 for bool). Nothing
+     * (F32, F16 or BF16 for a float32 tensor; I64 or I32 for int64; U8 or an integer for bool; BOOL
+     * for any, its 0 and 1 being exact). Nothing
      * is read when something does not match, so a file that names extra tensors of billions of
      * elements, or stores a float weight as {@code I32}, costs no memory and is refused whole.
      *
@@ -115,38 +116,37 @@ public final class Safetensors {
 
     private static void checkFor(Reader r, Map<String, Tensor> expected, boolean strict) throws IOException {
         Path file = r.file();
-        {
-            List<String> errors = new ArrayList<>();
-            if (strict) {
-                List<String> missing = expected.keySet().stream().filter(k -> !r.contains(k)).sorted().toList();
-                List<String> unexpected = r.names().stream().filter(k -> !expected.containsKey(k)).sorted().toList();
-                if (!missing.isEmpty()) errors.add("Missing key(s) in state_dict: " + firstFew(missing));
-                if (!unexpected.isEmpty()) errors.add("Unexpected key(s) in state_dict: " + firstFew(unexpected));
-            }
-            for (String name : r.names()) {
-                Tensor mine = expected.get(name);
-                if (mine == null) continue;
-                int[] shape = r.shape(name);
-                if (!java.util.Arrays.equals(shape, mine.shape()))
-                    errors.add("size mismatch for " + name + ": copying a param with shape " + java.util.Arrays.toString(shape)
-                            + ", the shape in current model is " + java.util.Arrays.toString(mine.shape()));
-                String dt = r.dtype(name);
-                boolean sameKind = switch (mine.dtype()) {
-                    case FLOAT32 -> dt.equals("F32") || dt.equals("F16") || dt.equals("BF16");
-                    case INT64 -> dt.equals("I64") || dt.equals("I32");
-                    case BOOL -> dt.equals("BOOL") || dt.equals("U8");
-                };
-                if (!sameKind)
-                    errors.add("dtype mismatch for " + name + ": the file stores " + dt + ", the tensor in current model is "
-                            + mine.dtype().name().toLowerCase(java.util.Locale.ROOT) + " (expected " + switch (mine.dtype()) {
-                                case FLOAT32 -> "F32, F16 or BF16";
-                                case INT64 -> "I64 or I32";
-                                case BOOL -> "BOOL or U8";
-                            } + "; the values would be reinterpreted)");
-            }
-            if (!errors.isEmpty())
-                throw new IOException(file + ": does not match the model, nothing was read:\n\t" + String.join("\n\t", errors));
+        List<String> errors = new ArrayList<>();
+        if (strict) {
+            List<String> missing = expected.keySet().stream().filter(k -> !r.contains(k)).sorted().toList();
+            List<String> unexpected = r.names().stream().filter(k -> !expected.containsKey(k)).sorted().toList();
+            if (!missing.isEmpty()) errors.add("Missing key(s) in state_dict: " + firstFew(missing));
+            if (!unexpected.isEmpty()) errors.add("Unexpected key(s) in state_dict: " + firstFew(unexpected));
         }
+        for (String name : r.names()) {
+            Tensor mine = expected.get(name);
+            if (mine == null) continue;
+            int[] shape = r.shape(name);
+            if (!java.util.Arrays.equals(shape, mine.shape()))
+                errors.add("size mismatch for " + name + ": copying a param with shape " + java.util.Arrays.toString(shape)
+                        + ", the shape in current model is " + java.util.Arrays.toString(mine.shape()));
+            String dt = r.dtype(name);
+            // as Module.loadStateDict: a bool mask (0/1) fits any tensor, an integer mask a bool one
+            boolean sameKind = dt.equals("BOOL") || switch (mine.dtype()) {
+                case FLOAT32 -> dt.equals("F32") || dt.equals("F16") || dt.equals("BF16");
+                case INT64 -> dt.equals("I64") || dt.equals("I32");
+                case BOOL -> dt.equals("U8") || dt.equals("I64") || dt.equals("I32");
+            };
+            if (!sameKind)
+                errors.add("dtype mismatch for " + name + ": the file stores " + dt + ", the tensor in current model is "
+                        + mine.dtype().name().toLowerCase(java.util.Locale.ROOT) + " (expected " + switch (mine.dtype()) {
+                            case FLOAT32 -> "F32, F16 or BF16";
+                            case INT64 -> "I64 or I32";
+                            case BOOL -> "BOOL, U8, I64 or I32";
+                        } + "; the values would be reinterpreted)");
+        }
+        if (!errors.isEmpty())
+            throw new IOException(file + ": does not match the model, nothing was read:\n\t" + String.join("\n\t", errors));
     }
 
     /** The first ten names of a sorted list, and how many there are in all when more. */
