@@ -50,6 +50,8 @@ public final class DeadlineBody {
         long deadline = System.nanoTime() + limits.total().toNanos();
         try {
             return client.send(request.timeout(limits.total()).build(), info -> new Subscriber(what, limits, deadline));
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            throw new java.net.http.HttpConnectTimeoutException(what + ": no connection within the connect limit (" + e.getMessage() + ")");
         } catch (HttpTimeoutException e) {
             throw new HttpTimeoutException(what + ": no answer within " + NetLimits.describe(limits.total()) + " (the time limit)");
         } catch (InterruptedException e) {
