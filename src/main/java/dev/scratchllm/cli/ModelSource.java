@@ -17,6 +17,7 @@ import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.io.Checkpoint;
 import dev.scratchllm.io.GPT2Weights;
 import dev.scratchllm.io.Json;
+import dev.scratchllm.io.Safetensors;
 import dev.scratchllm.nn.Linear;
 
 import java.io.IOException;
@@ -55,7 +56,8 @@ final class ModelSource {
             }
         } else if (checkpoint != null) {
             GPTConfig cfg = config(checkpoint).withDropRate(dropRate);
-            model = new GPTModel(cfg);
+            model = build(checkpoint, cfg);
+            checkWeights(checkpoint, model);
             Checkpoint.load(checkpoint, model, null);
             out.println("Model: checkpoint " + checkpoint + " (" + describe(cfg) + ")");
         } else {
@@ -80,8 +82,45 @@ final class ModelSource {
         try {
             return GPTConfig.fromJson(json, checkpoint + " extra.gpt.config");
         } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
+            String m = e.getMessage();
+            throw new IOException(m.startsWith(checkpoint.toString()) ? m : checkpoint + ": field extra.gpt.config: " + m, e);
         }
+    }
+
+    /** A model of {@code cfg}, or an error naming the checkpoint when it is too large to build. */
+    private static GPTModel build(Path checkpoint, GPTConfig cfg) throws IOException {
+        try {
+            return new GPTModel(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(checkpoint + ": field extra.gpt.config: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the names, shapes and dtypes in the checkpoint's {@code model.safetensors} header
+     * against {@code model} before anything is read, so extra or oversized tensors cost nothing.
+     */
+    private static void checkWeights(Path checkpoint, GPTModel model) throws IOException {
+        Path file = checkpoint.resolve("model.safetensors");
+        if (Files.isRegularFile(file)) Safetensors.checkFor(file, model.stateDict(), true);
+    }
+
+    /** The largest {@code num_classes} a classifier checkpoint may record. */
+    static final int MAX_CLASSES = 1 << 16;
+
+    /** An integer field of {@code extra} in {@code [min, max]}, or an error naming the checkpoint, the field and the range. */
+    static int intField(Path checkpoint, Map<String, String> extra, String key, int min, int max) throws IOException {
+        String v = extra.get(key);
+        long n;
+        try {
+            n = Long.parseLong(v == null ? "" : v.strip());
+        } catch (NumberFormatException e) {
+            n = Long.MIN_VALUE;
+        }
+        if (n < min || n > max)
+            throw new IOException(checkpoint.resolve("checkpoint.json") + ": field extra." + key + " is " + v + ", expected an integer from "
+                    + min + " to " + max);
+        return (int) n;
     }
 
     /** The free-form string fields of a checkpoint's {@code checkpoint.json}. */
@@ -110,10 +149,24 @@ final class ModelSource {
         String task = extra.get("task");
         if (!expectedTask.equals(task))
             throw new IOException(checkpoint + ": a checkpoint of task \"" + task + "\", expected \"" + expectedTask + "\"");
-        GPTModel model = new GPTModel(config(checkpoint));
-        if (extra.containsKey("num_classes")) model.setOutHead(new Linear(model.config().embDim(), Integer.parseInt(extra.get("num_classes"))));
-        if (extra.containsKey("lora.rank"))
-            LoRA.replaceLinearWithLora(model, Integer.parseInt(extra.get("lora.rank")), Double.parseDouble(extra.get("lora.alpha")));
+        GPTConfig cfg = config(checkpoint);
+        // every recorded size is checked before the model is built
+        Integer classes = extra.containsKey("num_classes") ? intField(checkpoint, extra, "num_classes", 2, MAX_CLASSES) : null;
+        Integer rank = extra.containsKey("lora.rank") ? intField(checkpoint, extra, "lora.rank", 1, cfg.embDim()) : null;
+        double alpha = 0;
+        if (rank != null) {
+            try {
+                alpha = Double.parseDouble(String.valueOf(extra.get("lora.alpha")));
+            } catch (NumberFormatException e) {
+                alpha = Double.NaN;
+            }
+            if (!Double.isFinite(alpha))
+                throw new IOException(checkpoint.resolve("checkpoint.json") + ": field extra.lora.alpha is " + extra.get("lora.alpha") + ", expected a finite number");
+        }
+        GPTModel model = build(checkpoint, cfg);
+        if (classes != null) model.setOutHead(new Linear(model.config().embDim(), classes));
+        if (rank != null) LoRA.replaceLinearWithLora(model, rank, alpha);
+        checkWeights(checkpoint, model);
         Checkpoint.load(checkpoint, model, null);
         model.eval();
         return model;

@@ -6,21 +6,29 @@
  * entry. isRunning() checks that a server answers, so callers can skip with a clear message
  * when none does (the book's check_if_running looks for a process named "ollama").
  *
+ * Every exchange has a deadline (isRunning: 3 s in all; a query: the constructor's timeout for the
+ * whole answer, headers and body), and a response line is read only up to MAX_LINE_BYTES, so a
+ * server that stalls, trickles or sends an endless line fails with a message instead of hanging
+ * or filling the heap.
+ *
  * It does not start or install Ollama, pull models, or retry.
  */
 package dev.scratchllm.finetune;
 
 import dev.scratchllm.io.Json;
 
-import java.io.BufferedReader;
+import dev.scratchllm.io.DeadlineBody;
+import dev.scratchllm.io.NetLimits;
+
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,10 +52,15 @@ public final class OllamaClient {
     public static final String DEFAULT_MODEL = "llama3";
     /** The longest response read (a guard against a misbehaving server). */
     public static final long MAX_RESPONSE_CHARS = 16L << 20;
+    /** The longest line of the streamed answer read, in bytes (Ollama's lines are a few hundred bytes). */
+    public static final int MAX_LINE_BYTES = 1 << 20;
+    /** How long {@link #isRunning()} waits for an answer, in all. */
+    public static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final URI chatUrl;
     private final HttpClient client;
     private final Duration timeout;
+    private final Duration probeTimeout;
 
     /** A client of {@link #DEFAULT_URL}. */
     public OllamaClient() {
@@ -57,13 +70,26 @@ public final class OllamaClient {
     /**
      * A client of another chat endpoint (for example a server on another port).
      *
-     * @param timeout the limit for one query
+     * @param timeout the limit for one query, from the request to the answer's last byte
      * @param chatUrl the chat endpoint, e.g. {@code http://localhost:11434/api/chat}
      */
     public OllamaClient(URI chatUrl, Duration timeout) {
+        this(chatUrl, timeout, PROBE_TIMEOUT);
+    }
+
+    /**
+     * A client with its own limit for {@link #isRunning()} (tests use short ones).
+     *
+     * @param chatUrl the chat endpoint, e.g. {@code http://localhost:11434/api/chat}
+     * @param timeout the limit for one query, from the request to the answer's last byte
+     * @param probeTimeout the limit for {@link #isRunning()}, in all
+     */
+    public OllamaClient(URI chatUrl, Duration timeout, Duration probeTimeout) {
         this.chatUrl = chatUrl;
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        this.probeTimeout = probeTimeout;
+        Duration connect = probeTimeout.compareTo(timeout) < 0 ? probeTimeout : timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(connect).build();
     }
 
     /**
@@ -77,20 +103,24 @@ public final class OllamaClient {
 
     /**
      * Whether a server answers at the endpoint's host and port ({@code GET /}, which Ollama
-     * answers with "Ollama is running"), within about three seconds.
+     * answers with "Ollama is running"), within {@link #PROBE_TIMEOUT} in all: a server that
+     * sends its headers and then nothing, or trickles its body, counts as not running.
      *
-     * @return true if the server answered with status 200
+     * @return true if the server answered with status 200 and its whole (short) body in time
      */
     public boolean isRunning() {
+        URI root = chatUrl.resolve("/");
         try {
-            URI root = chatUrl.resolve("/");
-            HttpResponse<Void> r = client.send(HttpRequest.newBuilder(root).timeout(Duration.ofSeconds(3)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<InputStream> r = DeadlineBody.send(client, HttpRequest.newBuilder(root).GET(),
+                    NetLimits.of(probeTimeout, probeTimeout), "Ollama at " + root);
+            try (InputStream in = r.body()) {
+                // read the body to its end, so a server that stalls in it is not taken for a running Ollama
+                byte[] buf = new byte[4096];
+                long total = 0;
+                for (int n; (n = in.read(buf)) >= 0; ) if ((total += n) > MAX_LINE_BYTES) return false;
+            }
             return r.statusCode() == 200;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -125,29 +155,30 @@ public final class OllamaClient {
      * @param model the Ollama model's name, e.g. {@code "llama3"}
      * @return the answer
      * @throws IOException if the server cannot be reached, answers with an HTTP error or an
-     *     {@code "error"} field, or sends something that is not Ollama's line-delimited JSON
+     *     {@code "error"} field, or sends something that is not Ollama's line-delimited JSON (a
+     *     line longer than {@link #MAX_LINE_BYTES}); an {@code HttpTimeoutException} if the whole
+     *     answer has not arrived within the constructor's timeout
      */
     public String queryModel(String prompt, String model) throws IOException {
         String payload = Json.write(payload(prompt, model));
-        HttpRequest req = HttpRequest.newBuilder(chatUrl).timeout(timeout).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build();
+        HttpRequest.Builder req = HttpRequest.newBuilder(chatUrl).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         HttpResponse<InputStream> resp;
         try {
-            resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("query to " + chatUrl + " interrupted", e);
+            resp = DeadlineBody.send(client, req, NetLimits.of(Duration.ofSeconds(3), timeout), "Ollama at " + chatUrl);
+        } catch (HttpTimeoutException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException("cannot reach Ollama at " + chatUrl + " (" + e + "); is 'ollama serve' running?", e);
         }
         StringBuilder answer = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+        try (InputStream in = new BufferedInputStream(resp.body())) {
             if (resp.statusCode() != 200) {
-                String body = readLimited(in, 2000);
+                String body = new String(in.readNBytes(2000), StandardCharsets.UTF_8);
                 throw new IOException("Ollama at " + chatUrl + " answered HTTP " + resp.statusCode() + ": " + body.strip());
             }
             long read = 0;
-            for (String line; (line = in.readLine()) != null; ) {
+            for (String line; (line = readLine(in)) != null; ) {
                 read += line.length();
                 if (read > MAX_RESPONSE_CHARS) throw new IOException("Ollama's answer is longer than " + MAX_RESPONSE_CHARS + " characters");
                 if (line.isBlank()) continue;
@@ -166,10 +197,25 @@ public final class OllamaClient {
         return answer.toString();
     }
 
-    private static String readLimited(BufferedReader in, int max) throws IOException {
-        char[] buf = new char[max];
-        int n = in.read(buf);
-        return n <= 0 ? "" : new String(buf, 0, n);
+    /**
+     * One line of the answer (without its end), or null at the end of the stream; a line longer
+     * than {@link #MAX_LINE_BYTES} is refused after that many bytes, not buffered whole. Lines are
+     * split on the byte {@code \n}, which never occurs inside a UTF-8 sequence.
+     */
+    private String readLine(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        for (int b; ; ) {
+            b = in.read();
+            if (b < 0) return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            if (b == '\n') break;
+            if (line.size() >= MAX_LINE_BYTES)
+                throw new IOException("Ollama at " + chatUrl + " sent a response line longer than " + MAX_LINE_BYTES
+                        + " bytes (the limit); it is not Ollama's line-delimited JSON");
+            line.write(b);
+        }
+        int n = line.size();
+        byte[] bytes = line.toByteArray();
+        return new String(bytes, 0, n > 0 && bytes[n - 1] == '\r' ? n - 1 : n, StandardCharsets.UTF_8);
     }
 
     /** The request body of {@link #queryModel}: {@code {"model", "messages": [{"role": "user", "content"}], "options"}}. */

@@ -138,13 +138,9 @@ public final class SpamData {
         Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
         try {
             HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
-            HttpResponse<InputStream> resp;
-            try {
-                resp = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("download of " + url + " interrupted", e);
-            }
+            // a deadline on every read, not only on the headers
+            HttpResponse<InputStream> resp = dev.scratchllm.io.DeadlineBody.send(client, HttpRequest.newBuilder(url).GET(),
+                    dev.scratchllm.io.Download.limits(maxBytes), "response from " + url.getHost());
             if (resp.statusCode() != 200) {
                 resp.body().close();
                 throw new IOException("could not download " + url + ": HTTP " + resp.statusCode());

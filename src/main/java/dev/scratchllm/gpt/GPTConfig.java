@@ -46,6 +46,21 @@ public record GPTConfig(int vocabSize, int contextLength, int embDim, int nHeads
             throw new IllegalArgumentException("GPTConfig: emb_dim must be divisible by n_heads (emb_dim=" + embDim + ", n_heads=" + nHeads + ")");
         for (double r : new double[] {dropRate, dropRateEmb, dropRateAttn, dropRateShortcut})
             if (!(r >= 0 && r <= 1)) throw new IllegalArgumentException("GPTConfig: dropout rates must be in [0, 1], got " + r);
+        // the largest tensors of the model, each one Java array: tok_emb/out_head, pos_emb, the causal mask, ff.layers.0
+        checkElements("vocab_size x emb_dim (tok_emb.weight)", vocabSize, embDim);
+        checkElements("context_length x emb_dim (pos_emb.weight)", contextLength, embDim);
+        checkElements("context_length x context_length (the causal mask)", contextLength, contextLength);
+        checkElements("4 emb_dim x emb_dim (ff.layers.0.weight)", 4L * embDim, embDim);
+    }
+
+    /** The most elements one tensor holds: one Java array. */
+    public static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private static void checkElements(String what, long rows, long cols) {
+        if (rows * cols > MAX_TENSOR_ELEMENTS)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "GPTConfig: %s is %d x %d = %,d elements, more than one tensor holds (%,d, a Java array's limit)",
+                    what, rows, cols, rows * cols, MAX_TENSOR_ELEMENTS));
     }
 
     /**

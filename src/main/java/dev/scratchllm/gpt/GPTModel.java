@@ -36,6 +36,7 @@ public class GPTModel extends Module {
      * @param cfg the configuration
      */
     public GPTModel(GPTConfig cfg) {
+        requireMemory(cfg);
         this.cfg = cfg;
         registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
         registerModule("pos_emb", new Embedding(cfg.contextLength(), cfg.embDim()));
@@ -201,6 +202,30 @@ public class GPTModel extends Module {
         if (inIdx.size(1) > contextLength)
             throw new IllegalArgumentException("GPTModel: the input has " + inIdx.size(1) + " tokens but the context length is " + contextLength
                     + " (crop it to the last " + contextLength + " tokens)");
+    }
+
+    /**
+     * The bytes a {@code GPTModel(cfg)} takes at least: its float32 parameters (output head
+     * included) and one {@code context_length²} causal mask per block. A model is only built
+     * when this fits in the heap's limit ({@code -Xmx}), so a configuration or a file that
+     * claims a huge size (a 40,000-token context: 12 masks of 40,000² floats) is refused before
+     * any memory is taken.
+     *
+     * @param cfg the configuration
+     * @return the bytes of the parameters and masks
+     */
+    public static long requiredBytes(GPTConfig cfg) {
+        return 4 * (parameterCount(cfg) + (long) cfg.nLayers() * cfg.contextLength() * cfg.contextLength());
+    }
+
+    private static void requireMemory(GPTConfig cfg) {
+        long need = requiredBytes(cfg), heap = Runtime.getRuntime().maxMemory();
+        if (need > heap)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "GPTModel: a model with vocab_size=%d, context_length=%d, emb_dim=%d, n_layers=%d needs %.1f GB for its weights"
+                            + " and attention masks (%,d parameters, %d masks of %d x %d), more than this JVM's heap limit of %.1f GB (-Xmx)",
+                    cfg.vocabSize(), cfg.contextLength(), cfg.embDim(), cfg.nLayers(), need / 1e9, parameterCount(cfg), cfg.nLayers(),
+                    cfg.contextLength(), cfg.contextLength(), heap / 1e9));
     }
 
     /**

@@ -117,7 +117,8 @@ public final class Checkpoint {
         if (!(meta.get("epoch") instanceof Long epoch)) throw new IOException(metaFile + ": field epoch is missing or not an integer");
         Map<String, String> extra = new LinkedHashMap<>();
         if (meta.get("extra") instanceof Map<?, ?> m) for (var e : m.entrySet()) extra.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
-        var modelState = Safetensors.read(dir.resolve("model.safetensors"));
+        // names, shapes and dtypes from the header first: extra or huge tensors are never read
+        var modelState = Safetensors.readFor(dir.resolve("model.safetensors"), model.stateDict(), true);
         Map<String, dev.scratchllm.tensor.Tensor> optState = null;
         if (optimizer != null) {
             Path o = dir.resolve("optimizer.safetensors");

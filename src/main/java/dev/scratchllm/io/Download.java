@@ -64,11 +64,45 @@ public final class Download {
      * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
      */
     public static Path fetch(URI uri, Path target, String sha256, long maxBytes) throws IOException {
-        return PartFiles.locked(target, () -> fetchLocked(uri, target, sha256, maxBytes));
+        return fetch(uri, target, sha256, maxBytes, limits(maxBytes));
     }
 
-    /** {@link #fetch} while holding the target's lock (stale ".part" files already removed). */
-    private static Path fetchLocked(URI uri, Path target, String sha256, long maxBytes) throws IOException {
+    /** The slowest average rate {@link #limits(long)} allows a download: 256 KiB/s. */
+    public static final long MIN_BYTES_PER_SECOND = 256L << 10;
+
+    /**
+     * The default time limits of a download of up to {@code maxBytes}: 20 s to connect, 60 s
+     * without a byte, and in all 10 minutes or the time {@code maxBytes} takes at
+     * {@link #MIN_BYTES_PER_SECOND}, whichever is longer (gpt2's limit, 711 MB: 45 minutes).
+     *
+     * @param maxBytes the largest download accepted
+     * @return the limits
+     */
+    public static NetLimits limits(long maxBytes) {
+        long seconds = Math.max(600, maxBytes / MIN_BYTES_PER_SECOND);
+        return new NetLimits(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * {@link #fetch(URI, Path, String, long)} with explicit time limits: a server that stops
+     * sending for {@code limits.stall()}, or has not sent the whole file after
+     * {@code limits.total()}, fails the download with a message naming the limit.
+     *
+     * @param uri where to download from
+     * @param target where to put the file; folders are created
+     * @param sha256 the expected SHA-256 as 64 hex digits
+     * @param maxBytes the largest download accepted
+     * @param limits the time limits
+     * @return {@code target}
+     * @throws IOException when the download fails, times out, is larger than {@code maxBytes}, or its checksum differs
+     * @throws IllegalArgumentException if {@code sha256} is not 64 hex digits
+     */
+    public static Path fetch(URI uri, Path target, String sha256, long maxBytes, NetLimits limits) throws IOException {
+        return PartFiles.locked(target, () -> fetchLocked(uri, target, sha256, maxBytes, limits));
+    }
+
+    /** {@link #fetch(URI, Path, String, long, NetLimits)} while holding the target's lock (stale ".part" files already removed). */
+    private static Path fetchLocked(URI uri, Path target, String sha256, long maxBytes, NetLimits limits) throws IOException {
         if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}"))
             throw new IllegalArgumentException("Download.fetch: a 64-hex-digit SHA-256 is required for " + uri + ", got " + sha256);
         String want = sha256.toLowerCase(java.util.Locale.ROOT);
@@ -81,15 +115,8 @@ public final class Download {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
         try {
-            HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(20)).build();
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).GET().build();
-            HttpResponse<InputStream> resp;
-            try {
-                resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("download of " + uri + " interrupted", e);
-            }
+            HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(limits.connect()).build();
+            HttpResponse<InputStream> resp = DeadlineBody.send(client, HttpRequest.newBuilder(uri).GET(), limits, "response from " + uri.getHost());
             if (resp.statusCode() != 200) {
                 resp.body().close();
                 throw new IOException("HTTP " + resp.statusCode());

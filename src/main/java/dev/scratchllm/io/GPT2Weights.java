@@ -246,7 +246,11 @@ public final class GPT2Weights {
             throw new IllegalArgumentException(file + ": emb_dim " + emb + " (from wte.weight " + Shape.str(te)
                     + ") is not a multiple of GPT-2's head size " + HEAD_SIZE + ", so the number of heads is unknown;"
                     + " pass the configuration: GPT2Weights.load(file, cfg)");
-        return GPTConfig.GPT_CONFIG_124M.withVocabSize(te[0]).withContextLength(pe[0]).withSize(emb, layers, emb / HEAD_SIZE).withQkvBias(true);
+        try {
+            return GPTConfig.GPT_CONFIG_124M.withVocabSize(te[0]).withContextLength(pe[0]).withSize(emb, layers, emb / HEAD_SIZE).withQkvBias(true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": shapes wte.weight " + Shape.str(te) + " and wpe.weight " + Shape.str(pe) + ": " + e.getMessage(), e);
+        }
     }
 
     // ------------------------------------------------------------------ loading
@@ -282,7 +286,12 @@ public final class GPT2Weights {
             Map<String, String> names = names(r);
             String lmHead = names.remove(LM_HEAD);
             check(r, names, lmHead, cfg);
-            GPTModel model = new GPTModel(cfg);
+            GPTModel model;
+            try {
+                model = new GPTModel(cfg);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": " + e.getMessage() + " (context_length is the rows of wpe.weight; GPT-2's files have 1024)", e);
+            }
             copyInto(model, r, names, lmHead);
             model.eval();
             return model;

@@ -22,10 +22,14 @@ import java.util.Map;
  * Reads and writes Hugging Face's safetensors format: an 8-byte little-endian header length,
  * a JSON header mapping each tensor name to its dtype, shape and byte range, then the raw
  * little-endian data. Reading checks every size and offset in the header against the file
- * before using it, then memory-maps each tensor's bytes ({@link #open} reads one tensor at a time,
- * for checkpoints larger than memory allows twice, or than 2 GB); F32, F16 and BF16 become
- * float32 tensors, I64 (and I32) int64 tensors, BOOL/U8 masks bool tensors. Writing emits F32, I64 and BOOL and replaces the target
- * atomically (temp file, then rename). Metadata ({@code __metadata__}) is string to string.
+ * before using it, as the format's reference implementation does (the tensors' byte ranges must
+ * follow each other from offset 0 to the end of the file, without overlap or gap), then
+ * memory-maps each tensor's bytes ({@link #open} reads one tensor at a time, for checkpoints
+ * larger than memory allows twice, or than 2 GB); F32, F16 and BF16 become float32 tensors, I64
+ * (and I32) int64 tensors, BOOL/U8 masks bool tensors. {@link #readFor} checks names, shapes and
+ * dtypes against a model's state dict before it reads any data. Writing emits F32, I64 and BOOL
+ * and replaces the target atomically (temp file, then rename). Metadata ({@code __metadata__})
+ * is string to string.
  */
 public final class Safetensors {
     /** Largest header accepted (the format's own limit is 100 MB). */
@@ -68,6 +72,86 @@ public final class Safetensors {
             for (String name : r.names()) tensors.put(name, r.read(name));
             return new Contents(tensors, r.metadata());
         }
+    }
+
+    /**
+     * Reads the tensors of a file meant for {@code expected} (a model's or optimizer's
+     * {@code stateDict()}), checking the header first: every name of {@code expected} present and
+     * no other (in strict mode), each shape equal to the expected one, each dtype of the same kind
+     * (F32, F16 or BF16 for a float32 tensor; I64 or I32 for int64; U8 or an integer for bool; BOOL
+     * for any, its 0 and 1 being exact). Nothing
+     * is read when something does not match, so a file that names extra tensors of billions of
+     * elements, or stores a float weight as {@code I32}, costs no memory and is refused whole.
+     *
+     * @param file the safetensors file
+     * @param expected the tensors the file must hold, by name (their values are not used)
+     * @param strict whether missing and extra names are errors (shape and dtype mismatches always are)
+     * @return the file's tensors that {@code expected} names, in header order
+     * @throws IOException if the file cannot be read, is malformed or does not match: the message
+     *     lists every mismatch, in PyTorch's words
+     */
+    public static Map<String, Tensor> readFor(Path file, Map<String, Tensor> expected, boolean strict) throws IOException {
+        try (Reader r = open(file)) {
+            checkFor(r, expected, strict);
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : r.names()) if (expected.containsKey(name)) out.put(name, r.read(name));
+            return out;
+        }
+    }
+
+    /**
+     * The checks of {@link #readFor} from the header alone, reading no tensor: for a caller that
+     * reads the file later (for example through {@link Checkpoint#load}).
+     *
+     * @param file the safetensors file
+     * @param expected the tensors the file must hold, by name (their values are not used)
+     * @param strict whether missing and extra names are errors (shape and dtype mismatches always are)
+     * @throws IOException if the file cannot be read, is malformed or does not match
+     */
+    public static void checkFor(Path file, Map<String, Tensor> expected, boolean strict) throws IOException {
+        try (Reader r = open(file)) {
+            checkFor(r, expected, strict);
+        }
+    }
+
+    private static void checkFor(Reader r, Map<String, Tensor> expected, boolean strict) throws IOException {
+        Path file = r.file();
+        List<String> errors = new ArrayList<>();
+        if (strict) {
+            List<String> missing = expected.keySet().stream().filter(k -> !r.contains(k)).sorted().toList();
+            List<String> unexpected = r.names().stream().filter(k -> !expected.containsKey(k)).sorted().toList();
+            if (!missing.isEmpty()) errors.add("Missing key(s) in state_dict: " + firstFew(missing));
+            if (!unexpected.isEmpty()) errors.add("Unexpected key(s) in state_dict: " + firstFew(unexpected));
+        }
+        for (String name : r.names()) {
+            Tensor mine = expected.get(name);
+            if (mine == null) continue;
+            int[] shape = r.shape(name);
+            if (!java.util.Arrays.equals(shape, mine.shape()))
+                errors.add("size mismatch for " + name + ": copying a param with shape " + java.util.Arrays.toString(shape)
+                        + ", the shape in current model is " + java.util.Arrays.toString(mine.shape()));
+            String dt = r.dtype(name);
+            // as Module.loadStateDict: a bool mask (0/1) fits any tensor, an integer mask a bool one
+            boolean sameKind = dt.equals("BOOL") || switch (mine.dtype()) {
+                case FLOAT32 -> dt.equals("F32") || dt.equals("F16") || dt.equals("BF16");
+                case INT64 -> dt.equals("I64") || dt.equals("I32");
+                case BOOL -> dt.equals("U8") || dt.equals("I64") || dt.equals("I32");
+            };
+            if (!sameKind)
+                errors.add("dtype mismatch for " + name + ": the file stores " + dt + ", the tensor in current model is "
+                        + mine.dtype().name().toLowerCase(java.util.Locale.ROOT) + " (expected " + switch (mine.dtype()) {
+                            case FLOAT32 -> "F32, F16 or BF16";
+                            case INT64 -> "I64 or I32";
+                            case BOOL -> "BOOL, U8, I64 or I32";
+                        } + "; the values would be reinterpreted)");
+        }
+        if (!errors.isEmpty())
+            throw new IOException(file + ": does not match the model, nothing was read:\n\t" + String.join("\n\t", errors));
+    }
+
+    /** The first ten names of a sorted list, and how many there are in all when more. */
+    private static String firstFew(List<String> names) {
+        return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " ... (" + names.size() + " in all)";
     }
 
     /**
@@ -129,6 +213,7 @@ public final class Safetensors {
                     }
                     entries.put(name, parseEntry(file, name, e.getValue(), dataLen));
                 }
+                checkLayout(file, entries, dataLen);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 throw e;
@@ -273,6 +358,34 @@ public final class Safetensors {
 
     private static IOException bad(Path file, String what) {
         return new IOException(file + ": malformed safetensors file: " + what);
+    }
+
+    /**
+     * The reference implementation's rule for the data section (safetensors' {@code Metadata::validate}
+     * and {@code read_metadata}): taken in order of their offsets, the tensors start at 0, each
+     * begins where the one before ends, and the last ends at the end of the file. So no two tensors
+     * share bytes, no bytes lie unused between them, and nothing trails the last one.
+     */
+    private static void checkLayout(Path file, Map<String, Reader.Entry> entries, long dataLen) throws IOException {
+        List<Map.Entry<String, Reader.Entry>> byOffset = new ArrayList<>(entries.entrySet());
+        byOffset.sort(java.util.Comparator.comparingLong((Map.Entry<String, Reader.Entry> e) -> e.getValue().begin())
+                .thenComparingLong(e -> e.getValue().end()));
+        long at = 0;
+        String previous = null;
+        for (Map.Entry<String, Reader.Entry> e : byOffset) {
+            Reader.Entry en = e.getValue();
+            if (en.begin() < at)
+                throw bad(file, "tensor \"" + e.getKey() + "\": data_offsets [" + en.begin() + ", " + en.end() + "] overlap tensor \"" + previous
+                        + "\", which ends at " + at + " (each tensor must have its own bytes)");
+            if (en.begin() > at)
+                throw bad(file, "tensor \"" + e.getKey() + "\": data_offsets [" + en.begin() + ", " + en.end() + "] leave " + (en.begin() - at)
+                        + " unused bytes before it (from " + at + "; tensors must follow each other from offset 0)");
+            at = en.end();
+            previous = e.getKey();
+        }
+        if (at != dataLen)
+            throw bad(file, "the tensors cover " + at + " bytes of the data section, but it has " + dataLen
+                    + " (the header does not describe the whole file)");
     }
 
     private static Reader.Entry parseEntry(Path file, String name, Object spec, long dataLen) throws IOException {

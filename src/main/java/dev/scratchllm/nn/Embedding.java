@@ -23,6 +23,9 @@ public class Embedding extends Module {
             throw new IllegalArgumentException("Embedding: sizes must be positive, got " + numEmbeddings + " x " + embeddingDim);
         this.num = numEmbeddings;
         this.dimE = embeddingDim;
+        if ((long) numEmbeddings * embeddingDim > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "Embedding: %d x %d = %,d elements, more than one tensor holds (%,d, a Java array's limit)",
+                    numEmbeddings, embeddingDim, (long) numEmbeddings * embeddingDim, Integer.MAX_VALUE - 8));
         float[] w = new float[numEmbeddings * embeddingDim];
         Generator.defaultGenerator().initEmbedding_(w);
         registerParameter("weight", Tensor.of(w, numEmbeddings, embeddingDim));

@@ -35,6 +35,9 @@ public class Linear extends Module {
             throw new IllegalArgumentException("Linear: in_features and out_features must be positive, got " + inFeatures + " and " + outFeatures);
         this.inFeatures = inFeatures;
         this.outFeatures = outFeatures;
+        if ((long) outFeatures * inFeatures > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "Linear: a weight of %d x %d = %,d elements, more than one tensor holds (%,d, a Java array's limit)",
+                    outFeatures, inFeatures, (long) outFeatures * inFeatures, Integer.MAX_VALUE - 8));
         float[] w = new float[outFeatures * inFeatures];
         float[] b = bias ? new float[outFeatures] : null;
         Generator.defaultGenerator().initLinear_(w, b, inFeatures);

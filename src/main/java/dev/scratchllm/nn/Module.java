@@ -1,6 +1,7 @@
 package dev.scratchllm.nn;
 
 import dev.scratchllm.autograd.GradMode;
+import dev.scratchllm.tensor.DType;
 import dev.scratchllm.tensor.Shape;
 import dev.scratchllm.tensor.Tensor;
 
@@ -406,9 +407,11 @@ public abstract class Module {
     /**
      * Copies values into the model's tensors in place (so optimizers keep their references).
      * Checks everything before writing anything: a missing key (in strict mode), an unexpected
-     * key (strict), or a shape mismatch throws {@link IllegalArgumentException} listing them.
+     * key (strict), a shape mismatch, or a dtype that would change what the values mean
+     * (integers into a float tensor, floats into an integer or bool one; PyTorch would cast them)
+     * throws {@link IllegalArgumentException} listing them.
      *
-     * @param state the tensors by PyTorch key; dtypes are converted to the model's
+     * @param state the tensors by PyTorch key; bool and int64 masks are converted to the model's dtype
      * @param strict whether missing and unexpected keys are errors (shape mismatches always are)
      */
     public void loadStateDict(Map<String, Tensor> state, boolean strict) {
@@ -449,6 +452,10 @@ public abstract class Module {
             if (mine != null && !Arrays.equals(mine.shape(), e.getValue().shape()))
                 shapeErrors.add("size mismatch for " + e.getKey() + ": copying a param with shape " + Shape.str(e.getValue().shape())
                         + ", the shape in current model is " + Shape.str(mine.shape()));
+            // PyTorch's copy_ would cast; a float weight held as integers (or the reverse) is a wrong file, not a cast
+            if (mine != null && reinterprets(e.getValue().dtype(), mine.dtype()))
+                shapeErrors.add("dtype mismatch for " + e.getKey() + ": copying a tensor of dtype " + e.getValue().dtype().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", the dtype in current model is " + mine.dtype().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (!shapeErrors.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
             StringBuilder sb = new StringBuilder("Error(s) in loading state_dict for " + getClass().getSimpleName() + ":");
@@ -457,6 +464,15 @@ public abstract class Module {
             for (String s : shapeErrors) sb.append("\n\t").append(s);
             throw new IllegalArgumentException(sb.toString());
         }
+    }
+
+    /**
+     * Whether loading a {@code from} tensor into a {@code to} tensor would change what the values
+     * mean: integers into a float tensor, or floats into an integer or bool one. Bool into
+     * anything (0 and 1) and int64 into bool (a mask) are exact.
+     */
+    private static boolean reinterprets(DType from, DType to) {
+        return from != to && from != DType.BOOL && !(from == DType.INT64 && to == DType.BOOL);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -12,6 +13,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,5 +88,37 @@ class DownloadTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(PartFiles.LOCK_FILE);
         }
         assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, "abc", 1000)).hasMessageContaining("64-hex-digit");
+    }
+
+    static final NetLimits SHORT = new NetLimits(Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ofMillis(1500));
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aServerThatStallsAfterItsHeadersFailsAtTheStallLimit(@TempDir Path tmp) throws Exception {
+        try (var bad = new MisbehavingServer(MisbehavingServer.Mode.STALL, "I HAD always")) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> Download.fetch(bad.uri("/file.txt"), tmp.resolve("file.txt"), SHA, 1 << 20, SHORT))
+                    .hasMessageContaining("no data for 700 ms (the stall limit)").hasMessageContaining("could not download");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+        }
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aServerThatTricklesFailsAtTheTimeLimit(@TempDir Path tmp) throws Exception {
+        try (var bad = new MisbehavingServer(MisbehavingServer.Mode.TRICKLE, "")) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> Download.fetch(bad.uri("/file.txt"), tmp.resolve("file.txt"), SHA, 1 << 20, SHORT))
+                    .hasMessageContaining("not complete within 1.5 s (the time limit)");
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5);
+        }
+    }
+
+    @Test
+    void theDefaultLimitsScaleWithTheSize() {
+        assertThat(Download.limits(1000).total()).isEqualTo(Duration.ofMinutes(10));
+        // gpt2: the limit of 711 MB (548 MB file, room for an untied head and masks) at 256 KiB/s
+        assertThat(Download.limits(GPT2Download.maxBytes("gpt2")).total().toMinutes()).isEqualTo(45L);
+        assertThat(Download.limits(1000).stall()).isEqualTo(Duration.ofSeconds(60));
     }
 }

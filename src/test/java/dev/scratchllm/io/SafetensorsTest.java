@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SafetensorsTest {
@@ -116,5 +117,69 @@ class SafetensorsTest {
         try (Safetensors.Reader r = Safetensors.open(p)) {
             assertThat(r.read("tail").toFloatArray()).containsExactly(1.25f, -3f);
         }
+    }
+
+    static final String F32x2 = "{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":";
+
+    @Test
+    void overlappingGappedOrShortOffsetsAreRefusedAsTheReferenceDoes(@TempDir Path tmp) {
+        // two weights reading the same 8 bytes (safetensors-rs: InvalidOffset)
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"a\":" + F32x2 + "[0,8]},\"b\":" + F32x2 + "[0,8]}}", new byte[8])))
+                .isInstanceOf(IOException.class).hasMessageContaining("t.safetensors")
+                .hasMessageContaining("tensor \"b\": data_offsets [0, 8] overlap tensor \"a\", which ends at 8");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"a\":" + F32x2 + "[0,8]},\"b\":" + F32x2 + "[4,12]}}", new byte[12])))
+                .hasMessageContaining("overlap");
+        // a gap, and a first tensor that does not start at 0 (InvalidOffset)
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"a\":" + F32x2 + "[0,8]},\"b\":" + F32x2 + "[12,20]}}", new byte[20])))
+                .hasMessageContaining("tensor \"b\": data_offsets [12, 20] leave 4 unused bytes before it");
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"a\":" + F32x2 + "[4,12]}}", new byte[12])))
+                .hasMessageContaining("leave 4 unused bytes before it (from 0;");
+        // bytes after the last tensor (MetadataIncompleteBuffer)
+        assertThatThrownBy(() -> Safetensors.read(raw(tmp, "{\"a\":" + F32x2 + "[0,8]}}", new byte[12])))
+                .hasMessageContaining("the tensors cover 8 bytes of the data section, but it has 12");
+        // header order need not be offset order (the reference sorts by offset too)
+        assertThatCode(() -> Safetensors.read(raw(tmp, "{\"b\":" + F32x2 + "[8,16]},\"a\":" + F32x2 + "[0,8]}}", new byte[16])))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void readForChecksNamesShapesAndDtypesBeforeReadingAnything(@TempDir Path tmp) throws IOException {
+        Map<String, Tensor> model = new LinkedHashMap<>();
+        model.put("w", Tensor.zeros(2));
+        model.put("ids", Tensor.fromArray(new long[] {0, 0}));
+        // a float weight stored as I32: its bit patterns would become integers, then floats
+        ByteBuffer d = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        d.putInt(Float.floatToIntBits(1.5f)).putInt(Float.floatToIntBits(-2f)).putLong(7).putLong(8);
+        Path asInt = raw(tmp, "{\"w\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[8,24]}}", d.array());
+        assertThatThrownBy(() -> Safetensors.readFor(asInt, model, true)).isInstanceOf(IOException.class)
+                .hasMessageContaining("t.safetensors: does not match the model")
+                .hasMessageContaining("dtype mismatch for w: the file stores I32, the tensor in current model is float32 (expected F32, F16 or BF16");
+        // an extra tensor that claims 2^31 - 1 bytes: refused from the header, its data never mapped
+        Path extra = tmp.resolve("extra.safetensors");
+        String header = "{\"w\":" + F32x2 + "[0,8]},\"ids\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[8,24]},"
+                + "\"junk\":{\"dtype\":\"U8\",\"shape\":[2147483647],\"data_offsets\":[24,2147483671]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        try (var f = new java.io.RandomAccessFile(extra.toFile(), "rw")) {
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+            f.write(h);
+            f.setLength(8 + h.length + 2147483671L);   // sparse: a hole on disk
+        }
+        long before = usedHeap();
+        assertThatThrownBy(() -> Safetensors.readFor(extra, model, true))
+                .hasMessageContaining("Unexpected key(s) in state_dict: [junk]").hasMessageContaining("nothing was read");
+        assertThat(usedHeap() - before).as("bytes taken by the refused read").isLessThan(256L << 20);
+        // shapes are checked too; a matching file reads
+        assertThatThrownBy(() -> Safetensors.readFor(extra, Map.of("w", Tensor.zeros(3)), false))
+                .hasMessageContaining("size mismatch for w: copying a param with shape [2], the shape in current model is [3]");
+        Map<String, Tensor> ok = Safetensors.readFor(extra, model, false);
+        assertThat(ok.keySet()).containsExactly("w", "ids");
+        assertThat(ok.get("ids").toLongArray()).containsExactly(0, 0);
+    }
+
+    static long usedHeap() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -46,6 +46,23 @@ class ModuleTest {
     }
 
     @Test
+    void loadStateDictRefusesIntegersForAFloatWeight() {
+        // a float weight that a file holds as I32 reads as int64: its values would be integers, not weights
+        NeuralNetwork m = new NeuralNetwork(4, 2);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (var e : m.stateDict().entrySet()) state.put(e.getKey(), Tensor.zeros(e.getValue().shape()));
+        state.put("layers.4.bias", Tensor.fromArray(new long[] {Float.floatToIntBits(0.5f), Float.floatToIntBits(-1f)}));
+        float before = m.stateDict().get("layers.0.weight").toFloatArray()[0];
+        assertThatThrownBy(() -> m.loadStateDict(state))
+                .hasMessageContaining("dtype mismatch for layers.4.bias: copying a tensor of dtype int64, the dtype in current model is float32");
+        assertThat(m.stateDict().get("layers.0.weight").toFloatArray()[0]).isEqualTo(before);
+        // bool (0/1) is exact and still loads
+        state.put("layers.4.bias", Tensor.fromArray(new boolean[] {true, false}));
+        m.loadStateDict(state);
+        assertThat(m.stateDict().get("layers.4.bias").toFloatArray()).containsExactly(1f, 0f);
+    }
+
+    @Test
     void freezingExcludesParametersFromTraining() {
         NeuralNetwork m = new NeuralNetwork(4, 2);
         for (Tensor p : m.layers().get(0).parameters()) p.requiresGrad(false);
