@@ -131,7 +131,7 @@ public final class Pretrain {
 
     static String[] readBookText(String name, PrintStream out, DataFiles files) throws IOException {
         try {
-            Path p = BookData.path(files, DataFiles.PROJECT_DATA_DIR, name);
+            Path p = BookData.path(files, files.downloadDir(), name);
             return new String[] {p.toString(), Files.readString(p, StandardCharsets.UTF_8)};
         } catch (RuntimeException e) {
             if (!name.equals(Settings.defaults().textFile())) throw e;

@@ -160,7 +160,7 @@ public final class SpamData {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("could not download")) throw e;
-            throw new IOException("could not download " + url + ": " + e, e);
+            throw new IOException("could not download " + url + ": " + dev.scratchllm.io.Download.reason(e), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -169,40 +169,75 @@ public final class SpamData {
     /**
      * The data file: found by {@link DataFiles} ({@value #DATA_FILE}, or the book's
      * {@value #BOOK_DATA_FILE}), or else downloaded from {@link #URL} (then {@link #BACKUP_URL})
-     * into the project's {@code data/} folder and checked against {@link #SHA256} (line ends
-     * normalised to LF).
+     * into the per-user cache ({@link dev.scratchllm.data.DataCache}): the archive is fetched and
+     * extracted in a scratch folder inside the cache, the extracted file is checked against
+     * {@link #SHA256} (line ends normalised to LF), and only a verified file is moved into place
+     * (atomically); the scratch folder is removed in every case.
      *
      * @return the path of the data file on disk
-     * @throws MissingDataFileException when the file is not on disk and downloads are off ({@link BookData#OFFLINE_PROPERTY})
-     * @throws UncheckedIOException when the file is not on disk and cannot be downloaded (offline)
+     * @throws MissingDataFileException when the file is not on disk and downloads are off
+     *     ({@link BookData#OFFLINE_PROPERTY}), or it cannot be downloaded (the failure is the cause;
+     *     the message says what to do)
      */
     public static Path locate() {
-        Optional<Path> p = DataFiles.find(DATA_FILE).or(() -> DataFiles.find(BOOK_DATA_FILE));
+        DataFiles files = DataFiles.fromEnvironment();
+        Optional<Path> p = files.locate(DATA_FILE).or(() -> files.locate(BOOK_DATA_FILE));
         if (p.isPresent()) return p.get();
         if (Boolean.getBoolean(BookData.OFFLINE_PROPERTY))
-            throw new MissingDataFileException(DATA_FILE, "not found (" + DataFiles.describeSearch(DATA_FILE) + ") and downloads are off (-D"
+            throw new MissingDataFileException(DATA_FILE, "not found (" + files.searchDescription(DATA_FILE) + ") and downloads are off (-D"
                     + BookData.OFFLINE_PROPERTY + "=true)");
-        Path dir = DataFiles.PROJECT_DATA_DIR.resolve("sms_spam_collection");
-        Path target = DataFiles.PROJECT_DATA_DIR.resolve(DATA_FILE);
+        return downloadInto(files.downloadDir(), List.of(URL, BACKUP_URL), files.searchDescription(DATA_FILE));
+    }
+
+    /**
+     * Downloads the archive from the first address that works, verifies the extracted file and
+     * moves it to {@code cacheDir/}{@value #DATA_FILE} atomically.
+     *
+     * @param cacheDir the download cache
+     * @param urls the addresses to try in order
+     * @param searched where the file was looked for, for the error message
+     * @return the verified file in the cache
+     * @throws MissingDataFileException when no address gives a verified file
+     */
+    static Path downloadInto(Path cacheDir, List<String> urls, String searched) {
+        Path target = cacheDir.resolve(DATA_FILE);
         IOException first = null;
-        for (String url : List.of(URL, BACKUP_URL)) {
+        for (String url : urls) {
+            Path work = null;
             try {
-                Path zip = DataFiles.PROJECT_DATA_DIR.resolve("sms_spam_collection.zip");
-                downloadAndUnzipSpamData(URI.create(url), zip, dir, target, null);
-                Files.deleteIfExists(zip);
-                String sha = sha256NormalizedLf(target);
-                if (!sha.equals(SHA256)) {
-                    Files.delete(target);
-                    throw new IOException(target + ": unexpected content (SHA-256 " + sha + ", expected " + SHA256 + ")");
-                }
+                Files.createDirectories(target.toAbsolutePath().getParent());
+                work = Files.createTempDirectory(target.toAbsolutePath().getParent(), ".download-");
+                Path extracted = downloadAndUnzipSpamData(URI.create(url), work.resolve("sms_spam_collection.zip"),
+                        work.resolve("extracted"), work.resolve("SMSSpamCollection"), null);
+                String sha = sha256NormalizedLf(extracted);
+                if (!sha.equals(SHA256))
+                    throw new IOException("the archive from " + url + " holds an unexpected SMSSpamCollection (SHA-256 " + sha + ", expected " + SHA256 + ")");
+                Files.move(extracted, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return target;
-            } catch (IOException e) {
-                if (first == null) first = e;
-                else first.addSuppressed(e);
+            } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException x ? x : new IOException(e);
+                if (first == null) first = io;
+                else first.addSuppressed(io);
+            } finally {
+                if (work != null) deleteTree(work);
             }
         }
-        throw new UncheckedIOException("SpamData: \"" + DATA_FILE + "\" is not on disk (" + DataFiles.describeSearch(DATA_FILE)
-                + ") and could not be downloaded: " + first.getMessage(), first);
+        throw new MissingDataFileException(DATA_FILE, BookData.downloadFailed(urls.get(0), target, first)
+                + " (the archive holds SMSSpamCollection; save that file) [" + searched + "]", first);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort: a scratch folder left behind holds no half-written data file
+                }
+            });
+        } catch (IOException ignored) {
+            // the folder is already gone
+        }
     }
 
     static String sha256NormalizedLf(Path file) throws IOException {
@@ -220,7 +255,8 @@ public final class SpamData {
      * {@link #readSmsSpamCollection} of {@link #locate()}.
      *
      * @return the messages, in file order
-     * @throws UncheckedIOException if the file is nowhere and cannot be downloaded, or cannot be read
+     * @throws MissingDataFileException if the file is nowhere and cannot be downloaded
+     * @throws UncheckedIOException if it cannot be read
      */
     public static List<SmsMessage> load() {
         try {
@@ -393,7 +429,8 @@ public final class SpamData {
      * @param dir the folder for the three CSV files
      * @return the training, validation and test rows
      * @throws IOException if a file cannot be written
-     * @throws UncheckedIOException if the data file is nowhere and cannot be downloaded, or cannot be read
+     * @throws MissingDataFileException if the data file is nowhere and cannot be downloaded
+     * @throws UncheckedIOException if it cannot be read
      */
     public static Split<LabeledText> prepare(Path dir) throws IOException {
         Split<SmsMessage> s = randomSplit(createBalancedDataset(load()), 0.7, 0.1);

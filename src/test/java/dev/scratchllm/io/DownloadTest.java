@@ -72,4 +72,26 @@ class DownloadTest {
         }
         assertThatThrownBy(() -> Download.fetch(uri("/file.txt"), target, "abc", 1000)).hasMessageContaining("64-hex-digit");
     }
+
+    @Test
+    void aRefusedConnectionIsNamedNotNull(@TempDir Path tmp) throws Exception {
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path target = tmp.resolve("file.txt");
+        URI gone = URI.create("http://127.0.0.1:" + closedPort + "/file.txt");
+        assertThatThrownBy(() -> Download.fetch(gone, target, "a".repeat(64), 1000))
+                .hasMessageNotContaining(": null")
+                .hasMessageContaining("ConnectException")
+                .hasMessageContaining("no connection to the server");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void reasonWalksTheCauseChain() {
+        var e = new java.io.IOException(new java.net.ConnectException());
+        assertThat(Download.reason(e)).doesNotContain("null").contains("ConnectException");
+        assertThat(Download.reason(new java.net.UnknownHostException("example.invalid"))).contains("does not resolve").contains("example.invalid");
+    }
 }
