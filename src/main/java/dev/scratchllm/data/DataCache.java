@@ -68,7 +68,7 @@ public final class DataCache {
     /**
      * Where to say the cache is in a message: the absolute folder and which setting chose it.
      *
-     * @return e.g. {@code /home/ann/.cache/scratchllm (set SCRATCHLLM_CACHE to move it)}
+     * @return the absolute folder, and how to move it
      */
     public static String describe() {
         return dir().toAbsolutePath().normalize() + " (the download cache; set " + ENV_VAR + " to move it)";
