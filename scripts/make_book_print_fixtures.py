@@ -66,10 +66,29 @@ class MultiHeadAttention(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.register_buffer("mask", torch.triu(torch.ones(context_length, context_length), diagonal=1))
 
+class GELU(nn.Module):
+    pass
+
+class FeedForward(nn.Module):
+    def __init__(self, emb_dim):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(emb_dim, 4 * emb_dim), GELU(), nn.Linear(4 * emb_dim, emb_dim))
+
+class TransformerBlock(nn.Module):
+    def __init__(self, emb_dim, context_length, n_heads, drop_rate, qkv_bias):
+        super().__init__()
+        self.att = MultiHeadAttention(emb_dim, emb_dim, context_length, drop_rate, n_heads, qkv_bias)
+        self.ff = FeedForward(emb_dim)
+        self.norm1 = LayerNorm(emb_dim)
+        self.norm2 = LayerNorm(emb_dim)
+        self.drop_shortcut = nn.Dropout(drop_rate)
+
 case("layer_norm", LayerNorm(5))
 case("self_attention_v1", SelfAttention_v1(3, 2))
 case("causal_attention", CausalAttention(3, 2, 6, 0.0))
 case("multi_head_attention", MultiHeadAttention(768, 768, 1024, 0.1, 12, qkv_bias=True))
+# exercise 4.1 prints a block of GPT_CONFIG_124M (context 1024, 12 heads, drop 0.1, no qkv bias)
+case("transformer_block_124m", TransformerBlock(768, 1024, 12, 0.1, False))
 
 out = os.path.join(os.path.dirname(__file__), "..", "src", "test", "resources", "fixtures", "book_print.json")
 with open(out, "w") as f:

@@ -85,4 +85,11 @@ class BookPrintTest {
         assertThat(new CausalAttention(3, 2, 6, 0.0).toString()).isEqualTo(torch("causal_attention"));
         assertThat(new MultiHeadAttention(768, 768, 1024, 0.1, 12, true).toString()).isEqualTo(torch("multi_head_attention"));
     }
+
+    @Test
+    @DisplayName("Exercise 4.1: print(TransformerBlock(GPT_CONFIG_124M)) shows the book's submodules")
+    void transformerBlock() {
+        assertThat(new dev.scratchllm.gpt.TransformerBlock(dev.scratchllm.gpt.GPTConfig.GPT_CONFIG_124M).toString())
+                .isEqualTo(torch("transformer_block_124m"));
+    }
 }
