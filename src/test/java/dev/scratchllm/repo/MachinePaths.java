@@ -1,6 +1,6 @@
 // Finds absolute paths of a particular machine or user in text: a project folder at the root
-// ("/" + "work/…"), a home folder ("/root/…", "/home/NAME", "/Users/NAME", "C:\Users\…"), or a
-// named file in the system's temporary folder ("/tmp/NAME").
+// (the "work" folder), a home folder (root's, one under "home" or "Users", a Windows user folder),
+// or a named file in the system's temporary folder ("tmp").
 // It does not: flag system locations every Debian machine has (/usr/bin/python3,
 // /usr/lib/x86_64-linux-gnu/…, /proc/cpuinfo), relative paths, or "~/…" and "$VAR/…" forms,
 // which speak of the reader's machine, not ours.
