@@ -65,11 +65,11 @@ public final class SpamData {
     public static final String URL = "https://archive.ics.uci.edu/static/public/228/sms+spam+collection.zip";
     /** The book's backup address, used when the first one fails. */
     public static final String BACKUP_URL = "https://f001.backblazeb2.com/file/LLMs-from-scratch/sms%2Bspam%2Bcollection.zip";
-    /** The data file's name below the data folder ({@code SCRATCHLLM_DATA}, then {@code data/}). */
+    /** The data file's name below the data folders ({@code SCRATCHLLM_DATA}, the download cache, {@code data/}). */
     public static final String DATA_FILE = "sms_spam_collection/SMSSpamCollection";
     /** The book's name for the extracted file after its rename. */
     public static final String BOOK_DATA_FILE = "sms_spam_collection/SMSSpamCollection.tsv";
-    /** SHA-256 of the file with LF line ends (477,907 bytes; see shared/data/README.md). */
+    /** SHA-256 of the file with LF line ends (477,907 bytes), whatever line ends the archive's copy has. */
     public static final String SHA256 = "7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d";
     /** The largest archive {@link #downloadAndUnzipSpamData} accepts. */
     public static final long MAX_ZIP_BYTES = 16L << 20;
