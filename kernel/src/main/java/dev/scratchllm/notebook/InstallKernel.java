@@ -139,7 +139,7 @@ public final class InstallKernel {
                 + " \"argv\": [" + String.join(", ", argv.stream().map(InstallKernel::quote).toList()) + "],\n"
                 + " \"display_name\": \"Java (ScratchLLM)\",\n"
                 + " \"env\": {\"JAVA_HOME\": " + quote(javaHome.toAbsolutePath().normalize().toString()) + ", \"PATH\": " + quote(path) + "},\n"
-                + " \"interrupt_mode\": \"signal\",\n"
+                + " \"interrupt_mode\": \"message\",\n"   // a SIGINT would end the JVM; the protocol library handles interrupt_request
                 + " \"language\": \"java\"\n"
                 + "}\n";
         Path tmp = Files.createTempFile(dir, "kernel", ".json.tmp");

@@ -262,6 +262,12 @@ public final class ScratchKernel extends BaseKernel {
         shell.close();
     }
 
+    /** Jupyter's interrupt: ask JShell to stop the running snippet (best effort with the local engine). */
+    @Override
+    public void interrupt() {
+        shell.stop();
+    }
+
     /** A cell that failed: the message is what the notebook shows. */
     public static final class CellException extends RuntimeException {
         private static final long serialVersionUID = 1L;
