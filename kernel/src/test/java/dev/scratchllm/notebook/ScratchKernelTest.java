@@ -78,4 +78,15 @@ class ScratchKernelTest {
         assertEquals(ScratchKernel.IS_COMPLETE_YES, kernel.isComplete("int a = 1;"));
         assertEquals("", kernel.isComplete("for (int i = 0; i < 3; i++) {"));
     }
+
+    @Test
+    void withoutTheVectorApiTheFirstCellSaysSoOnce() throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"), NoticeProbe.class.getName())
+                .redirectErrorStream(true).start();   // no --add-modules jdk.incubator.vector
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains(ScratchKernel.NO_VECTOR_API + "\nvalue: 2\nsecond: 4"), out);
+        assertEquals(out.indexOf("NOTICE"), out.lastIndexOf("NOTICE"), out);
+    }
 }
