@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Writes the GPT-2 token ids of the book's chapter-5 train/val split of "The Verdict" as JSON,
- * for scripts/torch_ch05_run.py (tiktoken is not installed on this machine; ScratchLLM's
+ * for scripts/torch_ch05_run.py (when tiktoken is not installed; ScratchLLM's
  * GPT2Tokenizer gives tiktoken's gpt2 ids).
  *
  * The split is the book's: train_ratio 0.90, split_idx = int(0.90 * len(text_data)) characters
@@ -15,7 +15,7 @@ import java.util.Set;
  * as GPTDatasetV1 does, with allowed_special={"<|endoftext|>"}.
  *
  * Run from the repository root after "mvn -q compile":
- *   java -cp target/classes scripts/DumpVerdictIds.java /work/shared/data/the-verdict.txt out.json
+ *   java -cp target/classes scripts/DumpVerdictIds.java "$SCRATCHLLM_DATA/the-verdict.txt" out.json
  */
 public class DumpVerdictIds {
     public static void main(String[] args) throws Exception {

@@ -46,11 +46,13 @@ from torch.utils.data import Dataset, DataLoader
 T_SCRIPT_START = time.perf_counter()
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED_DATA = "/work/shared/data"
-DEFAULT_TEXT = os.path.join(SHARED_DATA, "the-verdict.txt")
-DEFAULT_ENCODER = os.path.join(SHARED_DATA, "gpt2", "encoder.json")
+# The book's data folder: SCRATCHLLM_DATA, as for the library (or give --text and --encoder).
+DATA_DIR = os.environ.get("SCRATCHLLM_DATA")
+DEFAULT_TEXT = os.path.join(DATA_DIR, "the-verdict.txt") if DATA_DIR else None
+DEFAULT_ENCODER = os.path.join(DATA_DIR, "gpt2", "encoder.json") if DATA_DIR else None
 DEFAULT_IDS = os.path.join(REPO_ROOT, "runs", "torch_ch05", "verdict_ids.json")
-JAVA = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java"
+# A JDK 21+ for DumpVerdictIds.java: $JAVA_HOME/bin/java, else "java" on PATH.
+JAVA = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
 
 # "Every effort moves you" in GPT-2 ids (tiktoken gpt2; checked against the Java tokenizer's
 # output in verdict_ids.json when that file carries it, and against the decoder below).
@@ -618,9 +620,12 @@ def main():
     p.add_argument("--no-initial-losses", dest="initial_losses", action="store_false",
                    help="book run: skip section 5.1.3's initial-loss check")
     p.add_argument("--ids", default=DEFAULT_IDS, help="token ids JSON from DumpVerdictIds.java")
-    p.add_argument("--text", default=DEFAULT_TEXT, help="the-verdict.txt (for DumpVerdictIds)")
-    p.add_argument("--encoder", default=DEFAULT_ENCODER, help="GPT-2 encoder.json (for decoding)")
+    p.add_argument("--text", default=DEFAULT_TEXT, help="the-verdict.txt (for DumpVerdictIds; default: in $SCRATCHLLM_DATA)")
+    p.add_argument("--encoder", default=DEFAULT_ENCODER, help="GPT-2 encoder.json (for decoding; default: $SCRATCHLLM_DATA/gpt2)")
     args = p.parse_args()
+    if not args.blas_check and not args.step_timing and (args.encoder is None or (args.text is None and not os.path.exists(args.ids))):
+        p.error("the book run needs the book's data: set SCRATCHLLM_DATA to the folder holding the-verdict.txt and gpt2/encoder.json, "
+                "or pass --text and --encoder")
 
     torch.set_num_threads(args.threads)
     print_environment()

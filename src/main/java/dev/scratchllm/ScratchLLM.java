@@ -255,6 +255,27 @@ public final class ScratchLLM {
     // ---------------------------------------------------------------- torch.* functions
 
     /**
+     * {@code torch.bincount(input, minlength=minlength)}: see {@link Tensor#bincount(int)}.
+     *
+     * @param input a 1-D int64 tensor of non-negative values
+     * @param minlength the least number of bins
+     * @return the counts (int64)
+     */
+    public static Tensor bincount(Tensor input, int minlength) {
+        return input.bincount(minlength);
+    }
+
+    /**
+     * {@code torch.bincount(input)}: see {@link Tensor#bincount()}.
+     *
+     * @param input a 1-D int64 tensor of non-negative values
+     * @return the counts (int64)
+     */
+    public static Tensor bincount(Tensor input) {
+        return input.bincount();
+    }
+
+    /**
      * {@code torch.softmax(x, dim)}: the same as {@code x.softmax(dim)}.
      *
      * @param x the input

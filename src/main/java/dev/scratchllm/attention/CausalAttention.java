@@ -144,9 +144,4 @@ public class CausalAttention extends Module {
             throw new IllegalArgumentException(who + ": the input has " + x.size(1) + " tokens but context_length is " + contextLength
                     + " (crop the input to the last " + contextLength + " tokens)");
     }
-
-    @Override
-    protected String extraRepr() {
-        return "d_in=" + dIn + ", d_out=" + dOut + ", context_length=" + contextLength;
-    }
 }

@@ -234,9 +234,4 @@ public class MultiHeadAttention extends Module {
         attnScores.maskedFill_(maskRows.toBool(), Float.NEGATIVE_INFINITY);
         return attnScores.div(divisor).softmax(-1);
     }
-
-    @Override
-    protected String extraRepr() {
-        return "d_in=" + dIn + ", d_out=" + dOut + ", context_length=" + contextLength + ", num_heads=" + numHeads;
-    }
 }

@@ -71,9 +71,4 @@ public class SelfAttentionV1 extends Module {
         Tensor attnWeights = attnScores.div((float) Math.sqrt(keys.size(-1))).softmax(-1);
         return attnWeights.matmul(values);    // (T, d_out)
     }
-
-    @Override
-    protected String extraRepr() {
-        return "d_in=" + dIn + ", d_out=" + dOut;
-    }
 }

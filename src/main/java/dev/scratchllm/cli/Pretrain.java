@@ -141,7 +141,7 @@ public final class Pretrain {
 
     static Text readBookText(String name, PrintStream out, DataFiles files) throws IOException {
         try {
-            Path p = BookData.path(files, DataFiles.PROJECT_DATA_DIR, name);
+            Path p = BookData.path(files, files.downloadDir(), name);
             return new Text(p.toString(), name, TextFiles.readUtf8(p));
         } catch (RuntimeException e) {
             if (!name.equals(Settings.defaults().textFile())) throw e;

@@ -11,10 +11,12 @@ import java.util.Optional;
 
 /**
  * The book's data files with their canonical download addresses and SHA-256 checksums, and the
- * last step of the design's resolution order: a file that {@link DataFiles} cannot find (explicit
- * path, {@code SCRATCHLLM_DATA}, {@code data/}) is downloaded into the project's {@code data/}
- * folder (git-ignored), verified, and used from there. Offline the error names the file, where
- * it was looked for and where to put it.
+ * last step of the resolution order: a file that {@link DataFiles} cannot find (explicit path,
+ * {@code SCRATCHLLM_DATA}, the per-user cache, {@code data/}) is downloaded into the per-user
+ * cache ({@link DataCache#dir()}), verified, moved into place atomically, and used from there.
+ * When that fails (offline), a {@link MissingDataFileException} names the file, the real cause,
+ * where it was looked for, and what to do: get online, save the file by hand where the cache
+ * expects it, or set {@code SCRATCHLLM_DATA}.
  */
 public final class BookData {
     /**
@@ -53,6 +55,22 @@ public final class BookData {
     }
 
     /**
+     * The user-facing text for a failed download: the real cause, and the three ways out.
+     *
+     * @param url where the file comes from
+     * @param target where the download should have landed
+     * @param failure what the download threw
+     * @return one paragraph for an error message
+     */
+    public static String downloadFailed(String url, Path target, Throwable failure) {
+        Throwable cause = failure.getCause() != null && failure.getMessage() != null && failure.getMessage().startsWith("could not download")
+                ? failure.getCause() : failure;   // Download.fetch's wrapper repeats the addresses we print anyway
+        return "it is not on this computer and downloading it from " + url + " failed: " + Download.reason(cause)
+                + ". To fix: connect to the internet and run this again; or download " + url + " in a browser and save it as "
+                + target.toAbsolutePath().normalize() + "; or set " + DataFiles.ENV_VAR + " to a folder that holds the book's data files";
+    }
+
+    /**
      * The project's own short story, shipped in the jar: what {@code pretrain} trains on when
      * {@code the-verdict.txt} can be neither found nor downloaded.
      *
@@ -68,15 +86,16 @@ public final class BookData {
     }
 
     /**
-     * The file's path: found locally, or downloaded into {@code data/} when it is a known file.
+     * The file's path: found locally, or downloaded into the per-user cache when it is a known file.
      *
      * @param name the file's relative name, e.g. {@code "the-verdict.txt"}
      * @return the path of the file on disk
-     * @throws MissingDataFileException if the file is not on disk and is unknown or downloads are off
-     * @throws java.io.UncheckedIOException if the download fails
+     * @throws MissingDataFileException if the file is not on disk and is unknown, downloads are
+     *     off, or the download fails (the failure is the cause)
      */
     public static Path path(String name) {
-        return path(DataFiles.fromEnvironment(), DataFiles.PROJECT_DATA_DIR, name);
+        DataFiles files = DataFiles.fromEnvironment();
+        return path(files, files.downloadDir(), name);
     }
 
     /**
@@ -86,20 +105,26 @@ public final class BookData {
      * @param cacheDir the folder a known file is downloaded into
      * @param name the file's relative name
      * @return the path of the file on disk
-     * @throws MissingDataFileException if the file is not on disk and is unknown or downloads are off
-     * @throws java.io.UncheckedIOException if the download fails
+     * @throws MissingDataFileException if the file is not on disk and is unknown, downloads are
+     *     off, or the download fails (the failure is the cause)
      */
     public static Path path(DataFiles files, Path cacheDir, String name) {
+        return path(files, cacheDir, name, SOURCES);
+    }
+
+    /** {@link #path(DataFiles, Path, String)} with the table of known files given (tests serve them on loopback). */
+    static Path path(DataFiles files, Path cacheDir, String name, Map<String, Source> sources) {
         Optional<Path> local = files.locate(name);
         if (local.isPresent()) return local.get();
-        Source src = SOURCES.get(name);
+        Source src = sources.get(name);
         if (src == null) return files.path(name); // throws, naming every place looked
         if (Boolean.getBoolean(OFFLINE_PROPERTY))
             throw new MissingDataFileException(name, "not found (" + files.searchDescription(name) + ") and downloads are off (-D" + OFFLINE_PROPERTY + "=true)");
+        Path target = cacheDir.resolve(name);
         try {
-            return Download.fetch(URI.create(src.url()), cacheDir.resolve(name), src.sha256(), src.maxBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("BookData: \"" + name + "\" is not on disk (" + files.searchDescription(name) + ") and " + e.getMessage(), e);
+            return Download.fetch(URI.create(src.url()), target, src.sha256(), src.maxBytes());
+        } catch (IOException | RuntimeException e) {
+            throw new MissingDataFileException(name, downloadFailed(src.url(), target, e) + " [" + files.searchDescription(name) + "]", e);
         }
     }
 }

@@ -1,8 +1,9 @@
 // Finds the book's data files (the-verdict.txt, gpt2/encoder.json, ...) on disk.
 // It does: resolve a relative name against, in order, an explicit path, the directory named by
-// the SCRATCHLLM_DATA environment variable, and the project's data/ folder.
-// It does not: download anything, verify checksums, or read the files' contents beyond
-// readString (downloads and checksums belong to a later step that plugs into find()).
+// the SCRATCHLLM_DATA environment variable, the per-user download cache (DataCache), and the
+// data/ folder of the working directory; say where it looked and what to do when a file is nowhere.
+// It does not: download anything or verify checksums (BookData, SpamData and GPT2Download do,
+// into the cache), or read the files' contents beyond readString.
 package dev.scratchllm.data;
 
 import java.io.IOException;
@@ -19,10 +20,10 @@ import java.util.Optional;
  * Resolves the book's data files by a relative name such as {@code "the-verdict.txt"} or
  * {@code "gpt2/encoder.json"}.
  *
- * <p>The search order is the design's: an explicit path when the caller gives one; then the
- * directory named by the environment variable {@value #ENV_VAR} (a relative value is taken
- * relative to the working directory); then the project's {@code data/} folder (relative to the
- * working directory). {@link #find(String)} returns what it found; {@link #resolve(String)} fails
+ * <p>The search order: an explicit path when the caller gives one; then the directory named by
+ * the environment variable {@value #ENV_VAR} (a relative value is taken relative to the working
+ * directory); then the per-user download cache ({@link DataCache#dir()}, where every download
+ * lands); then the {@code data/} folder of the working directory. {@link #find(String)} returns what it found; {@link #resolve(String)} fails
  * with a {@link MissingDataFileException} that names the file and every place it looked.
  *
  * <pre>{@code
@@ -41,28 +42,51 @@ public final class DataFiles {
 
     private final String envValue;   // raw value of SCRATCHLLM_DATA, or null when unset
     private final Path envDir;       // parsed directory, or null when unset/blank/unparsable
+    private final Path cacheDir;     // the download cache, or null for none
     private final Path projectDir;
 
     /**
-     * Creates a resolver over explicit locations (useful in tests).
+     * Creates a resolver over explicit locations without a download cache (useful in tests).
      *
      * @param envValue   the value SCRATCHLLM_DATA would have, or {@code null} for "unset"
      * @param projectDir the project data folder to try after it
      */
     public DataFiles(String envValue, Path projectDir) {
+        this(envValue, null, projectDir);
+    }
+
+    /**
+     * Creates a resolver over explicit locations.
+     *
+     * @param envValue   the value SCRATCHLLM_DATA would have, or {@code null} for "unset"
+     * @param cacheDir   the download cache to try after it, or {@code null} for none
+     * @param projectDir the project data folder to try last
+     */
+    public DataFiles(String envValue, Path cacheDir, Path projectDir) {
         if (projectDir == null) throw new IllegalArgumentException("DataFiles: projectDir is null");
         this.envValue = envValue;
         this.envDir = parseDir(envValue);
+        this.cacheDir = cacheDir;
         this.projectDir = projectDir;
     }
 
     /**
-     * The resolver for this process: SCRATCHLLM_DATA from the environment, then {@code data/}.
+     * The resolver for this process: SCRATCHLLM_DATA from the environment, then the per-user
+     * cache ({@link DataCache#dir()}), then {@code data/}.
      *
-     * @return a new resolver reading SCRATCHLLM_DATA now
+     * @return a new resolver reading SCRATCHLLM_DATA and the cache settings now
      */
     public static DataFiles fromEnvironment() {
-        return new DataFiles(System.getenv(ENV_VAR), PROJECT_DATA_DIR);
+        return new DataFiles(System.getenv(ENV_VAR), DataCache.dir(), PROJECT_DATA_DIR);
+    }
+
+    /**
+     * Where downloads go: the cache, or the project folder for a resolver without one.
+     *
+     * @return the download folder (it may not exist yet)
+     */
+    public Path downloadDir() {
+        return cacheDir != null ? cacheDir : projectDir;
     }
 
     private static Path parseDir(String value) {
@@ -180,19 +204,21 @@ public final class DataFiles {
     }
 
     /**
-     * The directories searched, in order (SCRATCHLLM_DATA first when set).
+     * The directories searched, in order (SCRATCHLLM_DATA first when set, then the cache).
      *
      * @return an unmodifiable list of the directories
      */
     public List<Path> directories() {
-        List<Path> dirs = new ArrayList<>(2);
+        List<Path> dirs = new ArrayList<>(3);
         if (envDir != null) dirs.add(envDir);
+        if (cacheDir != null && !cacheDir.equals(envDir)) dirs.add(cacheDir);
         dirs.add(projectDir);
         return List.copyOf(dirs);
     }
 
     /**
-     * Describes the search for {@code name}: each location and whether SCRATCHLLM_DATA is set.
+     * Describes the search for {@code name}: each location, whether SCRATCHLLM_DATA is set, and
+     * what the user can do (set SCRATCHLLM_DATA, or save the file in the download folder).
      *
      * @param name the file's relative name
      * @return the description
@@ -209,8 +235,12 @@ public final class DataFiles {
               .append(envDir.resolve(rel).toAbsolutePath().normalize())
               .append(Files.isDirectory(envDir) ? " (missing)" : " (directory does not exist)");
         }
+        if (cacheDir != null && !cacheDir.equals(envDir))
+            sb.append(", then ").append(cacheDir.resolve(rel).toAbsolutePath().normalize()).append(" (missing; the download cache, set by ")
+              .append(DataCache.ENV_VAR).append(")");
         sb.append(", then ").append(projectDir.resolve(rel).toAbsolutePath().normalize()).append(" (missing)");
-        sb.append("; set ").append(ENV_VAR).append(" to the folder holding the book's data (e.g. ../shared/data)");
+        sb.append(". To fix: set ").append(ENV_VAR).append(" to a folder that holds the book's data files, or save the file as ")
+          .append(downloadDir().resolve(rel).toAbsolutePath().normalize());
         return sb.toString();
     }
 

@@ -33,7 +33,7 @@ import java.util.Set;
  * }</pre>
  */
 public final class InstructionData {
-    /** The data file's name (found by {@link BookData}: {@code SCRATCHLLM_DATA}, {@code data/}, or downloaded). */
+    /** The data file's name (found by {@link BookData}: {@code SCRATCHLLM_DATA}, the download cache, {@code data/}, or downloaded into the cache). */
     public static final String FILE = "instruction-data.json";
     /** The largest file {@link #load(Path)} reads. */
     public static final long MAX_FILE_BYTES = 256L << 20;

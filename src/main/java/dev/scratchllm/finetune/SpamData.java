@@ -66,11 +66,11 @@ public final class SpamData {
     public static final String URL = "https://archive.ics.uci.edu/static/public/228/sms+spam+collection.zip";
     /** The book's backup address, used when the first one fails. */
     public static final String BACKUP_URL = "https://f001.backblazeb2.com/file/LLMs-from-scratch/sms%2Bspam%2Bcollection.zip";
-    /** The data file's name below the data folder ({@code SCRATCHLLM_DATA}, then {@code data/}). */
+    /** The data file's name below the data folders ({@code SCRATCHLLM_DATA}, the download cache, {@code data/}). */
     public static final String DATA_FILE = "sms_spam_collection/SMSSpamCollection";
     /** The book's name for the extracted file after its rename. */
     public static final String BOOK_DATA_FILE = "sms_spam_collection/SMSSpamCollection.tsv";
-    /** SHA-256 of the file with LF line ends (477,907 bytes; see shared/data/README.md). */
+    /** SHA-256 of the file with LF line ends (477,907 bytes), whatever line ends the archive's copy has. */
     public static final String SHA256 = "7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d";
     /** The largest archive {@link #downloadAndUnzipSpamData} accepts. */
     public static final long MAX_ZIP_BYTES = 16L << 20;
@@ -158,7 +158,7 @@ public final class SpamData {
             dev.scratchllm.io.AtomicFiles.readableByAll(target); // the .part was created owner-only
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("could not download")) throw e;
-            throw new IOException("could not download " + url + ": " + e, e);
+            throw new IOException("could not download " + url + ": " + dev.scratchllm.io.Download.reason(e), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -167,65 +167,89 @@ public final class SpamData {
     /**
      * The data file: found by {@link DataFiles} ({@value #DATA_FILE}, or the book's
      * {@value #BOOK_DATA_FILE}), or else downloaded from {@link #URL} (then {@link #BACKUP_URL})
-     * into the project's {@code data/} folder and checked against {@link #SHA256} (line ends
-     * normalised to LF).
+     * into the per-user cache ({@link dev.scratchllm.data.DataCache}): the archive is fetched and
+     * extracted in a scratch folder inside the cache, the extracted file is checked against
+     * {@link #SHA256} (line ends normalised to LF), and only a verified file is moved into place
+     * (atomically); the scratch folder is removed in every case.
      *
      * @return the path of the data file on disk
-     * @throws MissingDataFileException when the file is not on disk and downloads are off ({@link BookData#OFFLINE_PROPERTY})
-     * @throws UncheckedIOException when the file is not on disk and cannot be downloaded (offline)
+     * @throws MissingDataFileException when the file is not on disk and downloads are off
+     *     ({@link BookData#OFFLINE_PROPERTY}), or it cannot be downloaded (the failure is the cause;
+     *     the message says what to do)
      */
     public static Path locate() {
-        Optional<Path> p = DataFiles.find(DATA_FILE).or(() -> DataFiles.find(BOOK_DATA_FILE));
+        DataFiles files = DataFiles.fromEnvironment();
+        Optional<Path> p = files.locate(DATA_FILE).or(() -> files.locate(BOOK_DATA_FILE));
         if (p.isPresent()) return p.get();
         if (Boolean.getBoolean(BookData.OFFLINE_PROPERTY))
-            throw new MissingDataFileException(DATA_FILE, "not found (" + DataFiles.describeSearch(DATA_FILE) + ") and downloads are off (-D"
+            throw new MissingDataFileException(DATA_FILE, "not found (" + files.searchDescription(DATA_FILE) + ") and downloads are off (-D"
                     + BookData.OFFLINE_PROPERTY + "=true)");
-        try {
-            return downloadVerified(List.of(URL, BACKUP_URL), DataFiles.PROJECT_DATA_DIR);
-        } catch (IOException first) {
-            throw new UncheckedIOException("SpamData: \"" + DATA_FILE + "\" is not on disk (" + DataFiles.describeSearch(DATA_FILE)
-                    + ") and could not be downloaded: " + first.getMessage(), first);
-        }
+        return downloadInto(files.downloadDir(), List.of(URL, BACKUP_URL), files.searchDescription(DATA_FILE));
     }
 
     /**
-     * Downloads the archive from the first of {@code urls} that works into {@code dataDir},
-     * extracts it, and gives the data file its name {@value #DATA_FILE} only after its checksum
-     * matched {@link #SHA256}; the archive and every temporary file are removed.
+     * Downloads the archive from the first address that works, verifies the extracted file and
+     * moves it to {@code cacheDir/}{@value #DATA_FILE} atomically.
+     *
+     * @param cacheDir the download cache
+     * @param urls the addresses to try in order
+     * @param searched where the file was looked for, for the error message
+     * @return the verified file in the cache
+     * @throws MissingDataFileException when no address gives a verified file
      */
-    static Path downloadVerified(List<String> urls, Path dataDir) throws IOException {
-        Path dir = dataDir.resolve("sms_spam_collection");
-        Path target = dataDir.resolve(DATA_FILE);
-        Path zip = dataDir.resolve("sms_spam_collection.zip");
-        // The extracted file lands under a temporary name and gets its final name only once its
-        // checksum matched: an interrupted run never leaves an unverified file that later runs trust.
-        Path unverified = dataDir.resolve(DATA_FILE + ".unverified");
+    static Path downloadInto(Path cacheDir, List<String> urls, String searched) {
+        Path target = cacheDir.resolve(DATA_FILE);
+        try {
+            // under the folder's download lock: a second process waits, then finds the verified file
+            return PartFiles.locked(target, () -> downloadLocked(target, urls));
+        } catch (IOException first) {
+            throw new MissingDataFileException(DATA_FILE, BookData.downloadFailed(urls.get(0), target, first)
+                    + " (the archive holds SMSSpamCollection; save that file) [" + searched + "]", first);
+        }
+    }
+
+    private static Path downloadLocked(Path target, List<String> urls) throws IOException {
+        if (Files.isRegularFile(target)) return target; // another process finished it while we waited
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        try (var old = Files.newDirectoryStream(dir, ".download-*")) { // scratch folders of killed runs
+            for (Path p : old) if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) deleteTree(p);
+        }
         IOException first = null;
         for (String url : urls) {
+            Path work = null;
             try {
-                return PartFiles.locked(target, () -> {
-                    if (Files.isRegularFile(target)) return target; // another process finished it meanwhile
-                    PartFiles.removeStale(zip.getParent(), zip.getFileName().toString());
-                    PartFiles.removeStale(dir, "SMSSpamCollection");
-                    Files.deleteIfExists(unverified);
-                    try {
-                        downloadAndUnzipSpamData(URI.create(url), zip, dir, unverified, null);
-                        String sha = sha256NormalizedLf(unverified);
-                        if (!sha.equals(SHA256))
-                            throw new IOException(url + ": unexpected content (SHA-256 " + sha + " of the extracted file, expected " + SHA256 + ")");
-                        Files.move(unverified, target, StandardCopyOption.ATOMIC_MOVE);
-                        return target;
-                    } finally {
-                        Files.deleteIfExists(unverified);
-                        Files.deleteIfExists(zip);
-                    }
-                });
-            } catch (IOException e) {
-                if (first == null) first = e;
-                else first.addSuppressed(e);
+                work = Files.createTempDirectory(dir, ".download-");
+                Path extracted = downloadAndUnzipSpamData(URI.create(url), work.resolve("sms_spam_collection.zip"),
+                        work.resolve("extracted"), work.resolve("SMSSpamCollection"), null);
+                String sha = sha256NormalizedLf(extracted);
+                if (!sha.equals(SHA256))
+                    throw new IOException("the archive from " + url + " holds an unexpected SMSSpamCollection (SHA-256 " + sha + ", expected " + SHA256 + ")");
+                Files.move(extracted, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return target;
+            } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException x ? x : new IOException(e);
+                if (first == null) first = io;
+                else first.addSuppressed(io);
+            } finally {
+                if (work != null) deleteTree(work);
             }
         }
         throw first;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort: a scratch folder left behind holds no half-written data file
+                }
+            });
+        } catch (IOException ignored) {
+            // the folder is already gone
+        }
     }
 
     static String sha256NormalizedLf(Path file) throws IOException {
@@ -243,7 +267,8 @@ public final class SpamData {
      * {@link #readSmsSpamCollection} of {@link #locate()}.
      *
      * @return the messages, in file order
-     * @throws UncheckedIOException if the file is nowhere and cannot be downloaded, or cannot be read
+     * @throws MissingDataFileException if the file is nowhere and cannot be downloaded
+     * @throws UncheckedIOException if it cannot be read
      */
     public static List<SmsMessage> load() {
         try {
@@ -416,7 +441,8 @@ public final class SpamData {
      * @param dir the folder for the three CSV files
      * @return the training, validation and test rows
      * @throws IOException if a file cannot be written
-     * @throws UncheckedIOException if the data file is nowhere and cannot be downloaded, or cannot be read
+     * @throws MissingDataFileException if the data file is nowhere and cannot be downloaded
+     * @throws UncheckedIOException if it cannot be read
      */
     public static Split<LabeledText> prepare(Path dir) throws IOException {
         Split<SmsMessage> s = randomSplit(createBalancedDataset(load()), 0.7, 0.1);

@@ -52,6 +52,34 @@ public final class Download {
     }
 
     /**
+     * Why a download failed, in words: each distinct message along the cause chain, with the
+     * exception's simple name where it has no message (the JDK's HTTP client throws a
+     * {@code ConnectException} without one when there is no network), so the reason is never
+     * {@code null}.
+     *
+     * @param failure the exception thrown by the download
+     * @return e.g. {@code "no connection to the server (ConnectException: Connection refused)"}
+     */
+    public static String reason(Throwable failure) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        String hint = null;
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) hint = "the server's name does not resolve (no network, or no DNS?)";
+            else if (t instanceof java.net.ConnectException && hint == null) hint = "no connection to the server (offline, or a firewall?)";
+            else if (t instanceof java.net.http.HttpTimeoutException && hint == null) hint = "the server did not answer in time";
+            String m = t.getMessage();
+            String part = t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+            if (m != null && parts.stream().anyMatch(p -> p.contains(m))) continue;   // a wrapper repeating its cause
+            parts.add(part);
+        }
+        String chain = String.join(", caused by ", parts);
+        if (failure.getClass() == IOException.class && failure.getMessage() != null && failure.getCause() == null)
+            chain = failure.getMessage();   // our own messages ("HTTP 404", "SHA-256 mismatch ...") read best alone
+        return hint == null ? chain : hint + " (" + chain + ")";
+    }
+
+    /**
      * Returns {@code target}, downloading it from {@code uri} first unless it already exists with
      * checksum {@code sha256}.
      *
@@ -138,7 +166,7 @@ public final class Download {
             AtomicFiles.readableByAll(target); // the .part was created owner-only
             return target;
         } catch (IOException e) {
-            throw new IOException("could not download " + uri + " to " + target + ": " + e.getMessage()
+            throw new IOException("could not download " + uri + " to " + target + ": " + reason(e)
                     + " (offline? put the file there by hand, or point SCRATCHLLM_DATA at a folder that has it)", e);
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,6 +1,6 @@
 // Where OpenAI's GPT-2 weights come from: Hugging Face's model.safetensors for the four sizes,
 // their URLs, the SHA-256 a download is checked against, and the local cache.
-// It does: find an existing copy (SCRATCHLLM_DATA, the project's data/ folder, the cache), or
+// It does: find an existing copy (SCRATCHLLM_DATA, the per-user cache, the data/ folder), or
 // download into the cache with Download.fetch (checksum-verified, atomic, size-bounded).
 // It does not: parse the weights (GPT2Weights does), download without a SHA-256, or talk to
 // Hugging Face's API (the file's URL is fixed; nothing else is fetched).
@@ -28,8 +28,8 @@ import java.util.Optional;
  *
  * In the design's order: an explicit path (the caller's, {@link #fetch(String, Path, String)});
  * {@code gpt2-weights/<name>/model.safetensors} under {@code SCRATCHLLM_DATA}, then under the
- * project's {@code data/} folder ({@link DataFiles}); then the download cache
- * {@code data/cache/gpt2-weights/<name>/model.safetensors} ({@code data/cache/} is git-ignored);
+ * per-user cache and the {@code data/} folder ({@link DataFiles}); then the download cache's
+ * {@code gpt2-weights/<name>/model.safetensors} ({@link dev.scratchllm.data.DataCache});
  * last, a download into that cache. A file found in the first places is used as it is (as for
  * every data file); the cache and a download are checked against the SHA-256.
  *
@@ -134,13 +134,14 @@ public final class GPT2Download {
     }
 
     /**
-     * The download cache for {@code modelName}: {@code data/cache/gpt2-weights/<name>/model.safetensors}.
+     * The download cache for {@code modelName}: {@code gpt2-weights/<name>/model.safetensors} in the
+     * per-user cache ({@link dev.scratchllm.data.DataCache#dir()}).
      *
      * @param modelName the model's name, as {@link #canonicalName} accepts it
      * @return the cache path (the file may not exist)
      */
     public static Path cacheFile(String modelName) {
-        return DataFiles.PROJECT_DATA_DIR.resolve("cache").resolve(relativeName(modelName));
+        return dev.scratchllm.data.DataCache.dir().resolve(relativeName(modelName));
     }
 
     /**

@@ -61,9 +61,4 @@ public class LayerNorm extends Module {
         Tensor norm = x.sub(mean).div(var.add(EPS).sqrt());
         return scale().mul(norm).add(shift());
     }
-
-    @Override
-    protected String extraRepr() {
-        return String.valueOf(embDim);
-    }
 }

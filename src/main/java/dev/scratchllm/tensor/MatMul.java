@@ -42,6 +42,10 @@ final class MatMul {
     }
 
     static Tensor matmul(Tensor a, Tensor b) {
+        if (a.dtype == DType.INT64 && b.dtype == DType.INT64) return matmulLong(a, b);
+        if (a.dtype != b.dtype && (a.dtype == DType.INT64 || b.dtype == DType.INT64))
+            throw new IllegalArgumentException("matmul: expected both tensors to have the same dtype, but got " + a.dtype.torchName() + " with shape "
+                    + Shape.str(a.shape) + " and " + b.dtype.torchName() + " with shape " + Shape.str(b.shape));
         a.requireDType("matmul", DType.FLOAT32);
         b.requireDType("matmul", DType.FLOAT32);
         if (a.dim() == 0 || b.dim() == 0)
@@ -57,6 +61,59 @@ final class MatMul {
         if (kA != kB) throw new IllegalArgumentException(shapeErr(a, b));
         if (b.dim() == 2) return matmulFlat(a, b);
         return matmulBatched(a, b);
+    }
+
+    /**
+     * {@code matmul} of two int64 tensors, as PyTorch allows ({@code tensor2d @ tensor2d.T} in
+     * appendix A): the same promotion and broadcasting rules as the float path, exact 64-bit
+     * integer sums (wrapping on overflow, as PyTorch's CPU kernel does), no autograd (integer
+     * tensors do not take gradients). A plain triple loop over the strided operands: integer
+     * products are for teaching and indexing, not a hot path, so there is no kernel for them.
+     */
+    private static Tensor matmulLong(Tensor a, Tensor b) {
+        if (a.dim() == 0 || b.dim() == 0)
+            throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension (shapes " + Shape.str(a.shape) + " and " + Shape.str(b.shape) + ")");
+        if (a.dim() == 1 && b.dim() == 1 && a.shape[0] != b.shape[0])
+            throw new IllegalArgumentException("dot: inconsistent tensor size, expected tensor [" + a.shape[0] + "] and src [" + b.shape[0] + "] to have the same number of elements");
+        Tensor a2 = a.dim() == 1 ? a.unsqueeze(0) : a;   // (1, k)
+        Tensor b2 = b.dim() == 1 ? b.unsqueeze(1) : b;   // (k, 1)
+        int ra = a2.dim(), rb = b2.dim();
+        int m = a2.shape[ra - 2], k = a2.shape[ra - 1], kb = b2.shape[rb - 2], n = b2.shape[rb - 1];
+        if (k != kb) throw new IllegalArgumentException(shapeErr(a2, b2));
+        int[] batchA = Arrays.copyOf(a2.shape, ra - 2), batchB = Arrays.copyOf(b2.shape, rb - 2);
+        int[] batch = Shape.broadcast("matmul", batchA, batchB);
+        int[] aStr = Shape.broadcastStrides(batchA, Arrays.copyOf(a2.strides, ra - 2), batch);
+        int[] bStr = Shape.broadcastStrides(batchB, Arrays.copyOf(b2.strides, rb - 2), batch);
+        int sam = a2.strides[ra - 2], sak = a2.strides[ra - 1], sbk = b2.strides[rb - 2], sbn = b2.strides[rb - 1];
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        long[] out = new long[Shape.numel(outShape)];
+        int nb = Shape.numel(batch);
+        int[] idx = new int[batch.length];
+        for (int bi = 0, o = 0; bi < nb; bi++) {
+            int ao = a2.offset, bo = b2.offset;
+            for (int d = 0; d < batch.length; d++) {
+                ao += idx[d] * aStr[d];
+                bo += idx[d] * bStr[d];
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    long sum = 0;
+                    for (int p = 0; p < k; p++) sum += a2.ldata[ao + i * sam + p * sak] * b2.ldata[bo + p * sbk + j * sbn];
+                    out[o++] = sum;
+                }
+            }
+            for (int d = batch.length - 1; d >= 0; d--) {
+                if (++idx[d] < batch[d]) break;
+                idx[d] = 0;
+            }
+        }
+        Tensor r = Tensor.ofLongs(out, outShape);
+        if (a.dim() == 1 && b.dim() == 1) return r.reshape();   // () : the dot product
+        if (a.dim() == 1) return r.squeeze(-2);
+        if (b.dim() == 1) return r.squeeze(-1);
+        return r;
     }
 
     /** An alias of {@code t} whose graph node carries PyTorch's name for the composite op. */

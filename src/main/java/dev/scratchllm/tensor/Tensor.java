@@ -1485,6 +1485,41 @@ public final class Tensor {
     }
 
     /**
+     * {@code torch.bincount(input, minlength=minlength)}: how often each value occurs in this 1-D
+     * int64 tensor of non-negative values; the result has {@code max(input) + 1} entries, at least
+     * {@code minlength} (chapter 5 passes the vocabulary size so that words drawn 0 times still
+     * print, {@code 0 x you}).
+     *
+     * @param minlength the least number of bins (0 for PyTorch's default)
+     * @return a new 1-D int64 tensor of counts
+     * @throws IllegalArgumentException for a tensor that is not 1-D int64 with non-negative values,
+     *     or a negative {@code minlength}
+     */
+    public Tensor bincount(int minlength) {
+        if (dtype != DType.INT64 || dim() != 1)
+            throw new IllegalArgumentException("bincount: only supports 1-d non-negative integral inputs, got " + dtype.torchName() + " with shape " + Shape.str(shape));
+        if (minlength < 0) throw new IllegalArgumentException("bincount: minlength should be >= 0, got " + minlength);
+        long[] v = toLongArray();
+        long max = -1;
+        for (long x : v) {
+            if (x < 0) throw new IllegalArgumentException("bincount: only supports 1-d non-negative integral inputs, found " + x + " in shape " + Shape.str(shape));
+            max = Math.max(max, x);
+        }
+        long[] counts = new long[Math.toIntExact(Math.max(max + 1, minlength))];
+        for (long x : v) counts[(int) x]++;
+        return ofLongs(counts, counts.length);
+    }
+
+    /**
+     * {@code torch.bincount(input)}: {@link #bincount(int)} with no minimum length.
+     *
+     * @return a new 1-D int64 tensor of counts
+     */
+    public Tensor bincount() {
+        return bincount(0);
+    }
+
+    /**
      * Causal attention weights in one fused op: the softmax over the last dimension of
      * {@code this / divisor}, with the keys after each query masked out. For scores of shape
      * {@code (..., T_q, T_k)} query {@code i} sees keys {@code 0 … i + T_k − T_q}; with

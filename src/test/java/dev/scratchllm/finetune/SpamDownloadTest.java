@@ -68,10 +68,9 @@ class SpamDownloadTest {
     void aFileWithTheWrongChecksumNeverGetsTheDataFilesName(@TempDir Path tmp) throws Exception {
         zip = zipOf("ham\tnot the real collection\n".getBytes(StandardCharsets.UTF_8));
         Path data = Files.createDirectories(tmp.resolve("data"));
-        Files.write(data.resolve("sms_spam_collection.zip123.part"), new byte[100]); // left by a killed run
-        Files.createDirectories(data.resolve(SpamData.DATA_FILE).getParent());
-        Files.writeString(data.resolve(SpamData.DATA_FILE + ".unverified"), "left by a killed run");
-        assertThatThrownBy(() -> SpamData.downloadVerified(List.of(url()), data)).hasMessageContaining("unexpected content");
+        Path killed = Files.createDirectories(data.resolve(SpamData.DATA_FILE).getParent().resolve(".download-123/extracted")); // a killed run's scratch
+        Files.writeString(killed.resolve("SMSSpamCollection"), "left by a killed run");
+        assertThatThrownBy(() -> SpamData.downloadInto(data, List.of(url()), "test")).hasMessageContaining("unexpected SMSSpamCollection");
         assertThat(names(data)).allMatch(n -> n.endsWith(dev.scratchllm.io.PartFiles.LOCK_FILE));
     }
 
@@ -81,7 +80,7 @@ class SpamDownloadTest {
         assumeTrue(real.isPresent(), () -> "skipped: the SMS Spam Collection is not on disk (" + DataFiles.describeSearch(SpamData.DATA_FILE) + ")");
         zip = zipOf(Files.readAllBytes(real.get()));
         Path data = Files.createDirectories(tmp.resolve("data"));
-        Path got = SpamData.downloadVerified(List.of(url()), data);
+        Path got = SpamData.downloadInto(data, List.of(url()), "test");
         assertThat(got).isEqualTo(data.resolve(SpamData.DATA_FILE));
         assertThat(SpamData.sha256NormalizedLf(got)).isEqualTo(SpamData.SHA256);
         assertThat(names(data)).filteredOn(n -> !n.endsWith(dev.scratchllm.io.PartFiles.LOCK_FILE)).containsExactly(SpamData.DATA_FILE);

@@ -121,4 +121,26 @@ class DownloadTest {
         assertThat(Download.limits(GPT2Download.maxBytes("gpt2")).total().toMinutes()).isEqualTo(45L);
         assertThat(Download.limits(1000).stall()).isEqualTo(Duration.ofSeconds(60));
     }
+
+    @Test
+    void aRefusedConnectionIsNamedNotNull(@TempDir Path tmp) throws Exception {
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path target = tmp.resolve("file.txt");
+        URI gone = URI.create("http://127.0.0.1:" + closedPort + "/file.txt");
+        assertThatThrownBy(() -> Download.fetch(gone, target, "a".repeat(64), 1000))
+                .hasMessageNotContaining(": null")
+                .hasMessageContaining("ConnectException")
+                .hasMessageContaining("no connection to the server");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void reasonWalksTheCauseChain() {
+        var e = new java.io.IOException(new java.net.ConnectException());
+        assertThat(Download.reason(e)).doesNotContain("null").contains("ConnectException");
+        assertThat(Download.reason(new java.net.UnknownHostException("example.invalid"))).contains("does not resolve").contains("example.invalid");
+    }
 }

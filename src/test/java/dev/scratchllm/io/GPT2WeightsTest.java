@@ -353,7 +353,13 @@ class GPT2WeightsTest {
         assertThat(GPT2Download.knownSha256("gpt2")).contains("248dfc3911869ec493c76e65bf2fcf7f615828b0254c12b473182f0f81d3a707");
         for (String n : List.of("gpt2-medium", "gpt2-large", "gpt2-xl")) assertThat(GPT2Download.knownSha256(n)).isEmpty();
         assertThat(GPT2Download.maxBytes("gpt2")).isBetween(548_105_171L, 800_000_000L);
-        assertThat(GPT2Download.cacheFile("gpt2-large")).isEqualTo(Path.of("data", "cache", "gpt2-weights", "gpt2-large", "model.safetensors"));
+        String cacheBefore = System.setProperty(dev.scratchllm.data.DataCache.PROPERTY, tmp.toString());
+        try {   // downloads land in the per-user cache, under the same relative name as in SCRATCHLLM_DATA
+            assertThat(GPT2Download.cacheFile("gpt2-large")).isEqualTo(tmp.resolve("gpt2-weights/gpt2-large/model.safetensors"));
+        } finally {
+            if (cacheBefore == null) System.clearProperty(dev.scratchllm.data.DataCache.PROPERTY);
+            else System.setProperty(dev.scratchllm.data.DataCache.PROPERTY, cacheBefore);
+        }
 
         // no copy anywhere and no built-in checksum: a clear refusal, before any network access
         org.junit.jupiter.api.Assumptions.assumeTrue(GPT2Download.locate("gpt2-xl").isEmpty(), "a gpt2-xl copy exists here");

@@ -55,9 +55,21 @@ final class NotebookRunner {
     /** The regeneration command, quoted in mismatch messages. */
     static final String UPDATE_COMMAND = "mvn test -Dtest=NotebookTest -Dnotebooks.update=true -Dnotebook=";
 
-    /** What one code cell printed. */
-    record CellRun(Notebook.Cell cell, int executionCount, String stdout, String stderr, boolean varies) {
+    /**
+     * What one code cell printed, and the type of the value a Java kernel would show as
+     * {@code Out[n]} after it ({@code null} when none): JJava shows the value of the cell's last
+     * snippet when that snippet is an expression (JShell's sub-kinds VAR_VALUE, OTHER_EXPRESSION
+     * and TEMP_VAR_EXPRESSION) whose value is not null; a trailing semicolon changes nothing.
+     */
+    record CellRun(Notebook.Cell cell, int executionCount, String stdout, String stderr, boolean varies, String displayedType) {
     }
+
+    /** The sub-kinds whose value JJava displays when they end a cell (its CodeEvaluator). */
+    static final java.util.Set<Snippet.SubKind> DISPLAYED = java.util.EnumSet.of(
+            Snippet.SubKind.VAR_VALUE_SUBKIND, Snippet.SubKind.OTHER_EXPRESSION_SUBKIND, Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+
+    /** The type a print call returns ({@code printf}, {@code format}, {@code append}): displayed as {@code java.io.PrintStream@1b2c3d}. */
+    static final String PRINT_STREAM = "PrintStream";
 
     /** A notebook and the runs of its code cells, in order. */
     record Result(Notebook notebook, List<CellRun> runs, long millis) {
@@ -95,8 +107,9 @@ final class NotebookRunner {
                 var capErr = new PrintStream(err, true, StandardCharsets.UTF_8);
                 System.setOut(capOut);
                 System.setErr(capErr);
+                String displayed;
                 try {
-                    runCell(js, nb, cell, source);
+                    displayed = runCell(js, nb, cell, source);
                 } finally {
                     capOut.flush();
                     capErr.flush();
@@ -104,7 +117,7 @@ final class NotebookRunner {
                     System.setErr(realErr);
                 }
                 runs.add(new CellRun(cell, count, normalize(out.toString(StandardCharsets.UTF_8)),
-                        normalize(err.toString(StandardCharsets.UTF_8)), cell.source().contains(VARIES_MARKER)));
+                        normalize(err.toString(StandardCharsets.UTF_8)), cell.source().contains(VARIES_MARKER), displayed));
             }
         }
         return new Result(nb, runs, (System.nanoTime() - t0) / 1_000_000);
@@ -124,6 +137,38 @@ final class NotebookRunner {
         return problems;
     }
 
+    /**
+     * The cells that end with a print call whose value ({@code java.io.PrintStream@…}) a Java
+     * kernel would show as {@code Out[n]}, described with the fix.
+     */
+    static List<String> displayedPrintResults(Result r) {
+        List<String> problems = new ArrayList<>();
+        for (CellRun run : r.runs()) {
+            String t = run.displayedType();
+            if (t != null && (t.equals(PRINT_STREAM) || t.endsWith("." + PRINT_STREAM)))
+                problems.add(r.notebook().name() + ".ipynb, cell " + run.cell().number() + ": its last statement returns a " + t
+                        + " (System.out.printf/format/append), which a Java kernel shows as Out[n]: java.io.PrintStream@...;"
+                        + " end the cell with System.out.print(String.format(...)) or another statement that has no value");
+        }
+        return problems;
+    }
+
+    /** The cells whose freshly printed (and, with {@code stored}, stored) output contains an absolute path of a machine. */
+    static List<String> machinePaths(Result r, boolean stored) {
+        List<String> problems = new ArrayList<>();
+        for (CellRun run : r.runs()) {
+            List<String> texts = stored
+                    ? List.of(run.stdout(), run.stderr(), run.cell().storedStream("stdout"), run.cell().storedStream("stderr"))
+                    : List.of(run.stdout(), run.stderr());
+            for (String text : texts) {
+                for (var hit : dev.scratchllm.repo.MachinePaths.find(text))
+                    problems.add(r.notebook().name() + ".ipynb, cell " + run.cell().number() + ": output names a machine path " + hit.path()
+                            + " (print paths relative to SCRATCHLLM_DATA or the cache, not absolute ones)");
+            }
+        }
+        return problems.stream().distinct().toList();
+    }
+
     /** Stores each code cell's new outputs and execution count in the notebook (regeneration). */
     static void applyOutputs(Result r) {
         for (CellRun run : r.runs()) run.cell().setOutputs(run.executionCount(), run.stdout(), run.stderr());
@@ -131,15 +176,17 @@ final class NotebookRunner {
 
     // ---------------------------------------------------------------- one cell
 
-    private static void runCell(JShell js, Notebook nb, Notebook.Cell cell, String source) {
+    /** Runs the cell's snippets in order; returns the type of the value a kernel would display after it, or null. */
+    private static String runCell(JShell js, Notebook nb, Notebook.Cell cell, String source) {
         SourceCodeAnalysis sca = js.sourceCodeAnalysis();
         String remaining = source;
+        String displayed = null;
         while (!remaining.isBlank()) {
             int offset = source.length() - remaining.length();
             SourceCodeAnalysis.CompletionInfo ci = sca.analyzeCompletion(remaining);
             switch (ci.completeness()) {
                 case EMPTY:
-                    return;
+                    return displayed;
                 case DEFINITELY_INCOMPLETE:
                 case CONSIDERED_INCOMPLETE:
                     throw failure(nb, cell, lineOf(source, offset + leadingBlanks(remaining)),
@@ -148,16 +195,22 @@ final class NotebookRunner {
                     break;
             }
             int line = lineOf(source, offset + leadingBlanks(remaining));
-            evalSnippet(js, nb, cell, line, ci.source());
+            displayed = evalSnippet(js, nb, cell, line, ci.source());
             remaining = ci.remaining();
         }
+        return displayed;
     }
 
-    private static void evalSnippet(JShell js, Notebook nb, Notebook.Cell cell, int line, String snippetSource) {
+    /** Evaluates one snippet; returns the type of its value when a kernel would display it (an expression with a non-null value), else null. */
+    private static String evalSnippet(JShell js, Notebook nb, Notebook.Cell cell, int line, String snippetSource) {
         List<SnippetEvent> events = js.eval(snippetSource);
+        String displayed = null;
         for (SnippetEvent ev : events) {
             if (ev.causeSnippet() != null) continue; // updates of earlier snippets that depend on this one
             Snippet s = ev.snippet();
+            if (ev.value() != null && DISPLAYED.contains(s.subKind()) && !"null".equals(ev.value()))
+                displayed = s instanceof jdk.jshell.VarSnippet v ? v.typeName()
+                        : s instanceof jdk.jshell.ExpressionSnippet e ? e.typeName() : s.subKind().name();
             switch (ev.status()) {
                 case REJECTED -> throw failure(nb, cell, line, "compile error:\n" + diagnostics(js, s), snippetSource);
                 case RECOVERABLE_DEFINED, RECOVERABLE_NOT_DEFINED -> {
@@ -175,6 +228,7 @@ final class NotebookRunner {
                 throw failure(nb, cell, line, "threw " + describe(ex), snippetSource);
             }
         }
+        return displayed;
     }
 
     private static String diagnostics(JShell js, Snippet s) {

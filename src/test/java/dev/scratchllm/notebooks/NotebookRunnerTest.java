@@ -94,8 +94,8 @@ class NotebookRunnerTest {
 
     @Test
     void onlyTheProjectsMavenLineInTheFirstCodeCellIsAccepted() {
-        assertThatThrownBy(() -> NotebookRunner.run(codeCells("jars", "%jars /tmp/x.jar\nint a = 1;")))
-                .hasMessageContaining("jars.ipynb, cell 1, line 1: unsupported magic %jars /tmp/x.jar");
+        assertThatThrownBy(() -> NotebookRunner.run(codeCells("jars", "%jars lib/x.jar\nint a = 1;")))
+                .hasMessageContaining("jars.ipynb, cell 1, line 1: unsupported magic %jars lib/x.jar");
         assertThatThrownBy(() -> NotebookRunner.run(codeCells("other", "%maven com.example:other:1.0")))
                 .hasMessageContaining("unsupported magic %maven com.example:other:1.0");
         assertThatThrownBy(() -> NotebookRunner.run(codeCells("late", "int a = 1;", "%maven dev.scratchllm:scratchllm:0.1.0")))
@@ -154,5 +154,33 @@ class NotebookRunnerTest {
         assertThatThrownBy(() -> NotebookTest.selected(all, "ch09"))
                 .hasMessageContaining("no notebook named [ch09]")
                 .hasMessageContaining("[ch02, ch03]");
+    }
+
+    @Test
+    void aCellEndingWithAPrintCallWhoseValueAKernelWouldShowIsRejected() {
+        NotebookRunner.Result r = NotebookRunner.run(codeCells("printf",
+                "System.out.printf(\"%d%n\", 1);",                          // PrintStream value: Out[n] in JJava
+                "System.out.printf(\"%d%n\", 2)",                           // the semicolon makes no difference
+                "System.out.print(String.format(\"%d%n\", 3));",            // void: nothing shown
+                "System.out.printf(\"%d%n\", 4);\nint four = 4;",           // a declaration ends it: nothing shown
+                "1 + 1",                                                     // a value, but not from a print call
+                "String s = null;\ns"));                                      // a null value is not shown
+        assertThat(r.runs()).extracting(NotebookRunner.CellRun::displayedType)
+                .containsExactly("java.io.PrintStream", "java.io.PrintStream", null, null, "int", null);
+        List<String> problems = NotebookRunner.displayedPrintResults(r);
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("printf.ipynb, cell 1").contains("Out[n]").contains("String.format");
+        assertThat(problems.get(1)).contains("cell 2");
+    }
+
+    @Test
+    void outputNamingAMachinePathIsRejected() {
+        String home = "/" + "home/ann/data";
+        NotebookRunner.Result r = NotebookRunner.run(codeCells("paths",
+                "System.out.println(\"looked in " + home + "\");",
+                "System.out.println(\"looked in $SCRATCHLLM_DATA/the-verdict.txt\");"));
+        List<String> problems = NotebookRunner.machinePaths(r, true);
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).contains("paths.ipynb, cell 1").contains(home);
     }
 }

@@ -1,7 +1,9 @@
 /*
  * NotebookTest: runs every notebook in docs/notebooks (one dynamic test each) with the JShell
  * runner and checks that each cell prints what the notebook has stored; with
- * -Dnotebooks.update=true it rewrites the stored outputs instead.
+ * -Dnotebooks.update=true it rewrites the stored outputs instead. Either way it rejects a cell that
+ * ends with a print call whose PrintStream a Java kernel would display as Out[n], and output that
+ * names an absolute machine path.
  * It does not: download data (downloads are turned off while a notebook runs, so a missing book
  * file skips that notebook), or compare cells marked "// nb:varies".
  *
@@ -59,6 +61,11 @@ class NotebookTest {
             else System.setProperty(BookData.OFFLINE_PROPERTY, offline);
         }
         System.out.printf("notebook %s: %d code cells in %.1f s%n", nb.name(), result.runs().size(), result.millis() / 1000.0);
+        List<String> rules = new java.util.ArrayList<>(NotebookRunner.displayedPrintResults(result));
+        rules.addAll(NotebookRunner.machinePaths(result, !update));
+        if (!rules.isEmpty())
+            throw new AssertionError(rules.size() + " cell(s) of " + nb.name() + ".ipynb break the notebook rules"
+                    + (update ? " (nothing was rewritten)" : "") + ":\n\n" + String.join("\n\n", rules));
         if (update) {
             String before = Files.readString(file);
             NotebookRunner.applyOutputs(result);
