@@ -252,6 +252,14 @@ class GradientTest {
         check(x -> dev.scratchllm.nn.Functional.binaryCrossEntropy(x[0], y), leaf(0.2f, 0.8f, 3));
     }
 
+    @Test
+    void logSigmoid() {
+        // both branches of the stable formula (x < 0 and x >= 0), and large |x|
+        check(x -> dev.scratchllm.nn.Functional.logSigmoid(x[0]), leaf(-6f, 6f, 2, 5));
+        Tensor big = Tensor.fromArray(new float[] {-60f, 60f});
+        assertThat(dev.scratchllm.nn.Functional.logSigmoid(big).toFloatArray()).containsExactly(-60f, -8.756511e-27f); // torch.nn.functional.logsigmoid(torch.tensor([-60., 60.]))
+    }
+
     // ---------------------------------------------------------------- coverage
 
     static final Pattern NODE = Pattern.compile("\"([A-Z][A-Za-z]*Backward\\d)\"");
