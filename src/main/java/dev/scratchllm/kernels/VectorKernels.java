@@ -5,15 +5,17 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API implementation of {@link Kernels} (the only class of the project that imports
- * {@code jdk.incubator.vector}). It is loaded reflectively by {@link KernelProvider} when the JVM
+ * The Vector API implementation of {@link Kernels} (with its helper {@link VectorMath}, the only
+ * classes of the project that import {@code jdk.incubator.vector}). It is loaded reflectively by {@link KernelProvider} when the JVM
  * runs with {@code --add-modules jdk.incubator.vector}.
  *
  * <p>What it does: a packed, blocked, register-tiled SGEMM (see {@link Gemm}) for all four
  * transpose combinations, and vectorised element-wise, row-wise and optimizer kernels that split
  * large inputs over {@link Parallel}'s threads. {@code exp} and {@code tanh} (also inside GELU,
- * softmax and cross entropy) use the Vector API's lanewise {@code EXP}/{@code TANH}, which HotSpot
- * compiles to its vector math library on x86 (about 1 ulp; tested to 1e-6 relative).
+ * softmax and cross entropy) and the sums of a vector's lanes come from {@link VectorMath}, not
+ * from the Vector API's {@code lanewise(EXP/TANH)} and {@code reduceLanes(ADD)}: those give
+ * different bits once C2 has compiled them, VectorMath's give the same bits in every JIT tier
+ * (exp within 1 ulp, tanh within 1.5 ulp; see {@code docs/determinism.md}).
  *
  * <p>What it does not do: it does not change any result's definition — every method keeps the
  * contract of {@link Kernels} and is tested against {@link ScalarKernels}; sums that the
@@ -663,11 +665,18 @@ public final class VectorKernels extends ScalarKernels {
                 w = FloatVector.fromArray(S, b, b3 + p);
                 c03 = x0.fma(w, c03); c13 = x1.fma(w, c13); c23 = x2.fma(w, c23); c33 = x3.fma(w, c33);
             }
+            // each accumulator's lanes in VectorMath's fixed tree (reduceLanes' order depends on the JIT)
+            for (var h : VectorMath.HALVES) {
+                c00 = c00.add(c00.rearrange(h)); c01 = c01.add(c01.rearrange(h)); c02 = c02.add(c02.rearrange(h)); c03 = c03.add(c03.rearrange(h));
+                c10 = c10.add(c10.rearrange(h)); c11 = c11.add(c11.rearrange(h)); c12 = c12.add(c12.rearrange(h)); c13 = c13.add(c13.rearrange(h));
+                c20 = c20.add(c20.rearrange(h)); c21 = c21.add(c21.rearrange(h)); c22 = c22.add(c22.rearrange(h)); c23 = c23.add(c23.rearrange(h));
+                c30 = c30.add(c30.rearrange(h)); c31 = c31.add(c31.rearrange(h)); c32 = c32.add(c32.rearrange(h)); c33 = c33.add(c33.rearrange(h));
+            }
             float[] r = {
-                    c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD), c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
-                    c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD), c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
-                    c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD), c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
-                    c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD), c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)
+                    c00.lane(0), c01.lane(0), c02.lane(0), c03.lane(0),
+                    c10.lane(0), c11.lane(0), c12.lane(0), c13.lane(0),
+                    c20.lane(0), c21.lane(0), c22.lane(0), c23.lane(0),
+                    c30.lane(0), c31.lane(0), c32.lane(0), c33.lane(0)
             };
             for (; p < k; p++) // the last k % L terms
                 for (int i = 0; i < 4; i++)
@@ -848,7 +857,8 @@ public final class VectorKernels extends ScalarKernels {
             int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
+            double s = acc.lane(0);
             for (; i < e; i++) s += x[xOff + i];
             total += s;
         }
@@ -864,7 +874,8 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L)
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
+            double s = acc.lane(0);
             for (; i < e; i++) s += (double) x[xOff + i] * y[yOff + i];
             total += s;
         }
@@ -900,57 +911,77 @@ public final class VectorKernels extends ScalarKernels {
         });
     }
 
+    /** GELU and its gradient work through a scratch chunk of this many elements (the tanh values). */
+    private static final int GELU_CHUNK = 512;
+
     @Override
     public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
         splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-                FloatVector inner = v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C);
-                v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(out, oOff + i);
+            float[] t = new float[Math.min(GELU_CHUNK, e - s)];
+            for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
+                int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, oc = oOff + c0;
+                geluInner(x, xc, t, len);
+                VectorMath.tanh(t, 0, t, 0, len);
+                int i = 0, ub = S.loopBound(len);
+                for (; i < ub; i += L)
+                    FloatVector.fromArray(S, x, xc + i).mul(0.5f).mul(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
+                for (; i < len; i++) out[oc + i] = x[xc + i] * 0.5f * (t[i] + 1f); // the same operations as a lane
             }
-            if (i < e) super.gelu(x, xOff + i, out, oOff + i, e - i);
         });
+    }
+
+    /** {@code t[i] = (v·v·a·v + v)·c} for v = x[xi+i], the argument of GELU's tanh; tail and lanes alike. */
+    private static void geluInner(float[] x, int xi, float[] t, int n) {
+        int i = 0, ub = S.loopBound(n);
+        for (; i < ub; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + i);
+            v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C).intoArray(t, i);
+        }
+        for (; i < n; i++) {
+            float v = x[xi + i];
+            t[i] = (v * v * GELU_A * v + v) * GELU_C;
+        }
     }
 
     @Override
     public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
         splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-                FloatVector v2 = v.mul(v);
-                FloatVector t = v2.mul(GELU_A).mul(v).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
-                FloatVector dInner = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
-                // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
-                FloatVector d = t.add(1f).mul(0.5f)
-                        .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
-                FloatVector g = FloatVector.fromArray(S, dy, dyOff + i).mul(d);
-                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
-                g.intoArray(dx, dxOff + i);
+            float[] tb = new float[Math.min(GELU_CHUNK, e - s)];
+            for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
+                int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, dyc = dyOff + c0, dxc = dxOff + c0;
+                geluInner(x, xc, tb, len);
+                VectorMath.tanh(tb, 0, tb, 0, len);
+                int i = 0, ub = S.loopBound(len);
+                for (; i < ub; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xc + i);
+                    FloatVector t = FloatVector.fromArray(S, tb, i);
+                    FloatVector dInner = v.mul(v).mul(3f * GELU_A).add(1f).mul(GELU_C);
+                    // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
+                    FloatVector d = t.add(1f).mul(0.5f)
+                            .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
+                    FloatVector g = FloatVector.fromArray(S, dy, dyc + i).mul(d);
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxc + i));
+                    g.intoArray(dx, dxc + i);
+                }
+                for (; i < len; i++) { // the same operations as a lane
+                    float v = x[xc + i], t = tb[i];
+                    float dInner = (v * v * (3f * GELU_A) + 1f) * GELU_C;
+                    float d = (t + 1f) * 0.5f + v * 0.5f * (1f - t * t) * dInner;
+                    float g = dy[dyc + i] * d;
+                    dx[dxc + i] = accumulate ? g + dx[dxc + i] : g;
+                }
             }
-            if (i < e) super.geluBackward(x, xOff + i, dy, dyOff + i, dx, dxOff + i, e - i, accumulate);
         });
     }
 
     @Override
     public void exp(float[] x, int xOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L)
-                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
-            for (; i < e; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
-        });
+        splitElems(n, (s, e) -> VectorMath.expSum(x, xOff + s, 0f, out, oOff + s, e - s));
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L)
-                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, oOff + i);
-            for (; i < e; i++) out[oOff + i] = (float) Math.tanh(x[xOff + i]);
-        });
+        splitElems(n, (s, e) -> VectorMath.tanh(x, xOff + s, out, oOff + s, e - s));
     }
 
     // ================================================================== row-wise
@@ -968,28 +999,12 @@ public final class VectorKernels extends ScalarKernels {
         return max;
     }
 
-    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}; summed in double per block. */
+    /** Row kernels whose gradient needs e^x go through a scratch chunk of this many elements. */
+    private static final int EXP_CHUNK = 1024;
+
+    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}: {@link VectorMath#expSum}. */
     static double sumExp(float[] x, int xi, float shift, float[] out, int oi, int n) {
-        FloatVector vs = FloatVector.broadcast(S, shift);
-        double total = 0;
-        int c = 0;
-        while (c < n) {
-            int e = Math.min(n, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
-            FloatVector acc = FloatVector.zero(S);
-            for (; c < ub; c += L) {
-                FloatVector t = FloatVector.fromArray(S, x, xi + c).sub(vs).lanewise(VectorOperators.EXP);
-                if (out != null) t.intoArray(out, oi + c);
-                acc = acc.add(t);
-            }
-            double s = acc.reduceLanes(VectorOperators.ADD);
-            for (; c < e; c++) {
-                float t = (float) Math.exp(x[xi + c] - shift);
-                if (out != null) out[oi + c] = t;
-                s += t;
-            }
-            total += s;
-        }
-        return total;
+        return VectorMath.expSum(x, xi, shift, out, oi, n);
     }
 
     /** {@code y[yi:yi+n] *= s}. */
@@ -1089,7 +1104,7 @@ public final class VectorKernels extends ScalarKernels {
             for (int r = r0; r < r1; r++) {
                 int xr = xOff + r * cols, orow = oOff + r * cols;
                 float max = rowMax(x, xr, cols);
-                float lse = (float) (max + Math.log(sumExp(x, xr, max, null, 0, cols)));
+                float lse = (float) (max + StrictMath.log(sumExp(x, xr, max, null, 0, cols)));
                 FloatVector vl = FloatVector.broadcast(S, lse);
                 int c = 0, ub = S.loopBound(cols);
                 for (; c < ub; c += L) FloatVector.fromArray(S, x, xr + c).sub(vl).intoArray(out, orow + c);
@@ -1102,20 +1117,24 @@ public final class VectorKernels extends ScalarKernels {
     public void logSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                        int rows, int cols, boolean accumulate) {
         splitRows(rows, cols, (r0, r1) -> {
+            float[] ex = new float[Math.min(EXP_CHUNK, cols)];
             for (int r = r0; r < r1; r++) {
                 int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
                 float sf = (float) sum(dy, dyr, cols);
                 FloatVector vs = FloatVector.broadcast(S, sf);
-                int c = 0, ub = S.loopBound(cols);
-                for (; c < ub; c += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, dyr + c)
-                            .sub(FloatVector.fromArray(S, y, yr + c).lanewise(VectorOperators.EXP).mul(vs));
-                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
-                    g.intoArray(dx, dxr + c);
-                }
-                for (; c < cols; c++) {
-                    float g = dy[dyr + c] - (float) Math.exp(y[yr + c]) * sf;
-                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                for (int c0 = 0; c0 < cols; c0 += EXP_CHUNK) {
+                    int len = Math.min(EXP_CHUNK, cols - c0);
+                    VectorMath.expSum(y, yr + c0, 0f, ex, 0, len);
+                    int c = 0, ub = S.loopBound(len);
+                    for (; c < ub; c += L) {
+                        FloatVector g = FloatVector.fromArray(S, dy, dyr + c0 + c).sub(FloatVector.fromArray(S, ex, c).mul(vs));
+                        if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c0 + c));
+                        g.intoArray(dx, dxr + c0 + c);
+                    }
+                    for (; c < len; c++) {
+                        float g = dy[dyr + c0 + c] - ex[c] * sf;
+                        dx[dxr + c0 + c] = accumulate ? dx[dxr + c0 + c] + g : g;
+                    }
                 }
             }
         });
@@ -1140,7 +1159,8 @@ public final class VectorKernels extends ScalarKernels {
                         FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
                         acc = d.fma(d, acc);
                     }
-                    double part = acc.reduceLanes(VectorOperators.ADD);
+                    for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
+                    double part = acc.lane(0);
                     for (; c < e; c++) {
                         double d = x[xr + c] - mu;
                         part += d * d;
@@ -1215,7 +1235,11 @@ public final class VectorKernels extends ScalarKernels {
                 accG = accG.add(gh);
                 accGX = gh.fma(xhat, accGX);
             }
-            double sumG = accG.reduceLanes(VectorOperators.ADD), sumGX = accGX.reduceLanes(VectorOperators.ADD);
+            for (var h : VectorMath.HALVES) {
+                accG = accG.add(accG.rearrange(h));
+                accGX = accGX.add(accGX.rearrange(h));
+            }
+            double sumG = accG.lane(0), sumGX = accGX.lane(0);
             for (; c < cols; c++) {
                 float xhat = (x[xr + c] - m) * rs;
                 float g = dy[dyr + c];
@@ -1255,7 +1279,7 @@ public final class VectorKernels extends ScalarKernels {
                 int lr = lOff + r * cols;
                 long t = targets[tOff + r];
                 float max = rowMax(logits, lr, cols);
-                float l = (float) (max + Math.log(sumExp(logits, lr, max, null, 0, cols)));
+                float l = (float) (max + StrictMath.log(sumExp(logits, lr, max, null, 0, cols)));
                 lse[r] = l;
                 if (t == ignoreIndex) continue;
                 if (t < 0 || t >= cols)
@@ -1273,6 +1297,7 @@ public final class VectorKernels extends ScalarKernels {
                                          int rows, int cols, long ignoreIndex, float scale,
                                          float[] dlogits, int dOff, boolean accumulate) {
         splitRows(rows, cols, (r0, r1) -> {
+            float[] ex = new float[Math.min(EXP_CHUNK, cols)];
             for (int r = r0; r < r1; r++) {
                 int lr = lOff + r * cols, dr = dOff + r * cols;
                 long t = targets[tOff + r];
@@ -1280,17 +1305,20 @@ public final class VectorKernels extends ScalarKernels {
                     if (!accumulate) java.util.Arrays.fill(dlogits, dr, dr + cols, 0f);
                     continue;
                 }
-                FloatVector vl = FloatVector.broadcast(S, lse[r]), vs = FloatVector.broadcast(S, scale);
-                int c = 0, ub = S.loopBound(cols);
-                for (; c < ub; c += L) {
-                    FloatVector g = FloatVector.fromArray(S, logits, lr + c).sub(vl).lanewise(VectorOperators.EXP).mul(vs);
-                    if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dr + c));
-                    g.intoArray(dlogits, dr + c);
-                }
-                float l = lse[r];
-                for (; c < cols; c++) {
-                    float g = scale * (float) Math.exp(logits[lr + c] - l);
-                    dlogits[dr + c] = accumulate ? dlogits[dr + c] + g : g;
+                FloatVector vs = FloatVector.broadcast(S, scale);
+                for (int c0 = 0; c0 < cols; c0 += EXP_CHUNK) {
+                    int len = Math.min(EXP_CHUNK, cols - c0), dc = dr + c0;
+                    VectorMath.expSum(logits, lr + c0, lse[r], ex, 0, len);
+                    int c = 0, ub = S.loopBound(len);
+                    for (; c < ub; c += L) {
+                        FloatVector g = FloatVector.fromArray(S, ex, c).mul(vs);
+                        if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dc + c));
+                        g.intoArray(dlogits, dc + c);
+                    }
+                    for (; c < len; c++) {
+                        float g = scale * ex[c];
+                        dlogits[dc + c] = accumulate ? dlogits[dc + c] + g : g;
+                    }
                 }
                 if (t >= 0 && t < cols) dlogits[dr + (int) t] -= scale;
             }
@@ -1349,7 +1377,9 @@ public final class VectorKernels extends ScalarKernels {
         }
         for (; i + L <= n; i += L)
             acc0 = FloatVector.fromArray(S, x, xi + i).fma(FloatVector.fromArray(S, y, yi + i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        FloatVector acc = acc0.add(acc1);
+        for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
+        float s = acc.lane(0);
         for (; i < n; i++) s += x[xi + i] * y[yi + i];
         return s;
     }
