@@ -665,18 +665,12 @@ public final class VectorKernels extends ScalarKernels {
                 w = FloatVector.fromArray(S, b, b3 + p);
                 c03 = x0.fma(w, c03); c13 = x1.fma(w, c13); c23 = x2.fma(w, c23); c33 = x3.fma(w, c33);
             }
-            // each accumulator's lanes in VectorMath's fixed tree (reduceLanes' order depends on the JIT)
-            for (var h : VectorMath.HALVES) {
-                c00 = c00.add(c00.rearrange(h)); c01 = c01.add(c01.rearrange(h)); c02 = c02.add(c02.rearrange(h)); c03 = c03.add(c03.rearrange(h));
-                c10 = c10.add(c10.rearrange(h)); c11 = c11.add(c11.rearrange(h)); c12 = c12.add(c12.rearrange(h)); c13 = c13.add(c13.rearrange(h));
-                c20 = c20.add(c20.rearrange(h)); c21 = c21.add(c21.rearrange(h)); c22 = c22.add(c22.rearrange(h)); c23 = c23.add(c23.rearrange(h));
-                c30 = c30.add(c30.rearrange(h)); c31 = c31.add(c31.rearrange(h)); c32 = c32.add(c32.rearrange(h)); c33 = c33.add(c33.rearrange(h));
-            }
+            // each accumulator's lanes in VectorMath's fixed order (reduceLanes' order depends on the JIT)
             float[] r = {
-                    c00.lane(0), c01.lane(0), c02.lane(0), c03.lane(0),
-                    c10.lane(0), c11.lane(0), c12.lane(0), c13.lane(0),
-                    c20.lane(0), c21.lane(0), c22.lane(0), c23.lane(0),
-                    c30.lane(0), c31.lane(0), c32.lane(0), c33.lane(0)
+                    VectorMath.sumLanes(c00), VectorMath.sumLanes(c01), VectorMath.sumLanes(c02), VectorMath.sumLanes(c03),
+                    VectorMath.sumLanes(c10), VectorMath.sumLanes(c11), VectorMath.sumLanes(c12), VectorMath.sumLanes(c13),
+                    VectorMath.sumLanes(c20), VectorMath.sumLanes(c21), VectorMath.sumLanes(c22), VectorMath.sumLanes(c23),
+                    VectorMath.sumLanes(c30), VectorMath.sumLanes(c31), VectorMath.sumLanes(c32), VectorMath.sumLanes(c33)
             };
             for (; p < k; p++) // the last k % L terms
                 for (int i = 0; i < 4; i++)
@@ -857,8 +851,7 @@ public final class VectorKernels extends ScalarKernels {
             int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
-            for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
-            double s = acc.lane(0);
+            double s = VectorMath.sumLanes(acc);
             for (; i < e; i++) s += x[xOff + i];
             total += s;
         }
@@ -874,8 +867,7 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L)
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-            for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
-            double s = acc.lane(0);
+            double s = VectorMath.sumLanes(acc);
             for (; i < e; i++) s += (double) x[xOff + i] * y[yOff + i];
             total += s;
         }
@@ -911,62 +903,71 @@ public final class VectorKernels extends ScalarKernels {
         });
     }
 
-    /** GELU and its gradient work through a scratch chunk of this many elements (the tanh values). */
+    /** GELU and its gradient work through a scratch chunk of this many elements. */
     private static final int GELU_CHUNK = 512;
 
+    /**
+     * GELU's tanh form through one exp: {@code 0.5·v·(1 + tanh(u)) = v / (1 + e^(−2u))}, the same
+     * function with one exp and one division (and no cancellation in 1 + tanh for negative v);
+     * within 1e-6 of {@link ScalarKernels#gelu}'s values like the rest of this class.
+     */
     @Override
     public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
         splitElems(n, (s, e) -> {
             float[] t = new float[Math.min(GELU_CHUNK, e - s)];
             for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
                 int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, oc = oOff + c0;
-                geluInner(x, xc, t, len);
-                VectorMath.tanh(t, 0, t, 0, len);
+                geluExp(x, xc, t, len);
                 int i = 0, ub = S.loopBound(len);
                 for (; i < ub; i += L)
-                    FloatVector.fromArray(S, x, xc + i).mul(0.5f).mul(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
-                for (; i < len; i++) out[oc + i] = x[xc + i] * 0.5f * (t[i] + 1f); // the same operations as a lane
+                    FloatVector.fromArray(S, x, xc + i).div(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
+                for (; i < len; i++) out[oc + i] = x[xc + i] / (t[i] + 1f); // the same operations as a lane
             }
         });
     }
 
-    /** {@code t[i] = (v·v·a·v + v)·c} for v = x[xi+i], the argument of GELU's tanh; tail and lanes alike. */
-    private static void geluInner(float[] x, int xi, float[] t, int n) {
+    /** {@code t[i] = e^(−2u)}, u = (v·v·a·v + v)·c for v = x[xi+i]; tail and lanes alike. */
+    private static void geluExp(float[] x, int xi, float[] t, int n) {
         int i = 0, ub = S.loopBound(n);
         for (; i < ub; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xi + i);
-            v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C).intoArray(t, i);
+            v.mul(v).mul(GELU_A).mul(v).add(v).mul(-2f * GELU_C).intoArray(t, i);
         }
         for (; i < n; i++) {
             float v = x[xi + i];
-            t[i] = (v * v * GELU_A * v + v) * GELU_C;
+            t[i] = (v * v * GELU_A * v + v) * (-2f * GELU_C);
         }
+        VectorMath.expSum(t, 0, 0f, t, 0, n);
     }
 
+    /**
+     * With t = e^(−2u) and s = 1/(1 + t) = (1 + tanh u)/2: {@code d = s + 2v·s·(1 − s)·u'}, where
+     * 1 − s is computed as t·s (no cancellation when s is near 1); t is capped at the largest float
+     * so that t·s stays finite where e^(−2u) overflows.
+     */
     @Override
     public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
         splitElems(n, (s, e) -> {
             float[] tb = new float[Math.min(GELU_CHUNK, e - s)];
+            FloatVector one = FloatVector.broadcast(S, 1f);
             for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
                 int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, dyc = dyOff + c0, dxc = dxOff + c0;
-                geluInner(x, xc, tb, len);
-                VectorMath.tanh(tb, 0, tb, 0, len);
+                geluExp(x, xc, tb, len);
                 int i = 0, ub = S.loopBound(len);
                 for (; i < ub; i += L) {
                     FloatVector v = FloatVector.fromArray(S, x, xc + i);
-                    FloatVector t = FloatVector.fromArray(S, tb, i);
+                    FloatVector t = FloatVector.fromArray(S, tb, i).min(Float.MAX_VALUE);
+                    FloatVector sg = one.div(t.add(1f));
                     FloatVector dInner = v.mul(v).mul(3f * GELU_A).add(1f).mul(GELU_C);
-                    // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
-                    FloatVector d = t.add(1f).mul(0.5f)
-                            .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
+                    FloatVector d = sg.add(v.mul(2f).mul(t.mul(sg)).mul(sg).mul(dInner));
                     FloatVector g = FloatVector.fromArray(S, dy, dyc + i).mul(d);
                     if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxc + i));
                     g.intoArray(dx, dxc + i);
                 }
                 for (; i < len; i++) { // the same operations as a lane
-                    float v = x[xc + i], t = tb[i];
+                    float v = x[xc + i], t = Math.min(tb[i], Float.MAX_VALUE), sg = 1f / (t + 1f);
                     float dInner = (v * v * (3f * GELU_A) + 1f) * GELU_C;
-                    float d = (t + 1f) * 0.5f + v * 0.5f * (1f - t * t) * dInner;
+                    float d = sg + v * 2f * (t * sg) * sg * dInner;
                     float g = dy[dyc + i] * d;
                     dx[dxc + i] = accumulate ? g + dx[dxc + i] : g;
                 }
@@ -1159,8 +1160,7 @@ public final class VectorKernels extends ScalarKernels {
                         FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
                         acc = d.fma(d, acc);
                     }
-                    for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
-                    double part = acc.lane(0);
+                    double part = VectorMath.sumLanes(acc);
                     for (; c < e; c++) {
                         double d = x[xr + c] - mu;
                         part += d * d;
@@ -1235,11 +1235,7 @@ public final class VectorKernels extends ScalarKernels {
                 accG = accG.add(gh);
                 accGX = gh.fma(xhat, accGX);
             }
-            for (var h : VectorMath.HALVES) {
-                accG = accG.add(accG.rearrange(h));
-                accGX = accGX.add(accGX.rearrange(h));
-            }
-            double sumG = accG.lane(0), sumGX = accGX.lane(0);
+            double sumG = VectorMath.sumLanes(accG), sumGX = VectorMath.sumLanes(accGX);
             for (; c < cols; c++) {
                 float xhat = (x[xr + c] - m) * rs;
                 float g = dy[dyr + c];
@@ -1378,8 +1374,7 @@ public final class VectorKernels extends ScalarKernels {
         for (; i + L <= n; i += L)
             acc0 = FloatVector.fromArray(S, x, xi + i).fma(FloatVector.fromArray(S, y, yi + i), acc0);
         FloatVector acc = acc0.add(acc1);
-        for (var h : VectorMath.HALVES) acc = acc.add(acc.rearrange(h));
-        float s = acc.lane(0);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += x[xi + i] * y[yi + i];
         return s;
     }

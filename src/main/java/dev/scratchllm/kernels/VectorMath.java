@@ -111,8 +111,7 @@ final class VectorMath {
                 if (out != null) y.intoArray(out, oi + c);
                 acc = acc.add(y);
             }
-            for (VectorShuffle<Float> h : HALVES) acc = acc.add(acc.rearrange(h));
-            double sum = acc.lane(0);
+            double sum = sumLanes(acc);
             for (; c < e; c++) {
                 float y = exp(x[xi + c] - shift);
                 if (out != null) out[oi + c] = y;
@@ -228,18 +227,51 @@ final class VectorMath {
 
     // ---------------------------------------------------------------- sum of lanes
 
-    /**
-     * The shuffles for a lane sum in a fixed order: lane i + h comes to lane i for h = L/2, L/4, …, 1.
-     * Callers write {@code for (var h : HALVES) v = v.add(v.rearrange(h)); sum = v.lane(0);} in
-     * place of {@code v.reduceLanes(ADD)}, whose order differs between C2 and the fallback: for 8
-     * lanes the sum is ((v0+v4) + (v2+v6)) + ((v1+v5) + (v3+v7)) in every tier.
-     */
-    static final VectorShuffle<Float>[] HALVES = halves();
+    /** Shuffles that bring lane i + h to lane i (wrapping); null where h is not below L. */
+    private static final VectorShuffle<Float> H8 = shift(8), H4 = shift(4), H2 = shift(2), H1 = shift(1);
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        VectorShuffle<Float>[] out = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-        for (int i = 0, h = L / 2; h >= 1; i++, h /= 2) out[i] = VectorShuffle.iota(S, h, 1, true);
-        return out;
+    private static VectorShuffle<Float> shift(int h) {
+        return h < L ? VectorShuffle.iota(S, h, 1, true) : null;
+    }
+
+    /**
+     * The sum of the lanes in a fixed order: lane i + L/2 is added to lane i, then i + L/4 … (for
+     * 8 lanes ((v0+v4) + (v2+v6)) + ((v1+v5) + (v3+v7))), in every tier the same. It replaces
+     * {@code v.reduceLanes(ADD)}, whose order differs between C2 and the fallback. Every method on
+     * this path is under the JIT's trivial-inlining size (35 bytes of bytecode) and the shuffles
+     * are constants, so the vector stays in a register (a vector passed to a method the JIT does
+     * not inline becomes a heap object, and a shuffle loaded from an array is not intrinsified).
+     *
+     * @param v the vector
+     * @return the sum of its lanes
+     */
+    static float sumLanes(FloatVector v) {
+        return fold1(fold2(fold4(fold8(foldWide(v))))).lane(0);
+    }
+
+    private static FloatVector foldWide(FloatVector v) {
+        return L > 16 ? foldWideSteps(v) : v;
+    }
+
+    /** The steps h = L/2 … 16 for vectors wider than 16 lanes (no such x86 CPU; not tuned). */
+    private static FloatVector foldWideSteps(FloatVector v) {
+        for (int h = L / 2; h >= 16; h /= 2) v = v.add(v.rearrange(VectorShuffle.iota(S, h, 1, true)));
+        return v;
+    }
+
+    private static FloatVector fold8(FloatVector v) {
+        return L >= 16 ? v.add(v.rearrange(H8)) : v;
+    }
+
+    private static FloatVector fold4(FloatVector v) {
+        return L >= 8 ? v.add(v.rearrange(H4)) : v;
+    }
+
+    private static FloatVector fold2(FloatVector v) {
+        return L >= 4 ? v.add(v.rearrange(H2)) : v;
+    }
+
+    private static FloatVector fold1(FloatVector v) {
+        return L >= 2 ? v.add(v.rearrange(H1)) : v;
     }
 }
