@@ -19,8 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * training runs wrote different checkpoints. Here every step is one IEEE operation that each tier
  * computes exactly the same way: add, multiply, {@code fma} (exact everywhere: {@code Math.fma}
  * in the fallback, the FMA instruction when compiled), min/max, bit moves and constant shuffles.
- * Each vector function has a scalar twin made of the same operations in the same order, so an
- * element gives the same bits whether it falls in a vector or in a loop's scalar tail.
+ * The elements past the last whole vector (a loop's tail, and whole rows shorter than a vector,
+ * like the book's 6-token softmax) take {@code StrictMath.exp}/{@code StrictMath.tanh}, which
+ * give the same bits everywhere by specification and are nearly correctly rounded, so short rows
+ * keep the values (and the book's printed digits) they had. {@link #exp(float)} and
+ * {@link #tanh(float)} compute one lane of the vector loops, for the tests.
  *
  * <p>What it does not do: it is not correctly rounded. {@code exp} is the Cephes single-precision
  * polynomial (at most 2 ulp from the exact value over the float range, subnormal results
@@ -69,8 +72,7 @@ final class VectorMath {
      * {@code out[oi+c] = e^(x[xi+c] − shift)} for c in [0, n) (skipped when out is null; out may be
      * x itself) and their sum: float lanes over each block of {@link #SUM_BLOCK} elements, the
      * lanes added in the {@link #HALVES} tree, the blocks and the scalar tail added in double.
-     * The vector loop and its scalar tail compute each element with the same operations, so an
-     * element's bits do not depend on where it falls. The loop is written out here rather than
+     * The tail past the last whole vector takes {@code StrictMath.exp}. The loop is written out here rather than
      * calling a vector-valued helper: a helper the JIT does not inline passes its vectors as
      * heap objects, many times slower.
      *
@@ -113,7 +115,7 @@ final class VectorMath {
             }
             double sum = sumLanes(acc);
             for (; c < e; c++) {
-                float y = exp(x[xi + c] - shift);
+                float y = (float) StrictMath.exp(x[xi + c] - shift);
                 if (out != null) out[oi + c] = y;
                 sum += y;
             }
@@ -123,7 +125,8 @@ final class VectorMath {
     }
 
     /**
-     * e^x with the operations of {@link #expSum}'s vector loop, one lane at a time: the same bits.
+     * e^x with the operations of {@link #expSum}'s vector loop, one lane at a time: the same bits
+     * (the tests check the lanes with it).
      *
      * @param x the argument
      * @return e^x
@@ -197,12 +200,13 @@ final class VectorMath {
                 FloatVector res = small.blend(big, a.compare(VectorOperators.GT, TANH_SMALL));
                 res.viewAsIntegralLanes().or(xb.and(SIGN)).viewAsFloatingLanes().intoArray(out, oc + c);
             }
-            for (; c < len; c++) out[oc + c] = tanh(x[xc + c]);
+            for (; c < len; c++) out[oc + c] = (float) StrictMath.tanh(x[xc + c]);
         }
     }
 
     /**
-     * tanh(x) with the operations of the vector loop of {@link #tanh(float[], int, float[], int, int)}, one lane at a time: the same bits.
+     * tanh(x) with the operations of the vector loop of {@link #tanh(float[], int, float[], int, int)},
+     * one lane at a time: the same bits (the tests check the lanes with it).
      *
      * @param x the argument
      * @return tanh(x)
