@@ -5,15 +5,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API implementation of {@link Kernels} (with {@code VectorDecodeKernels}, the only classes that import
- * {@code jdk.incubator.vector}). It is loaded reflectively by {@link KernelProvider} when the JVM
+ * The Vector API implementation of {@link Kernels} (with {@link VectorMath} and
+ * {@code VectorDecodeKernels}, the only classes that import {@code jdk.incubator.vector}). It is
+ * loaded reflectively by {@link KernelProvider} when the JVM
  * runs with {@code --add-modules jdk.incubator.vector}.
  *
  * <p>What it does: a packed, blocked, register-tiled SGEMM (see {@link Gemm}) for all four
  * transpose combinations, and vectorised element-wise, row-wise and optimizer kernels that split
  * large inputs over {@link Parallel}'s threads. {@code exp} and {@code tanh} (also inside GELU,
- * softmax and cross entropy) use the Vector API's lanewise {@code EXP}/{@code TANH}, which HotSpot
- * compiles to its vector math library on x86 (about 1 ulp; tested to 1e-6 relative).
+ * softmax and cross entropy) and the sums of a vector's lanes come from {@link VectorMath}, not
+ * from the Vector API's {@code lanewise(EXP/TANH)} and {@code reduceLanes(ADD)}: those give
+ * different bits once C2 has compiled them, VectorMath's give the same bits in every JIT tier
+ * (exp within 1 ulp, tanh within 1.5 ulp; see {@code docs/determinism.md}).
  *
  * <p>What it does not do: it does not change any result's definition — every method keeps the
  * contract of {@link Kernels} and is tested against {@link ScalarKernels}; sums that the
@@ -663,11 +666,12 @@ public final class VectorKernels extends ScalarKernels {
                 w = FloatVector.fromArray(S, b, b3 + p);
                 c03 = x0.fma(w, c03); c13 = x1.fma(w, c13); c23 = x2.fma(w, c23); c33 = x3.fma(w, c33);
             }
+            // each accumulator's lanes in VectorMath's fixed order (reduceLanes' order depends on the JIT)
             float[] r = {
-                    c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD), c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
-                    c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD), c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
-                    c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD), c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
-                    c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD), c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)
+                    VectorMath.sumLanes(c00), VectorMath.sumLanes(c01), VectorMath.sumLanes(c02), VectorMath.sumLanes(c03),
+                    VectorMath.sumLanes(c10), VectorMath.sumLanes(c11), VectorMath.sumLanes(c12), VectorMath.sumLanes(c13),
+                    VectorMath.sumLanes(c20), VectorMath.sumLanes(c21), VectorMath.sumLanes(c22), VectorMath.sumLanes(c23),
+                    VectorMath.sumLanes(c30), VectorMath.sumLanes(c31), VectorMath.sumLanes(c32), VectorMath.sumLanes(c33)
             };
             for (; p < k; p++) // the last k % L terms
                 for (int i = 0; i < 4; i++)
@@ -848,7 +852,7 @@ public final class VectorKernels extends ScalarKernels {
             int e = Math.min(n, i + DSUM_BLOCK), ub = i + S.loopBound(e - i);
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = VectorMath.sumLanes(acc);
             for (; i < e; i++) s += x[xOff + i];
             total += s;
         }
@@ -864,7 +868,7 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector acc = FloatVector.zero(S);
             for (; i < ub; i += L)
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            double s = VectorMath.sumLanes(acc);
             for (; i < e; i++) s += (double) x[xOff + i] * y[yOff + i];
             total += s;
         }
@@ -900,57 +904,86 @@ public final class VectorKernels extends ScalarKernels {
         });
     }
 
+    /** GELU and its gradient work through a scratch chunk of this many elements. */
+    private static final int GELU_CHUNK = 512;
+
+    /**
+     * GELU's tanh form through one exp: {@code 0.5·v·(1 + tanh(u)) = v / (1 + e^(−2u))}, the same
+     * function with one exp and one division (and no cancellation in 1 + tanh for negative v);
+     * within 1e-6 of {@link ScalarKernels#gelu}'s values like the rest of this class.
+     */
     @Override
     public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
         splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-                FloatVector inner = v.mul(v).mul(GELU_A).mul(v).add(v).mul(GELU_C);
-                v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(out, oOff + i);
+            float[] t = new float[Math.min(GELU_CHUNK, e - s)];
+            for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
+                int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, oc = oOff + c0;
+                geluExp(x, xc, t, len);
+                int i = 0, ub = S.loopBound(len);
+                for (; i < ub; i += L)
+                    FloatVector.fromArray(S, x, xc + i).div(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
+                for (; i < len; i++) out[oc + i] = x[xc + i] / (t[i] + 1f); // the same operations as a lane
             }
-            if (i < e) super.gelu(x, xOff + i, out, oOff + i, e - i);
         });
     }
 
+    /** {@code t[i] = e^(−2u)}, u = (v·v·a·v + v)·c for v = x[xi+i]; tail and lanes alike. */
+    private static void geluExp(float[] x, int xi, float[] t, int n) {
+        int i = 0, ub = S.loopBound(n);
+        for (; i < ub; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xi + i);
+            v.mul(v).mul(GELU_A).mul(v).add(v).mul(-2f * GELU_C).intoArray(t, i);
+        }
+        for (; i < n; i++) {
+            float v = x[xi + i];
+            t[i] = (v * v * GELU_A * v + v) * (-2f * GELU_C);
+        }
+        VectorMath.expSum(t, 0, 0f, t, 0, n);
+    }
+
+    /**
+     * With t = e^(−2u) and s = 1/(1 + t) = (1 + tanh u)/2: {@code d = s + 2v·s·(1 − s)·u'}, where
+     * 1 − s is computed as t·s (no cancellation when s is near 1); t is capped at the largest float
+     * so that t·s stays finite where e^(−2u) overflows.
+     */
     @Override
     public void geluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n, boolean accumulate) {
         splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-                FloatVector v2 = v.mul(v);
-                FloatVector t = v2.mul(GELU_A).mul(v).add(v).mul(GELU_C).lanewise(VectorOperators.TANH);
-                FloatVector dInner = v2.mul(3f * GELU_A).add(1f).mul(GELU_C);
-                // d = 0.5·(1 + t) + 0.5·v·(1 − t²)·dInner
-                FloatVector d = t.add(1f).mul(0.5f)
-                        .add(v.mul(0.5f).mul(t.mul(t).neg().add(1f)).mul(dInner));
-                FloatVector g = FloatVector.fromArray(S, dy, dyOff + i).mul(d);
-                if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxOff + i));
-                g.intoArray(dx, dxOff + i);
+            float[] tb = new float[Math.min(GELU_CHUNK, e - s)];
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
+                int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, dyc = dyOff + c0, dxc = dxOff + c0;
+                geluExp(x, xc, tb, len);
+                int i = 0, ub = S.loopBound(len);
+                for (; i < ub; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xc + i);
+                    FloatVector t = FloatVector.fromArray(S, tb, i).min(Float.MAX_VALUE);
+                    FloatVector sg = one.div(t.add(1f));
+                    FloatVector dInner = v.mul(v).mul(3f * GELU_A).add(1f).mul(GELU_C);
+                    FloatVector d = sg.add(v.mul(2f).mul(t.mul(sg)).mul(sg).mul(dInner));
+                    FloatVector g = FloatVector.fromArray(S, dy, dyc + i).mul(d);
+                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxc + i));
+                    g.intoArray(dx, dxc + i);
+                }
+                for (; i < len; i++) { // the same operations as a lane
+                    float v = x[xc + i], t = Math.min(tb[i], Float.MAX_VALUE), sg = 1f / (t + 1f);
+                    float dInner = (v * v * (3f * GELU_A) + 1f) * GELU_C;
+                    float d = sg + v * 2f * (t * sg) * sg * dInner;
+                    float g = dy[dyc + i] * d;
+                    dx[dxc + i] = accumulate ? g + dx[dxc + i] : g;
+                }
             }
-            if (i < e) super.geluBackward(x, xOff + i, dy, dyOff + i, dx, dxOff + i, e - i, accumulate);
         });
     }
 
     @Override
     public void exp(float[] x, int xOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L)
-                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
-            for (; i < e; i++) out[oOff + i] = (float) Math.exp(x[xOff + i]);
-        });
+        splitElems(n, (s, e) -> VectorMath.expSum(x, xOff + s, 0f, out, oOff + s, e - s));
     }
 
     @Override
     public void tanh(float[] x, int xOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L)
-                FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, oOff + i);
-            for (; i < e; i++) out[oOff + i] = (float) Math.tanh(x[xOff + i]);
-        });
+        splitElems(n, (s, e) -> VectorMath.tanh(x, xOff + s, out, oOff + s, e - s));
     }
 
     // ================================================================== row-wise
@@ -968,28 +1001,12 @@ public final class VectorKernels extends ScalarKernels {
         return max;
     }
 
-    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}; summed in double per block. */
+    /** Row kernels whose gradient needs e^x go through a scratch chunk of this many elements. */
+    private static final int EXP_CHUNK = 1024;
+
+    /** Σ exp(x[c] − shift), optionally writing each term to {@code out}: {@link VectorMath#expSum}. */
     static double sumExp(float[] x, int xi, float shift, float[] out, int oi, int n) {
-        FloatVector vs = FloatVector.broadcast(S, shift);
-        double total = 0;
-        int c = 0;
-        while (c < n) {
-            int e = Math.min(n, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
-            FloatVector acc = FloatVector.zero(S);
-            for (; c < ub; c += L) {
-                FloatVector t = FloatVector.fromArray(S, x, xi + c).sub(vs).lanewise(VectorOperators.EXP);
-                if (out != null) t.intoArray(out, oi + c);
-                acc = acc.add(t);
-            }
-            double s = acc.reduceLanes(VectorOperators.ADD);
-            for (; c < e; c++) {
-                float t = (float) Math.exp(x[xi + c] - shift);
-                if (out != null) out[oi + c] = t;
-                s += t;
-            }
-            total += s;
-        }
-        return total;
+        return VectorMath.expSum(x, xi, shift, out, oi, n);
     }
 
     /** {@code y[yi:yi+n] *= s}. */
@@ -1089,7 +1106,7 @@ public final class VectorKernels extends ScalarKernels {
             for (int r = r0; r < r1; r++) {
                 int xr = xOff + r * cols, orow = oOff + r * cols;
                 float max = rowMax(x, xr, cols);
-                float lse = (float) (max + Math.log(sumExp(x, xr, max, null, 0, cols)));
+                float lse = (float) (max + StrictMath.log(sumExp(x, xr, max, null, 0, cols)));
                 FloatVector vl = FloatVector.broadcast(S, lse);
                 int c = 0, ub = S.loopBound(cols);
                 for (; c < ub; c += L) FloatVector.fromArray(S, x, xr + c).sub(vl).intoArray(out, orow + c);
@@ -1102,20 +1119,24 @@ public final class VectorKernels extends ScalarKernels {
     public void logSoftmaxBackwardRows(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                                        int rows, int cols, boolean accumulate) {
         splitRows(rows, cols, (r0, r1) -> {
+            float[] ex = new float[Math.min(EXP_CHUNK, cols)];
             for (int r = r0; r < r1; r++) {
                 int yr = yOff + r * cols, dyr = dyOff + r * cols, dxr = dxOff + r * cols;
                 float sf = (float) sum(dy, dyr, cols);
                 FloatVector vs = FloatVector.broadcast(S, sf);
-                int c = 0, ub = S.loopBound(cols);
-                for (; c < ub; c += L) {
-                    FloatVector g = FloatVector.fromArray(S, dy, dyr + c)
-                            .sub(FloatVector.fromArray(S, y, yr + c).lanewise(VectorOperators.EXP).mul(vs));
-                    if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c));
-                    g.intoArray(dx, dxr + c);
-                }
-                for (; c < cols; c++) {
-                    float g = dy[dyr + c] - (float) Math.exp(y[yr + c]) * sf;
-                    dx[dxr + c] = accumulate ? dx[dxr + c] + g : g;
+                for (int c0 = 0; c0 < cols; c0 += EXP_CHUNK) {
+                    int len = Math.min(EXP_CHUNK, cols - c0);
+                    VectorMath.expSum(y, yr + c0, 0f, ex, 0, len);
+                    int c = 0, ub = S.loopBound(len);
+                    for (; c < ub; c += L) {
+                        FloatVector g = FloatVector.fromArray(S, dy, dyr + c0 + c).sub(FloatVector.fromArray(S, ex, c).mul(vs));
+                        if (accumulate) g = g.add(FloatVector.fromArray(S, dx, dxr + c0 + c));
+                        g.intoArray(dx, dxr + c0 + c);
+                    }
+                    for (; c < len; c++) {
+                        float g = dy[dyr + c0 + c] - ex[c] * sf;
+                        dx[dxr + c0 + c] = accumulate ? dx[dxr + c0 + c] + g : g;
+                    }
                 }
             }
         });
@@ -1140,7 +1161,7 @@ public final class VectorKernels extends ScalarKernels {
                         FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
                         acc = d.fma(d, acc);
                     }
-                    double part = acc.reduceLanes(VectorOperators.ADD);
+                    double part = VectorMath.sumLanes(acc);
                     for (; c < e; c++) {
                         double d = x[xr + c] - mu;
                         part += d * d;
@@ -1215,7 +1236,7 @@ public final class VectorKernels extends ScalarKernels {
                 accG = accG.add(gh);
                 accGX = gh.fma(xhat, accGX);
             }
-            double sumG = accG.reduceLanes(VectorOperators.ADD), sumGX = accGX.reduceLanes(VectorOperators.ADD);
+            double sumG = VectorMath.sumLanes(accG), sumGX = VectorMath.sumLanes(accGX);
             for (; c < cols; c++) {
                 float xhat = (x[xr + c] - m) * rs;
                 float g = dy[dyr + c];
@@ -1255,7 +1276,7 @@ public final class VectorKernels extends ScalarKernels {
                 int lr = lOff + r * cols;
                 long t = targets[tOff + r];
                 float max = rowMax(logits, lr, cols);
-                float l = (float) (max + Math.log(sumExp(logits, lr, max, null, 0, cols)));
+                float l = (float) (max + StrictMath.log(sumExp(logits, lr, max, null, 0, cols)));
                 lse[r] = l;
                 if (t == ignoreIndex) continue;
                 if (t < 0 || t >= cols)
@@ -1273,6 +1294,7 @@ public final class VectorKernels extends ScalarKernels {
                                          int rows, int cols, long ignoreIndex, float scale,
                                          float[] dlogits, int dOff, boolean accumulate) {
         splitRows(rows, cols, (r0, r1) -> {
+            float[] ex = new float[Math.min(EXP_CHUNK, cols)];
             for (int r = r0; r < r1; r++) {
                 int lr = lOff + r * cols, dr = dOff + r * cols;
                 long t = targets[tOff + r];
@@ -1280,17 +1302,20 @@ public final class VectorKernels extends ScalarKernels {
                     if (!accumulate) java.util.Arrays.fill(dlogits, dr, dr + cols, 0f);
                     continue;
                 }
-                FloatVector vl = FloatVector.broadcast(S, lse[r]), vs = FloatVector.broadcast(S, scale);
-                int c = 0, ub = S.loopBound(cols);
-                for (; c < ub; c += L) {
-                    FloatVector g = FloatVector.fromArray(S, logits, lr + c).sub(vl).lanewise(VectorOperators.EXP).mul(vs);
-                    if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dr + c));
-                    g.intoArray(dlogits, dr + c);
-                }
-                float l = lse[r];
-                for (; c < cols; c++) {
-                    float g = scale * (float) Math.exp(logits[lr + c] - l);
-                    dlogits[dr + c] = accumulate ? dlogits[dr + c] + g : g;
+                FloatVector vs = FloatVector.broadcast(S, scale);
+                for (int c0 = 0; c0 < cols; c0 += EXP_CHUNK) {
+                    int len = Math.min(EXP_CHUNK, cols - c0), dc = dr + c0;
+                    VectorMath.expSum(logits, lr + c0, lse[r], ex, 0, len);
+                    int c = 0, ub = S.loopBound(len);
+                    for (; c < ub; c += L) {
+                        FloatVector g = FloatVector.fromArray(S, ex, c).mul(vs);
+                        if (accumulate) g = g.add(FloatVector.fromArray(S, dlogits, dc + c));
+                        g.intoArray(dlogits, dc + c);
+                    }
+                    for (; c < len; c++) {
+                        float g = scale * ex[c];
+                        dlogits[dc + c] = accumulate ? dlogits[dc + c] + g : g;
+                    }
                 }
                 if (t >= 0 && t < cols) dlogits[dr + (int) t] -= scale;
             }
@@ -1349,7 +1374,8 @@ public final class VectorKernels extends ScalarKernels {
         }
         for (; i + L <= n; i += L)
             acc0 = FloatVector.fromArray(S, x, xi + i).fma(FloatVector.fromArray(S, y, yi + i), acc0);
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        FloatVector acc = acc0.add(acc1);
+        float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += x[xi + i] * y[yi + i];
         return s;
     }
