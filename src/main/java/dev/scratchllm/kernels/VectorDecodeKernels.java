@@ -10,21 +10,22 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API implementation of {@link DecodeKernels}, loaded reflectively when the JVM runs
- * with {@code --add-modules jdk.incubator.vector} (with {@link VectorKernels}, the only classes
- * that import the incubator module).
+ * with {@code --add-modules jdk.incubator.vector} (with {@link VectorKernels} and {@link VectorMath},
+ * the only classes that import the incubator module).
  *
  * <p>Matrix-vector products: each weight row is read once per call and kept in L1 while it is
  * multiplied with up to four input vectors at a time (more vectors read the row again from L1,
  * not from memory). Every (row, vector) pair is summed the same way in every variant: two vector
  * accumulators taking alternate chunks of {@code L} weights (alternate 32-weight blocks for
- * Q8_0), their lane-wise sum reduced across lanes, then the row's last {@code cols mod L}
+ * Q8_0), their lane-wise sum reduced across lanes in a fixed order ({@link VectorMath#sumLanes},
+ * the same bits in the interpreter, C1 and C2), then the row's last {@code cols mod L}
  * products added one by one in float. So a row's result does not depend on {@code m} or on the
  * row range, which keeps batched decoding bit-identical to decoding one sequence at a time.
  * bfloat16 weights are widened by a 16-bit shift; Q8_0 bytes are converted to float and each
  * block's partial sum is multiplied by its scale.
  *
  * <p>Attention: scores for a block of {@value DecodeKernels#ATTEND_SCRATCH} positions, their
- * exponentials (the lane-wise {@code EXP}, about 1 ulp) relative to the running maximum, and the
+ * exponentials ({@code VectorKernels.sumExp}, JIT-independent) relative to the running maximum, and the
  * weighted sum of the block's values, with the running sum rescaled when the maximum grows: one
  * pass over the keys and values.
  */
@@ -72,7 +73,7 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             a0 = FloatVector.fromArray(S, w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
             c += L;
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(a0.add(a1));
         for (; c < cols; c++) s += w[wi + c] * x[xi + c];
         return s;
     }
@@ -101,8 +102,8 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
             c += L;
         }
-        float sa = a0.add(a1).reduceLanes(VectorOperators.ADD), sb = b0.add(b1).reduceLanes(VectorOperators.ADD);
-        float sc = c0.add(c1).reduceLanes(VectorOperators.ADD), sd = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        float sa = VectorMath.sumLanes(a0.add(a1)), sb = VectorMath.sumLanes(b0.add(b1));
+        float sc = VectorMath.sumLanes(c0.add(c1)), sd = VectorMath.sumLanes(d0.add(d1));
         for (; c < cols; c++) {
             float wc = w[wi + c];
             sa += wc * x[x0 + c];
@@ -148,7 +149,7 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             a0 = bf16(w, wi + c).fma(FloatVector.fromArray(S, x, xi + c), a0);
             c += L;
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(a0.add(a1));
         for (; c < cols; c++) s += bf16ToFloat(w[wi + c]) * x[xi + c];
         return s;
     }
@@ -177,8 +178,8 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             d0 = w0.fma(FloatVector.fromArray(S, x, x3 + c), d0);
             c += L;
         }
-        float sa = a0.add(a1).reduceLanes(VectorOperators.ADD), sb = b0.add(b1).reduceLanes(VectorOperators.ADD);
-        float sc = c0.add(c1).reduceLanes(VectorOperators.ADD), sd = d0.add(d1).reduceLanes(VectorOperators.ADD);
+        float sa = VectorMath.sumLanes(a0.add(a1)), sb = VectorMath.sumLanes(b0.add(b1));
+        float sc = VectorMath.sumLanes(c0.add(c1)), sd = VectorMath.sumLanes(d0.add(d1));
         for (; c < cols; c++) {
             float wc = bf16ToFloat(w[wi + c]);
             sa += wc * x[x0 + c];
@@ -236,7 +237,7 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             a1 = q8Block(q, qi + o + Q8_BLOCK, x, xi + o + Q8_BLOCK).fma(FloatVector.broadcast(S, scales[si + b + 1]), a1);
         }
         if (b < blocks) a0 = q8Block(q, qi + b * Q8_BLOCK, x, xi + b * Q8_BLOCK).fma(FloatVector.broadcast(S, scales[si + b]), a0);
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return VectorMath.sumLanes(a0.add(a1));
     }
 
     private static void q8x4(int blocks, byte[] q, int qi, float[] scales, int si, float[] x, int xi, int ldx,
@@ -271,10 +272,10 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
                 d1 = sd.fma(vs, d1);
             }
         }
-        store(y, yi, a0.add(a1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
-        store(y, yi + ldy, b0.add(b1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
-        store(y, yi + 2 * ldy, c0.add(c1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
-        store(y, yi + 3 * ldy, d0.add(d1).reduceLanes(VectorOperators.ADD), bias, bi, accumulate);
+        store(y, yi, VectorMath.sumLanes(a0.add(a1)), bias, bi, accumulate);
+        store(y, yi + ldy, VectorMath.sumLanes(b0.add(b1)), bias, bi, accumulate);
+        store(y, yi + 2 * ldy, VectorMath.sumLanes(c0.add(c1)), bias, bi, accumulate);
+        store(y, yi + 3 * ldy, VectorMath.sumLanes(d0.add(d1)), bias, bi, accumulate);
     }
 
     // ================================================================== attention
