@@ -95,132 +95,52 @@ public class GroupedQueryAttention extends Module {
         }
     }
 
-    /**
-
-     * Returns the query projection {@code W_query}.
-
-     *
-
-     * @return the query projection {@code W_query}
-
-     */
+    /** {@return the query projection {@code W_query}} */
     public Linear wQuery() {
         return child("W_query", Linear.class);
     }
 
-    /**
-
-     * Returns the key projection {@code W_key}.
-
-     *
-
-     * @return the key projection {@code W_key}
-
-     */
+    /** {@return the key projection {@code W_key}} */
     public Linear wKey() {
         return child("W_key", Linear.class);
     }
 
-    /**
-
-     * Returns the value projection {@code W_value}.
-
-     *
-
-     * @return the value projection {@code W_value}
-
-     */
+    /** {@return the value projection {@code W_value}} */
     public Linear wValue() {
         return child("W_value", Linear.class);
     }
 
-    /**
-
-     * Returns the output projection {@code out_proj}.
-
-     *
-
-     * @return the output projection {@code out_proj}
-
-     */
+    /** {@return the output projection {@code out_proj}} */
     public Linear outProj() {
         return child("out_proj", Linear.class);
     }
 
-    /**
-
-     * Returns the query norm {@code q_norm}, or null without QK-norm.
-
-     *
-
-     * @return the query norm {@code q_norm}, or null without QK-norm
-
-     */
+    /** {@return the query norm {@code q_norm}, or null without QK-norm} */
     public RMSNorm qNorm() {
         return children().containsKey("q_norm") ? child("q_norm", RMSNorm.class) : null;
     }
 
-    /**
-
-     * Returns the key norm {@code k_norm}, or null without QK-norm.
-
-     *
-
-     * @return the key norm {@code k_norm}, or null without QK-norm
-
-     */
+    /** {@return the key norm {@code k_norm}, or null without QK-norm} */
     public RMSNorm kNorm() {
         return children().containsKey("k_norm") ? child("k_norm", RMSNorm.class) : null;
     }
 
-    /**
-
-     * Returns the number of query heads.
-
-     *
-
-     * @return the number of query heads
-
-     */
+    /** {@return the number of query heads} */
     public int numHeads() {
         return numHeads;
     }
 
-    /**
-
-     * Returns the number of key/value heads.
-
-     *
-
-     * @return the number of key/value heads
-
-     */
+    /** {@return the number of key/value heads} */
     public int numKvGroups() {
         return numKvGroups;
     }
 
-    /**
-
-     * Returns the query heads per key/value head.
-
-     *
-
-     * @return the query heads per key/value head
-
-     */
+    /** {@return the query heads per key/value head} */
     public int groupSize() {
         return groupSize;
     }
 
-    /**
-
-     * Returns the head size.
-
-     *
-
-     * @return the head size
-
-     */
+    /** {@return the head size} */
     public int headDim() {
         return headDim;
     }

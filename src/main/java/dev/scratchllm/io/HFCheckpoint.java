@@ -126,15 +126,7 @@ public final class HFCheckpoint implements AutoCloseable {
         }
     }
 
-    /**
-
-     * Returns the model directory.
-
-     *
-
-     * @return the model directory
-
-     */
+    /** {@return the model directory} */
     public Path directory() {
         return dir;
     }

@@ -48,15 +48,7 @@ public class MoEFeedForward extends Module {
         registerModule("fc3", new ModuleList<>(fc3));
     }
 
-    /**
-
-     * Returns the router {@code gate}.
-
-     *
-
-     * @return the router {@code gate}
-
-     */
+    /** {@return the router {@code gate}} */
     public Linear gate() {
         return child("gate", Linear.class);
     }

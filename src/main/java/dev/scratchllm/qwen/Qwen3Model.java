@@ -51,94 +51,38 @@ public class Qwen3Model extends Module implements CachedDecoder {
         this.sin = rope.sin();
     }
 
-    /**
-
-     * Returns the configuration.
-
-     *
-
-     * @return the configuration
-
-     */
+    /** {@return the configuration} */
     public Qwen3Config config() {
         return cfg;
     }
 
-    /**
-
-     * Returns the token embedding {@code tok_emb}.
-
-     *
-
-     * @return the token embedding {@code tok_emb}
-
-     */
+    /** {@return the token embedding {@code tok_emb}} */
     public Embedding tokEmb() {
         return child("tok_emb", Embedding.class);
     }
 
-    /**
-
-     * Returns the blocks {@code trf_blocks}.
-
-     *
-
-     * @return the blocks {@code trf_blocks}
-
-     */
+    /** {@return the blocks {@code trf_blocks}} */
     @SuppressWarnings("unchecked")
     public ModuleList<TransformerBlock> trfBlocks() {
         return (ModuleList<TransformerBlock>) child("trf_blocks", ModuleList.class);
     }
 
-    /**
-
-     * Returns the final norm {@code final_norm}.
-
-     *
-
-     * @return the final norm {@code final_norm}
-
-     */
+    /** {@return the final norm {@code final_norm}} */
     public RMSNorm finalNorm() {
         return child("final_norm", RMSNorm.class);
     }
 
-    /**
-
-     * Returns the output head {@code out_head}.
-
-     *
-
-     * @return the output head {@code out_head}
-
-     */
+    /** {@return the output head {@code out_head}} */
     public Linear outHead() {
         return child("out_head", Linear.class);
     }
 
-    /**
-
-     * Returns the RoPE cosine table, {@code (context_length, head_dim)}.
-
-     *
-
-     * @return the RoPE cosine table, {@code (context_length, head_dim)}
-
-     */
+    /** {@return the RoPE cosine table, {@code (context_length, head_dim)}} */
     public Tensor cos() {
         return cos;
     }
 
-    /**
-
-     * Returns the RoPE sine table, {@code (context_length, head_dim)}.
-
-     *
-
-     * @return the RoPE sine table, {@code (context_length, head_dim)}
-
-     */
+    /** {@return the RoPE sine table, {@code (context_length, head_dim)}} */
     public Tensor sin() {
         return sin;
     }

@@ -28,54 +28,22 @@ public class TransformerBlock extends Module {
         registerModule("norm2", new RMSNorm(cfg.embDim(), 1e-6f, false, true));
     }
 
-    /**
-
-     * Returns the attention {@code att}.
-
-     *
-
-     * @return the attention {@code att}
-
-     */
+    /** {@return the attention {@code att}} */
     public GroupedQueryAttention att() {
         return child("att", GroupedQueryAttention.class);
     }
 
-    /**
-
-     * Returns the feed-forward {@code ff}: a {@link SwiGLUFeedForward} or a {@link MoEFeedForward}.
-
-     *
-
-     * @return the feed-forward {@code ff}: a {@link SwiGLUFeedForward} or a {@link MoEFeedForward}
-
-     */
+    /** {@return the feed-forward {@code ff}: a {@link SwiGLUFeedForward} or a {@link MoEFeedForward}} */
     public Module ff() {
         return child("ff", Module.class);
     }
 
-    /**
-
-     * Returns the norm before attention, {@code norm1}.
-
-     *
-
-     * @return the norm before attention, {@code norm1}
-
-     */
+    /** {@return the norm before attention, {@code norm1}} */
     public RMSNorm norm1() {
         return child("norm1", RMSNorm.class);
     }
 
-    /**
-
-     * Returns the norm before the feed-forward, {@code norm2}.
-
-     *
-
-     * @return the norm before the feed-forward, {@code norm2}
-
-     */
+    /** {@return the norm before the feed-forward, {@code norm2}} */
     public RMSNorm norm2() {
         return child("norm2", RMSNorm.class);
     }
