@@ -25,7 +25,11 @@ public final class PartFiles {
 
     private static final Object JVM_LOCK = new Object();
 
-    /** Work done while holding the lock of one target file. */
+    /**
+     * Work done while holding the lock of one target file.
+     *
+     * @param <T> the work's result type
+     */
     @FunctionalInterface
     public interface Locked<T> {
         /**
