@@ -1,18 +1,10 @@
 package dev.scratchllm.llama;
 
-import dev.scratchllm.attention.CachedDecoder;
-import dev.scratchllm.attention.KVCache;
 import dev.scratchllm.attention.RoPE;
-import dev.scratchllm.nn.Embedding;
-import dev.scratchllm.nn.Linear;
-import dev.scratchllm.nn.Module;
-import dev.scratchllm.nn.ModuleList;
+import dev.scratchllm.attention.RoPEDecoderModel;
 import dev.scratchllm.nn.RMSNorm;
-import dev.scratchllm.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +21,8 @@ import java.util.Map;
  * {@link #tieWeights()} makes it share the token embedding (what the published 1B and 3B
  * checkpoints do: they have no {@code lm_head.weight}). Computation is float32 throughout.
  */
-public class Llama3Model extends Module implements CachedDecoder {
+public class Llama3Model extends RoPEDecoderModel<TransformerBlock> {
     private final Llama3Config cfg;
-    private final Tensor cos, sin;
 
     /**
      * A model with freshly initialised weights (drawn from the default generator).
@@ -39,95 +30,14 @@ public class Llama3Model extends Module implements CachedDecoder {
      * @param cfg the configuration
      */
     public Llama3Model(Llama3Config cfg) {
+        super("Llama3Model", cfg.vocabSize(), cfg.embDim(), cfg.nLayers(), () -> new TransformerBlock(cfg), () -> new RMSNorm(cfg.embDim(), 1e-5f),
+                RoPE.computeRopeParams(cfg.headDim(), cfg.ropeBase(), cfg.contextLength(), cfg.ropeFreq()), cfg.contextLength());
         this.cfg = cfg;
-        registerModule("tok_emb", new Embedding(cfg.vocabSize(), cfg.embDim()));
-        List<TransformerBlock> blocks = new ArrayList<>();
-        for (int i = 0; i < cfg.nLayers(); i++) blocks.add(new TransformerBlock(cfg));
-        registerModule("trf_blocks", new ModuleList<>(blocks));
-        registerModule("final_norm", new RMSNorm(cfg.embDim(), 1e-5f));
-        registerModule("out_head", new Linear(cfg.embDim(), cfg.vocabSize(), false));
-        RoPE.Params rope = RoPE.computeRopeParams(cfg.headDim(), cfg.ropeBase(), cfg.contextLength(), cfg.ropeFreq());
-        this.cos = rope.cos();
-        this.sin = rope.sin();
     }
 
     /** {@return the configuration} */
     public Llama3Config config() {
         return cfg;
-    }
-
-    /** {@return the token embedding {@code tok_emb}} */
-    public Embedding tokEmb() {
-        return child("tok_emb", Embedding.class);
-    }
-
-    /** {@return the blocks {@code trf_blocks}} */
-    @SuppressWarnings("unchecked")
-    public ModuleList<TransformerBlock> trfBlocks() {
-        return (ModuleList<TransformerBlock>) child("trf_blocks", ModuleList.class);
-    }
-
-    /** {@return the final norm {@code final_norm}} */
-    public RMSNorm finalNorm() {
-        return child("final_norm", RMSNorm.class);
-    }
-
-    /** {@return the output head {@code out_head}} */
-    public Linear outHead() {
-        return child("out_head", Linear.class);
-    }
-
-    /** {@return the RoPE cosine table, {@code (context_length, head_dim)}} */
-    public Tensor cos() {
-        return cos;
-    }
-
-    /** {@return the RoPE sine table, {@code (context_length, head_dim)}} */
-    public Tensor sin() {
-        return sin;
-    }
-
-    /**
-     * Ties the output head to the token embedding ({@code model.out_head.weight = model.tok_emb.weight}):
-     * one tensor, counted once by {@link #numParameters()}, trained by both uses.
-     */
-    public void tieWeights() {
-        outHead().setParameter("weight", tokEmb().weight());
-    }
-
-    /**
-     * Whether the output head shares the token embedding's tensor.
-     *
-     * @return true after {@link #tieWeights()}
-     */
-    public boolean isTied() {
-        return outHead().weight() == tokEmb().weight();
-    }
-
-    @Override
-    public int contextLength() {
-        return cfg.contextLength();
-    }
-
-    @Override
-    public KVCache newCache() {
-        return new KVCache(cfg.nLayers());
-    }
-
-    @Override
-    public Tensor forward(Tensor inIdx) {
-        return forward(inIdx, null);
-    }
-
-    @Override
-    public Tensor forward(Tensor inIdx, KVCache cache) {
-        if (inIdx.dim() != 2) throw new IllegalArgumentException("Llama3Model: expected token ids (b, num_tokens), got " + java.util.Arrays.toString(inIdx.shape()));
-        Tensor x = tokEmb().forward(inIdx); // (b, num_tokens, emb_dim)
-        int i = 0;
-        for (TransformerBlock block : trfBlocks()) x = block.forward(x, cos, sin, cache, i++);
-        if (cache != null) cache.advance(inIdx.size(1));
-        x = finalNorm().forward(x);
-        return outHead().forward(x);        // (b, num_tokens, vocab_size)
     }
 
     /**

@@ -1,69 +1,31 @@
 package dev.scratchllm.qwen;
 
 import dev.scratchllm.attention.GroupedQueryAttention;
-import dev.scratchllm.attention.KVCache;
+import dev.scratchllm.attention.RoPETransformerBlock;
 import dev.scratchllm.nn.Module;
 import dev.scratchllm.nn.RMSNorm;
 import dev.scratchllm.nn.SwiGLUFeedForward;
-import dev.scratchllm.tensor.Tensor;
 
 /**
  * One Qwen3 block, the reference's {@code TransformerBlock}: pre-norm residual grouped-query
  * attention (with QK-norm when the config says so) and a pre-norm residual feed-forward, dense
  * SwiGLU or {@link MoEFeedForward} when the config has experts. The norms are the Qwen3 RMSNorm
  * ({@code scale}, eps 1e-6). Children in the reference's order: {@code att}, {@code ff},
- * {@code norm1}, {@code norm2}.
+ * {@code norm1}, {@code norm2}. The computation is {@link RoPETransformerBlock}'s, which Llama 3
+ * shares.
  */
-public class TransformerBlock extends Module {
+public class TransformerBlock extends RoPETransformerBlock {
     /**
      * A block for {@code cfg}.
      *
      * @param cfg the model configuration
      */
     public TransformerBlock(Qwen3Config cfg) {
-        registerModule("att", new GroupedQueryAttention(cfg.embDim(), cfg.nHeads(), cfg.nKvGroups(), cfg.headDim(), cfg.qkNorm()));
-        if (cfg.numExperts() > 0) registerModule("ff", new MoEFeedForward(cfg), Module.class);
-        else registerModule("ff", new SwiGLUFeedForward(cfg.embDim(), cfg.hiddenDim()), Module.class);
-        registerModule("norm1", new RMSNorm(cfg.embDim(), 1e-6f, false, true));
-        registerModule("norm2", new RMSNorm(cfg.embDim(), 1e-6f, false, true));
+        super(new GroupedQueryAttention(cfg.embDim(), cfg.nHeads(), cfg.nKvGroups(), cfg.headDim(), cfg.qkNorm()), feedForward(cfg),
+                new RMSNorm(cfg.embDim(), 1e-6f, false, true), new RMSNorm(cfg.embDim(), 1e-6f, false, true));
     }
 
-    /** {@return the attention {@code att}} */
-    public GroupedQueryAttention att() {
-        return child("att", GroupedQueryAttention.class);
-    }
-
-    /** {@return the feed-forward {@code ff}: a {@link SwiGLUFeedForward} or a {@link MoEFeedForward}} */
-    public Module ff() {
-        return child("ff", Module.class);
-    }
-
-    /** {@return the norm before attention, {@code norm1}} */
-    public RMSNorm norm1() {
-        return child("norm1", RMSNorm.class);
-    }
-
-    /** {@return the norm before the feed-forward, {@code norm2}} */
-    public RMSNorm norm2() {
-        return child("norm2", RMSNorm.class);
-    }
-
-    /**
-     * {@code x + att(norm1(x))}, then {@code + ff(norm2(·))}.
-     *
-     * @param x the input, {@code (b, num_tokens, emb_dim)}
-     * @param cos the RoPE cosine table
-     * @param sin the RoPE sine table
-     * @param cache the KV cache, or null
-     * @param layer this block's index in the cache
-     * @return the output, the shape of {@code x}
-     */
-    public Tensor forward(Tensor x, Tensor cos, Tensor sin, KVCache cache, int layer) {
-        Tensor shortcut = x;
-        x = att().forward(norm1().forward(x), null, cos, sin, cache, layer); // (b, num_tokens, emb_dim)
-        x = x.add(shortcut);
-        shortcut = x;
-        x = ff().forward(norm2().forward(x));
-        return x.add(shortcut);
+    private static Module feedForward(Qwen3Config cfg) {
+        return cfg.numExperts() > 0 ? new MoEFeedForward(cfg) : new SwiGLUFeedForward(cfg.embDim(), cfg.hiddenDim());
     }
 }
