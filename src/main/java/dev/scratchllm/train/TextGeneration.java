@@ -111,25 +111,9 @@ public final class TextGeneration {
     public static Tensor generate(Module model, Tensor idx, int maxNewTokens, int contextSize, float temperature, Integer topK, Long eosId,
                                   boolean kvCache) {
         if (idx.dim() != 2) throw new IllegalArgumentException("generate: idx must be (batch, tokens), got " + java.util.Arrays.toString(idx.shape()));
-        GPTModel gpt = kvCache && model instanceof GPTModel g && !g.isTraining() ? g : null;
-        KVCache cache = null;
+        Stepper stepper = new Stepper(model, kvCache);
         for (int step = 0; step < maxNewTokens; step++) {
-            int n = idx.size(1);
-            Tensor logits;
-            try (var g = GradMode.noGrad()) {
-                if (gpt != null && n <= Math.min(contextSize, gpt.config().contextLength())) {
-                    if (cache == null) {
-                        cache = gpt.newCache();
-                        logits = gpt.forward(idx, cache);                  // the prompt, once
-                    } else {
-                        logits = gpt.forward(idx.slice(1, n - 1, n), cache); // (b, 1): only the newest token
-                    }
-                } else {
-                    Tensor idxCond = idx.slice(1, Math.max(0, n - contextSize), n); // (b, min(n, context))
-                    logits = model.forward(idxCond);
-                }
-            }
-            logits = logits.select(1, -1); // (b, vocab): the last position only
+            Tensor logits = stepper.lastLogits(idx, contextSize); // (b, vocab): the last position only
             if (topK != null) {
                 Tensor topLogits = logits.topk(topK, -1).values(); // (b, k)
                 Tensor minVal = topLogits.select(1, -1).unsqueeze(1); // (b, 1)
@@ -169,9 +153,32 @@ public final class TextGeneration {
                                   java.util.function.ToLongFunction<Tensor> nextToken, java.util.function.LongPredicate onToken) {
         if (idx.dim() != 2 || idx.size(0) != 1)
             throw new IllegalArgumentException("generate: idx must be (1, tokens) with a per-token hook, got " + java.util.Arrays.toString(idx.shape()));
-        GPTModel gpt = model instanceof GPTModel g && !g.isTraining() ? g : null;
-        KVCache cache = null;
+        Stepper stepper = new Stepper(model, true);
         for (int step = 0; step < maxNewTokens; step++) {
+            long next = nextToken.applyAsLong(stepper.lastLogits(idx, contextSize)); // (1, vocab): the last position only
+            if (eosId != null && next == eosId) break;
+            idx = Tensor.cat(List.of(idx, Tensor.ofLongs(new long[] {next}, 1, 1)), 1); // (1, n + 1)
+            if (!onToken.test(next)) break;
+        }
+        return idx;
+    }
+
+    /**
+     * The forward step both loops share: the logits of the last position, through the KV cache
+     * while the sequence fits the context (the prompt once, then one token per step), and
+     * without it over the sliding window once it does not.
+     */
+    private static final class Stepper {
+        private final Module model;
+        private final GPTModel gpt;
+        private KVCache cache;
+
+        Stepper(Module model, boolean useCache) {
+            this.model = model;
+            this.gpt = useCache && model instanceof GPTModel g && !g.isTraining() ? g : null;
+        }
+
+        Tensor lastLogits(Tensor idx, int contextSize) {
             int n = idx.size(1);
             Tensor logits;
             try (var g = GradMode.noGrad()) {
@@ -180,17 +187,14 @@ public final class TextGeneration {
                         cache = gpt.newCache();
                         logits = gpt.forward(idx, cache);                  // the prompt, once
                     } else {
-                        logits = gpt.forward(idx.slice(1, n - 1, n), cache); // (1, 1): only the newest token
+                        logits = gpt.forward(idx.slice(1, n - 1, n), cache); // (b, 1): only the newest token
                     }
                 } else {
-                    logits = model.forward(idx.slice(1, Math.max(0, n - contextSize), n)); // (1, min(n, context))
+                    Tensor idxCond = idx.slice(1, Math.max(0, n - contextSize), n); // (b, min(n, context))
+                    logits = model.forward(idxCond);
                 }
             }
-            long next = nextToken.applyAsLong(logits.select(1, -1)); // (1, vocab): the last position only
-            if (eosId != null && next == eosId) break;
-            idx = Tensor.cat(List.of(idx, Tensor.ofLongs(new long[] {next}, 1, 1)), 1); // (1, n + 1)
-            if (!onToken.test(next)) break;
+            return logits.select(1, -1); // (b, vocab)
         }
-        return idx;
     }
 }
