@@ -25,7 +25,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -240,32 +239,6 @@ public final class AtomicDirectory {
         if (!foreign.isEmpty())
             throw new IOException(target + " holds " + foreign + ", which a save does not write; refusing to replace it "
                     + "(move those away or choose another output folder)");
-    }
-
-    /**
-     * The folder to read {@code dir}'s content from, resolved once so that a save running at the
-     * same time cannot mix old and new files into one read; leftovers of an interrupted save
-     * are recovered first when the name is missing.
-     *
-     * @param dir the folder's name
-     * @param owned the file names a save writes
-     * @return the real path of the folder
-     * @throws IOException if the folder does not exist
-     */
-    public static Path resolveForReading(Path dir, Set<String> owned) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        if (!Files.exists(target)) {
-            try {
-                recover(target, owned);
-            } catch (IOException e) {
-                // a read-only location: report the missing folder below
-            }
-        }
-        try {
-            return target.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(target.toString(), null, "no such folder");
-        }
     }
 
     /** The ".data-" sibling that {@code target} links to, or null if it is not such a link. */
