@@ -101,7 +101,13 @@ public final class Checkpoint {
      * @throws IOException if a file is missing, unreadable or malformed
      */
     public static Info load(Path dir, Module model, Optimizer optimizer) throws IOException {
-        if (!Files.exists(dir)) AtomicDirectory.recover(dir, FILES); // a save killed half way: put the old one back
+        if (!Files.exists(dir)) {
+            try {
+                AtomicDirectory.recover(dir, FILES); // a save killed half way: put the old one back
+            } catch (IOException e) {
+                // a place we cannot write to: the missing checkpoint is reported below
+            }
+        }
         if (Files.isDirectory(dir)) dir = dir.toRealPath(); // read every file from one folder, even if a save swaps the link meanwhile
         Path metaFile = dir.resolve("checkpoint.json");
         if (!Files.isRegularFile(metaFile)) throw new IOException(dir + ": not a checkpoint (no checkpoint.json)");
