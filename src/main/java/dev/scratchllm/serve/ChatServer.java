@@ -324,6 +324,9 @@ public final class ChatServer implements AutoCloseable {
             body = Map.of("error", err);
         }
         if (c.note.isEmpty()) c.note = "error=\"" + e.getMessage() + "\"";
+        // 413 leaves the rest of the body unread: close the connection, or a client that reuses it
+        // would send its next request into the remains of this one (seen as a reset)
+        if (e.status() == 413) c.exchange.getResponseHeaders().set("Connection", "close");
         try {
             c.sendJson(e.status(), body);
         } catch (IOException ignored) {
