@@ -33,7 +33,7 @@ class MachinePathsTest {
         assertThat(MachinePaths.find("\"C:\\\\" + "Users\\\\ann\"")).hasSize(1);
         assertThat(MachinePaths.find("wrote " + t + "/junit123/out.json")).hasSize(1);
         assertThat(MachinePaths.find("#!/usr/bin/python3 /usr/lib/x86_64-linux-gnu/blas /proc/cpuinfo")).isEmpty();
-        assertThat(MachinePaths.find("~/.cache/scratchllm $HOME/x ${XDG_CACHE_HOME}/y data/" + "work/z https://example.org/home/page")).isEmpty(); // a relative data/work/ is no machine path
+        assertThat(MachinePaths.find("~/.cache/scratchllm $HOME/x ${XDG_CACHE_HOME}/y data/" + "work/z https://example.org/home/page")).isEmpty(); // a relative folder named like a machine's is no machine path
         assertThat(MachinePaths.find("lock file " + t + "/jmh.lock")).isEmpty();
     }
 
