@@ -207,11 +207,16 @@ public final class InstructionData {
      * @return the three parts
      */
     public static Split split(List<InstructionEntry> data) {
+        List<List<InstructionEntry>> p = bookSplit(data);
+        return new Split(p.get(0), p.get(1), p.get(2));
+    }
+
+    /** The book's 85 % / 10 % / rest cut in file order, as {train, test, validation} (the preference data's too). */
+    static <T> List<List<T>> bookSplit(List<T> data) {
         int n = data.size();
         int trainPortion = (int) (n * 0.85); // 85% for training
         int testPortion = (int) (n * 0.1);   // 10% for testing
-        return new Split(data.subList(0, trainPortion), data.subList(trainPortion, trainPortion + testPortion),
-                data.subList(trainPortion + testPortion, n));
+        return List.of(data.subList(0, trainPortion), data.subList(trainPortion, trainPortion + testPortion), data.subList(trainPortion + testPortion, n));
     }
 
     // ------------------------------------------------------------------ prompt formatting

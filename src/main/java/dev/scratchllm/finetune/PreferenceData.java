@@ -118,10 +118,8 @@ public final class PreferenceData {
      * @return the three parts
      */
     public static Split split(List<PreferenceEntry> data) {
-        int n = data.size();
-        int trainPortion = (int) (n * 0.85);
-        int testPortion = (int) (n * 0.1);
-        return new Split(data.subList(0, trainPortion), data.subList(trainPortion, trainPortion + testPortion), data.subList(trainPortion + testPortion, n));
+        List<List<PreferenceEntry>> p = InstructionData.bookSplit(data);
+        return new Split(p.get(0), p.get(1), p.get(2));
     }
 
     /**

@@ -124,7 +124,8 @@ final class BytePairMerge {
         for (int i = 0; i < len; i = next[i]) out.add(table.rank(b, i, next[i] - i));
     }
 
-    private static int push(long[] heap, int size, long v) {
+    /** Adds {@code v} to the binary min-heap {@code heap[0, size)}; returns the new size (PairMerges shares it). */
+    static int push(long[] heap, int size, long v) {
         int i = size++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
@@ -136,7 +137,8 @@ final class BytePairMerge {
         return size;
     }
 
-    private static int pop(long[] heap, int size) {
+    /** Removes the smallest entry of the min-heap {@code heap[0, size)}; returns the new size. */
+    static int pop(long[] heap, int size) {
         long last = heap[--size];
         int i = 0;
         while (true) {

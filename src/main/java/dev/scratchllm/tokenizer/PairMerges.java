@@ -158,11 +158,11 @@ final class PairMerges {
         }
         for (int i = 0; i + 1 < n; i++) {
             int r = rank(ids[i], ids[i + 1]);
-            if (r != NONE) size = push(heap, size, ((long) r << 32) | i);
+            if (r != NONE) size = BytePairMerge.push(heap, size, ((long) r << 32) | i);
         }
         while (size > 0) {
             long top = heap[0];
-            size = pop(heap, size);
+            size = BytePairMerge.pop(heap, size);
             int r = (int) (top >>> 32);
             int p = (int) top;
             int mid = next[p];
@@ -175,41 +175,14 @@ final class PairMerges {
             if (stop < n) {
                 prev[stop] = p;
                 int r2 = rank(ids[p], ids[stop]);
-                if (r2 != NONE) size = push(heap, size, ((long) r2 << 32) | p);
+                if (r2 != NONE) size = BytePairMerge.push(heap, size, ((long) r2 << 32) | p);
             }
             int q = prev[p];
             if (q >= 0) {
                 int r3 = rank(ids[q], ids[p]);
-                if (r3 != NONE) size = push(heap, size, ((long) r3 << 32) | q);
+                if (r3 != NONE) size = BytePairMerge.push(heap, size, ((long) r3 << 32) | q);
             }
         }
         for (int i = 0; i < n; i = next[i]) out.add(ids[i]);
-    }
-
-    private static int push(long[] heap, int size, long v) {
-        int i = size++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (heap[parent] <= v) break;
-            heap[i] = heap[parent];
-            i = parent;
-        }
-        heap[i] = v;
-        return size;
-    }
-
-    private static int pop(long[] heap, int size) {
-        long last = heap[--size];
-        int i = 0;
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= size) break;
-            if (child + 1 < size && heap[child + 1] < heap[child]) child++;
-            if (heap[child] >= last) break;
-            heap[i] = heap[child];
-            i = child;
-        }
-        heap[i] = last;
-        return size;
     }
 }
