@@ -105,7 +105,8 @@ public final class Pretrain {
 
     private static Options.Spec spec() {
         Settings d = Settings.defaults();
-        return new Options.Spec("pretrain", "[OPTIONS]", "Chapter 5: pretrain GPT-124M (context 256) on the-verdict; the default command.")
+        return new Options.Spec("pretrain", "[OPTIONS]", "Chapter 5: pretrain GPT-124M (context 256) on the-verdict; the default command.\n"
+                + "--arch llama3 or qwen3 trains a small Llama 3 or Qwen3 from scratch instead (same loop, outputs and checkpoint).")
                 .path("--text", "FILE", d.textFile(), "the UTF-8 text to train on (a file, or a book data file's name)")
                 .integer("--context", "N", d.contextLength(), 1, 46_340, "context length, window and stride")
                 .integer("--emb-dim", "N", d.embDim(), 1, Integer.MAX_VALUE, "embedding dimension (a multiple of --heads)")
