@@ -198,6 +198,19 @@ public final class ArchModels {
     }
 
     /**
+     * Whether {@code checkpointDir} holds a checkpoint that records an architecture
+     * ({@code extra.arch}), i.e. one for {@link #load} rather than a GPT checkpoint; for a command
+     * that accepts both to pick its loader.
+     *
+     * @param checkpointDir the checkpoint folder
+     * @return true if its {@code checkpoint.json} has {@code extra.arch}
+     * @throws IOException if there is no readable {@code checkpoint.json}
+     */
+    public static boolean recordsArch(Path checkpointDir) throws IOException {
+        return ModelSource.extra(checkpointDir).containsKey(ARCH_FIELD);
+    }
+
+    /**
      * Rebuilds the Llama 3 or Qwen3 model that {@code pretrain --arch llama3|qwen3} saved: the
      * architecture from the checkpoint's {@code extra.arch}, the configuration from
      * {@code extra.llama3.config} or {@code extra.qwen3.config}, then the weights of

@@ -85,6 +85,7 @@ class PretrainArchTest {
         assertThat(train.get(train.size() - 1)).as(table).isLessThan(train.get(0) - 2.0);
 
         Path ckpt = tmp.resolve("a/checkpoint");
+        assertThat(ArchModels.recordsArch(ckpt)).isTrue();
         RoPEDecoderModel<?> model = ArchModels.load(ckpt);
         assertThat(model).isInstanceOf(arch.equals("llama3") ? Llama3Model.class : Qwen3Model.class);
         if (model instanceof Llama3Model l)
@@ -139,6 +140,7 @@ class PretrainArchTest {
         assertThatThrownBy(() -> ArchModels.load(bad)).hasMessageContaining("field extra.arch is 'mamba', expected llama3 or qwen3");
         Files.writeString(bad.resolve("checkpoint.json"), json.replace("\"arch\":\"qwen3\",", ""));
         assertThatThrownBy(() -> ArchModels.load(bad)).hasMessageContaining("field extra.arch is missing");
+        assertThat(ArchModels.recordsArch(bad)).isFalse();
         assertThatThrownBy(() -> ArchModels.load(tmp)).hasMessageContaining("no checkpoint.json");
     }
 
