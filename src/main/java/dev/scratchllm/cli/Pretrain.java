@@ -1,6 +1,8 @@
 package dev.scratchllm.cli;
 
 import dev.scratchllm.ScratchLLM;
+import dev.scratchllm.attention.RoPEDecoderModel;
+import dev.scratchllm.nn.Module;
 import dev.scratchllm.data.BookData;
 import dev.scratchllm.data.DataFiles;
 import dev.scratchllm.data.DataLoader;
@@ -24,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +39,12 @@ import java.util.Map;
  * a PNG plot of training and validation loss, the final model as a checkpoint, and a sampled
  * continuation (temperature 1.4, top-k 25, as section 5.3.3). Every setting can be changed on
  * the command line ({@code --epochs 2 --emb-dim 64 …}).
+ *
+ * <p>{@code --arch llama3} or {@code --arch qwen3} trains a small Llama 3 or Qwen3 instead
+ * ({@link ArchModels}: the same sizes, plus {@code --kv-groups}, {@code --hidden-dim} and
+ * {@code --tie-weights}; GPT-2's vocabulary and tokenizer) with the same loop, loss table, plot,
+ * samples and checkpoint; the checkpoint records {@code arch} and the configuration, and
+ * {@link ArchModels#load} reads it back.
  */
 public final class Pretrain {
     /**
@@ -58,10 +67,15 @@ public final class Pretrain {
      * @param startContext the prompt of the samples
      * @param outDir the folder for the plot and the checkpoint
      * @param threads the number of compute threads
+     * @param arch the architecture: {@code gpt2} (the book's), {@code llama3} or {@code qwen3}
+     * @param kvGroups the key/value heads (llama3 and qwen3 only)
+     * @param hiddenDim the SwiGLU feed-forward's width (llama3 and qwen3 only)
+     * @param tieWeights whether the output head shares the token embedding (llama3 and qwen3 only)
      */
     public record Settings(String textFile, int contextLength, int embDim, int nHeads, int nLayers, double dropRate,
                            int batchSize, double trainRatio, double lr, double weightDecay, int epochs, int evalFreq,
-                           int evalIter, long seed, String startContext, Path outDir, int threads) {
+                           int evalIter, long seed, String startContext, Path outDir, int threads,
+                           String arch, int kvGroups, int hiddenDim, boolean tieWeights) {
         /**
          * The book's settings.
          *
@@ -70,11 +84,16 @@ public final class Pretrain {
         public static Settings defaults() {
             GPTConfig c = GPTConfig.GPT_CONFIG_124M;
             return new Settings("the-verdict.txt", 256, c.embDim(), c.nHeads(), c.nLayers(), c.dropRate(), 2, 0.90, 4e-4, 0.1, 10, 5, 5, 123,
-                    "Every effort moves you", Path.of("runs", "pretrain"), ScratchLLM.getNumThreads());
+                    "Every effort moves you", Path.of("runs", "pretrain"), ScratchLLM.getNumThreads(),
+                    ArchModels.ARCHS.get(0), ArchModels.defaultKvGroups(c.nHeads()), (int) ArchModels.defaultHiddenDim(c.embDim()), false);
         }
 
         GPTConfig config() {
             return new GPTConfig(GPTConfig.GPT_CONFIG_124M.vocabSize(), contextLength, embDim, nHeads, nLayers, dropRate, false);
+        }
+
+        ArchModels.Sizes sizes() {
+            return new ArchModels.Sizes(contextLength, embDim, nHeads, nLayers, hiddenDim, kvGroups, tieWeights);
         }
     }
 
@@ -86,7 +105,8 @@ public final class Pretrain {
 
     private static Options.Spec spec() {
         Settings d = Settings.defaults();
-        return new Options.Spec("pretrain", "[OPTIONS]", "Chapter 5: pretrain GPT-124M (context 256) on the-verdict; the default command.")
+        return new Options.Spec("pretrain", "[OPTIONS]", "Chapter 5: pretrain GPT-124M (context 256) on the-verdict; the default command.\n"
+                + "--arch llama3 or qwen3 trains a small Llama 3 or Qwen3 from scratch instead (same loop, outputs and checkpoint).")
                 .path("--text", "FILE", d.textFile(), "the UTF-8 text to train on (a file, or a book data file's name)")
                 .integer("--context", "N", d.contextLength(), 1, 46_340, "context length, window and stride")
                 .integer("--emb-dim", "N", d.embDim(), 1, Integer.MAX_VALUE, "embedding dimension (a multiple of --heads)")
@@ -95,18 +115,39 @@ public final class Pretrain {
                 .number("--drop-rate", "X", d.dropRate(), Options.Range.of(0, false, 1, true), "dropout rate")
                 .number("--train-ratio", "X", d.trainRatio(), Options.Range.of(0, true, 1, true), "fraction of the text used for training")
                 .training(d.batchSize(), d.lr(), d.weightDecay(), d.epochs(), d.evalFreq(), d.evalIter(), d.seed(), d.outDir().toString())
-                .text("--start", "TEXT", d.startContext(), "the prompt of the samples");
+                .text("--start", "TEXT", d.startContext(), "the prompt of the samples")
+                .text("--arch", "NAME", d.arch(), "the architecture: " + String.join(", ", ArchModels.ARCHS)
+                        + " (llama3 and qwen3: RMSNorm, RoPE, grouped-query attention, SwiGLU; no dropout; GPT-2's vocabulary)")
+                .integer("--kv-groups", "N", null, 1, 1 << 16, "llama3/qwen3: key/value heads shared by the query heads (default --heads / 2 when even, else --heads)")
+                .alias("--n-kv-groups", "--kv-groups")
+                .integer("--hidden-dim", "N", null, 1, Integer.MAX_VALUE, "llama3/qwen3: SwiGLU feed-forward width (default 4 x --emb-dim)")
+                .flag("--tie-weights", "llama3/qwen3: the output head shares the token embedding (default untied, as the book's GPT)");
     }
 
     /** Parses {@code --name value} pairs over the defaults; checks every value and the model's size. */
     static Settings parse(List<String> args) {
         Options o = OPTIONS.parse(args);
+        String arch = o.text("--arch");
+        if (!ArchModels.ARCHS.contains(arch))
+            throw new UsageException("pretrain: --arch must be one of " + String.join(", ", ArchModels.ARCHS) + ", got '" + arch + "'");
+        boolean gpt = arch.equals("gpt2");
+        if (gpt) {
+            for (String only : List.of("--kv-groups", "--hidden-dim", "--tie-weights"))
+                if (o.given(only)) throw new UsageException("pretrain: " + only + " applies to --arch llama3 and qwen3, not gpt2");
+        } else if (o.given("--drop-rate")) {
+            throw new UsageException("pretrain: --drop-rate applies to --arch gpt2 only (Llama 3 and Qwen3 have no dropout)");
+        }
+        int heads = o.integer("--heads");
+        long hidden = o.given("--hidden-dim") ? o.integer("--hidden-dim") : ArchModels.defaultHiddenDim(o.integer("--emb-dim"));
+        if (!gpt && hidden > Integer.MAX_VALUE) throw new UsageException("pretrain: 4 x --emb-dim is too large for the feed-forward; give --hidden-dim");
         Settings s = new Settings(o.text("--text"), o.integer("--context"), o.integer("--emb-dim"), o.integer("--heads"), o.integer("--layers"),
                 o.number("--drop-rate"), o.integer("--batch"), o.number("--train-ratio"), o.number("--lr"), o.number("--weight-decay"), o.integer("--epochs"),
                 o.integer("--eval-freq"), o.integer("--eval-iter"), o.longValue("--seed"), o.text("--start"), o.path("--out"),
-                o.integer("--threads", ScratchLLM.getNumThreads()));
+                o.integer("--threads", ScratchLLM.getNumThreads()), arch, o.integer("--kv-groups", ArchModels.defaultKvGroups(heads)),
+                (int) Math.min(hidden, Integer.MAX_VALUE), o.flag("--tie-weights"));
         if (s.startContext().isBlank()) throw new UsageException("pretrain: --start needs a non-empty prompt for the samples");
-        ModelLimits.scratch("pretrain", s.contextLength(), s.embDim(), s.nHeads(), s.nLayers(), s.dropRate());
+        if (gpt) ModelLimits.scratch("pretrain", s.contextLength(), s.embDim(), s.nHeads(), s.nLayers(), s.dropRate());
+        else ArchModels.checkSizes("pretrain", arch, s.sizes());
         return s;
     }
 
@@ -184,10 +225,16 @@ public final class Pretrain {
                     + ", validation batches " + valLoader.size() + "); lower --context or --train-ratio");
 
         ScratchLLM.manualSeed(s.seed());
-        GPTModel model = new GPTModel(cfg);
+        boolean gpt = s.arch().equals("gpt2");
+        Module model = gpt ? new GPTModel(cfg) : ArchModels.build(s.arch(), s.sizes());
         AdamW optimizer = new AdamW(model.parameters(), s.lr(), s.weightDecay());
-        out.printf(Locale.ROOT, "Model: %,d parameters (emb %d, %d layers, %d heads, context %d); %d training and %d validation batches of %d x %d%n%n",
-                model.numParameters(), cfg.embDim(), cfg.nLayers(), cfg.nHeads(), cfg.contextLength(), trainLoader.size(), valLoader.size(), s.batchSize(), s.contextLength());
+        if (gpt)
+            out.printf(Locale.ROOT, "Model: %,d parameters (emb %d, %d layers, %d heads, context %d); %d training and %d validation batches of %d x %d%n%n",
+                    model.numParameters(), cfg.embDim(), cfg.nLayers(), cfg.nHeads(), cfg.contextLength(), trainLoader.size(), valLoader.size(), s.batchSize(), s.contextLength());
+        else
+            out.printf(Locale.ROOT, "Model: %s, %,d parameters (emb %d, %d layers, %d heads, %d kv groups, hidden %d, %s, context %d); %d training and %d validation batches of %d x %d%n%n",
+                    s.arch(), model.numParameters(), s.embDim(), s.nLayers(), s.nHeads(), s.kvGroups(), s.hiddenDim(), s.tieWeights() ? "tied head" : "untied head",
+                    s.contextLength(), trainLoader.size(), valLoader.size(), s.batchSize(), s.contextLength());
 
         boolean live = System.console() != null;
         long started = System.nanoTime();
@@ -245,8 +292,14 @@ public final class Pretrain {
         Path plot = s.outDir().resolve("loss-plot.png");
         if (n > 0) LossPlot.write(plot, epochsSeen, h.tokensSeen(), h.trainLosses(), h.valLosses(), "Loss");
         Path ckpt = s.outDir().resolve("checkpoint");
-        Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(),
-                Map.of("gpt.config", cfg.toJson(), "text", found.recorded()));
+        Map<String, String> extra;
+        if (gpt) {
+            extra = Map.of("gpt.config", cfg.toJson(), "text", found.recorded());
+        } else {
+            extra = new LinkedHashMap<>(ArchModels.checkpointFields((RoPEDecoderModel<?>) model));
+            extra.put("text", found.recorded());
+        }
+        Checkpoint.save(ckpt, model, optimizer, (long) trainLoader.size() * s.epochs(), s.epochs(), extra);
         out.println();
         if (n > 0) out.println("Loss plot:  " + plot.toAbsolutePath());
         out.println("Checkpoint: " + ckpt.toAbsolutePath());

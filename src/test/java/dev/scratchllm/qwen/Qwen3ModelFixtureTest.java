@@ -106,4 +106,60 @@ class Qwen3ModelFixtureTest {
             assertThat(model.numParameters()).isEqualTo(Qwen3Model.parameterCounts(cfg)[1]);
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dense", "dense tied", "moe"})
+    @DisplayName("Appendix E's LoRA applies to every Qwen3 linear layer (attention, SwiGLU or router and experts, head): same output at first, only A and B train")
+    void loraApplies(String kind) {
+        // dense: emb 16, 4 heads of 6 (head_dim set), 2 kv groups, QK-norm; moe: 3 experts of width 8, top 2
+        Qwen3Config cfg = kind.startsWith("dense") ? Qwen3Config.dense(40, 16, 16, 4, 2, 24, 6, true, 2, 1e6)
+                : new Qwen3Config(40, 16, 16, 4, 2, 0, 6, true, 2, 1e6, 3, 2, 8);
+        ScratchLLM.manualSeed(1);
+        Qwen3Model model = new Qwen3Model(cfg);
+        if (kind.endsWith("tied")) model.tieWeights();
+        Tensor ids = Tensor.ofLongs(new long[] {1, 5, 9, 3, 7, 7}, 2, 3);
+        Tensor before;
+        try (var g = Tensor.noGrad()) {
+            before = model.forward(ids);
+        }
+        // every linear layer is a 2-d ".weight" in the shapes table, except the token embedding
+        Map<String, int[]> linears = new LinkedHashMap<>();
+        Qwen3Model.parameterShapes(cfg).forEach((k, v) -> { if (k.endsWith(".weight") && !k.equals("tok_emb.weight")) linears.put(k.substring(0, k.length() - 7), v); });
+        assertThat(linears).hasSize(kind.equals("moe") ? 2 * (4 + 1 + 3 * 3) + 1 : 2 * 7 + 1);
+        Map<String, Tensor> frozen = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, v) -> frozen.put(k, v.detach().clone()));
+
+        long trainable = dev.scratchllm.finetune.LoRA.freezeAndApply(model, 2, 4.0);
+        long expected = 0;
+        for (int[] shape : linears.values()) expected += 2L * (shape[0] + shape[1]); // A (in, r) and B (r, out)
+        assertThat(trainable).isEqualTo(expected);
+        List<String> loraNames = new java.util.ArrayList<>();
+        for (String l : linears.keySet()) loraNames.addAll(List.of(l + ".lora.A", l + ".lora.B"));
+        Map<String, Tensor> train = new LinkedHashMap<>();
+        model.namedParameters().forEach((k, v) -> { if (v.requiresGrad()) train.put(k, v); });
+        assertThat(train.keySet()).containsExactlyInAnyOrderElementsOf(loraNames);
+        assertThat(model.isTied()).isEqualTo(kind.endsWith("tied")); // the wrapped head still reads the embedding's tensor
+        try (var g = Tensor.noGrad()) {
+            assertClose("LoRA at init", model.forward(ids), before, 0);
+        }
+
+        // one AdamW step: the frozen weights (norm scales included) do not move, the B matrices do
+        var opt = new dev.scratchllm.optim.AdamW(model.trainableParameters(), 0.01, 0.1);
+        Functional.crossEntropy(model.forward(ids).flatten(0, 1), Tensor.ofLongs(new long[] {5, 9, 3, 7, 7, 1}, 6)).backward();
+        opt.step();
+        model.namedParameters().forEach((k, v) -> {
+            if (train.containsKey(k)) return;
+            String original = k.replace(".linear.", ".");
+            assertThat(v.grad()).as("grad of frozen " + k).isNull();
+            assertBitIdentical("frozen " + k, v, frozen.get(original));
+        });
+        int moved = 0;
+        for (var e : train.entrySet()) if (e.getKey().endsWith(".B") && e.getValue().abs().max().item() > 0) moved++;
+        // dense: every B gets a gradient; MoE: an expert no token was routed to gets none
+        if (kind.equals("moe")) assertThat(moved).as("B matrices changed by the step").isGreaterThan(linears.size() / 2);
+        else assertThat(moved).as("B matrices changed by the step").isEqualTo(linears.size());
+        try (var g = Tensor.noGrad()) {
+            assertThat(model.forward(ids).sub(before).abs().max().item()).isGreaterThan(0f);
+        }
+    }
 }
