@@ -222,6 +222,8 @@ public final class ArchModels {
      * @throws IOException if a file is missing or malformed, naming the file and the field
      */
     public static RoPEDecoderModel<?> load(Path checkpointDir) throws IOException {
+        // read every file from one folder, even if a save swaps the checkpoint's link meanwhile
+        if (Files.isDirectory(checkpointDir)) checkpointDir = checkpointDir.toRealPath();
         Map<String, String> extra = ModelSource.extra(checkpointDir);
         Path meta = checkpointDir.resolve("checkpoint.json");
         String arch = extra.get(ARCH_FIELD);
