@@ -287,6 +287,17 @@ class RoPEInferenceTest {
         assertThatThrownBy(() -> RoPEInference.load(d2, WeightFormat.F32, 1, 8)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("\"model.layers.0.self_attn.k_proj.weight\" has shape [40, 32], expected [24, 32]");
 
+        // readBF16: the raw halves of a BF16 tensor, and a clear refusal for another dtype (the rewrite stored F32)
+        try (var ck = dev.scratchllm.io.HFCheckpoint.open(LlamaQwenFixtures.path("hf_qwen_tiny"))) {
+            short[] raw = ck.readBF16("model.norm.weight");
+            float[] wide = ck.read("model.norm.weight").contiguousData();
+            for (int i = 0; i < raw.length; i++) assertThat(dev.scratchllm.kernels.ScalarDecodeKernels.bf16ToFloat(raw[i])).isEqualTo(wide[i]);
+        }
+        try (var ck = dev.scratchllm.io.HFCheckpoint.open(d2)) {
+            assertThatThrownBy(() -> ck.readBF16("model.layers.0.self_attn.k_proj.weight")).isInstanceOf(IOException.class)
+                    .hasMessageContaining("model.safetensors").hasMessageContaining("\"model.layers.0.self_attn.k_proj.weight\" has dtype F32, expected BF16");
+        }
+
         Path d3 = copy("hf_qwen_tiny", tmp.resolve("c"));
         rewrite(d3.resolve("model.safetensors"), t -> t.put("model.layers.0.mlp.extra.weight", Tensor.zeros(2)));
         assertThatThrownBy(() -> RoPEInference.load(d3, WeightFormat.F32, 1, 8)).isInstanceOf(IOException.class)
