@@ -4,8 +4,13 @@
 Both sides build the model with random weights of the real shapes (speed does not depend on the
 values), float32, output head tied to the embedding, RoPE tables for 1024 positions, and decode
 greedily with a KV cache: after a prompt of P tokens, each step feeds one token. A step's time is
-the median over the steps of one round; rounds alternate the two sides (Java first in odd
-rounds), and the script prints each round's tokens/s and the ratio Java/PyTorch, then the medians.
+the median over the steps of one round. The Java side runs each path named by --paths: the
+inference path RoPEInference in float32 (f32, sharing the model's arrays), bf16 and q8_0, and the
+autograd model's own KV-cached forward (autograd). Each round runs PyTorch and every Java path
+once, in reversed order every other round, and measures the read bandwidth (a 256 MiB sum); the
+script prints each round's tokens/s, then the medians of: tokens/s, the per-round ratios to
+PyTorch and to the autograd path, and the fraction of the bandwidth bound (tokens/s divided by
+bandwidth / bytes read per token, weights plus cache).
 
 The PyTorch side is the reference architecture (pkg/llms_from_scratch/kv_cache/{llama3,qwen3}.py,
 written out in make_llama_qwen_fixtures.py), run with torch.set_num_threads(T) under no_grad. The
@@ -13,7 +18,8 @@ Java side is dev.scratchllm.bench.DecodeSpeed, run with the project's JVM flags.
 
 Run from the repository root after `mvn -q test-compile` with Debian's interpreter:
 
-    /usr/bin/python3 scripts/bench_decode_llama_qwen.py --model qwen3-0.6b --threads 2 --rounds 5
+    /usr/bin/python3 scripts/bench_decode_llama_qwen.py --model qwen3-0.6b --threads 1 --rounds 5 \
+        --paths f32,bf16,q8_0,autograd
 """
 
 import argparse
@@ -77,6 +83,8 @@ def main():
     ap.add_argument("--prompt", type=int, default=16)
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--heap", default="7g")
+    ap.add_argument("--paths", default="f32,bf16,q8_0,autograd",
+                    help="Java paths, comma-separated: f32, bf16, q8_0 (RoPEInference) and autograd (the model's own forward)")
     ap.add_argument("--layers", type=int, default=0,
                     help="build only this many blocks (real shapes; for machines without memory for the whole model)")
     args = ap.parse_args()
@@ -87,7 +95,7 @@ def main():
         cfg["n_layers"] = args.layers
     jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=1m",
                             f"-Xms{args.heap}", f"-Xmx{args.heap}", "-cp", classpath(), "dev.scratchllm.bench.DecodeSpeed",
-                            args.model, str(args.threads), str(args.layers)],
+                            args.model, str(args.threads), str(args.layers), "f32"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "decode-speed-java.log"), "w"), text=True)
     print("# java:", jvm.stdout.readline().strip())
     torch.manual_seed(123)
@@ -97,27 +105,41 @@ def main():
     print(f"# torch {torch.__version__}, {args.threads} threads; {args.model}, {cfg['n_layers']} layers; prompt {args.prompt}, "
           f"median of {args.steps} single-token steps per round")
 
-    def java_round():
-        jvm.stdin.write(f"run {args.prompt} {args.steps}\n")
+    paths = args.paths.split(",")
+
+    def ask(line):
+        jvm.stdin.write(line + "\n")
         jvm.stdin.flush()
         return float(jvm.stdout.readline())
 
-    java_round(), torch_round(model, args.prompt, 2)   # warm-up
-    ratios, jt, tt = [], [], []
+    def java_round(path):
+        return ask(f"run {args.prompt} {args.steps} {path}")
+
+    for p in paths:                                          # warm-up (and conversion to bf16 / q8_0)
+        java_round(p)
+    torch_round(model, args.prompt, 2)
+    nbytes = {p: ask(f"bytes {p} {args.prompt + args.steps // 2}") for p in paths if p != "autograd"}
+    ms = {p: [] for p in ["torch"] + paths}
+    bws = []
     for r in range(args.rounds):
-        if r % 2 == 0:
-            j = java_round()
-            t = torch_round(model, args.prompt, args.steps)
-        else:
-            t = torch_round(model, args.prompt, args.steps)
-            j = java_round()
-        jt.append(j)
-        tt.append(t)
-        ratios.append(t / j)
-        print(f"round {r}: ScratchLLM {1e3 / j:6.2f} tok/s ({j:7.1f} ms)  PyTorch {1e3 / t:6.2f} tok/s ({t:7.1f} ms)  "
-              f"ratio {t / j:5.2f}", flush=True)
-    print(f"median: ScratchLLM {1e3 / statistics.median(jt):.2f} tok/s, PyTorch {1e3 / statistics.median(tt):.2f} tok/s, "
-          f"speed ratio ScratchLLM/PyTorch {statistics.median(ratios):.2f}")
+        bws.append(ask("bw"))
+        order = ["torch"] + paths
+        if r % 2 == 1:
+            order.reverse()
+        for p in order:
+            ms[p].append(torch_round(model, args.prompt, args.steps) if p == "torch" else java_round(p))
+        print(f"round {r}: " + "  ".join(f"{p} {1e3 / ms[p][-1]:6.2f} tok/s" for p in ["torch"] + paths)
+              + f"  bandwidth {bws[-1]:.1f} GB/s", flush=True)
+    med = statistics.median
+    print(f"median bandwidth {med(bws):.1f} GB/s; PyTorch {1e3 / med(ms['torch']):.2f} tok/s")
+    for p in paths:
+        line = f"{p:9s} {1e3 / med(ms[p]):7.2f} tok/s  vs PyTorch {med([t / j for t, j in zip(ms['torch'], ms[p])]):5.2f}x"
+        if "autograd" in paths and p != "autograd":
+            line += f"  vs autograd {med([a / j for a, j in zip(ms['autograd'], ms[p])]):5.2f}x"
+        if p in nbytes:
+            line += (f"  {nbytes[p] / 1e6:8.1f} MB/token  fraction of bound "
+                     f"{med([(1e3 / j) / (bw * 1e9 / nbytes[p]) for j, bw in zip(ms[p], bws)]):.2f}")
+        print(line, flush=True)
     jvm.stdin.write("quit\n")
     jvm.stdin.close()
     jvm.wait()

@@ -196,6 +196,18 @@ public final class HFCheckpoint implements AutoCloseable {
     }
 
     /**
+     * Reads a BF16 tensor's raw 16-bit values, not widened (see {@link Safetensors.Reader#readBF16}).
+     *
+     * @param name a tensor name
+     * @return its elements, each the upper 16 bits of a float32
+     * @throws IllegalArgumentException if there is no such tensor
+     * @throws IOException if it is not BF16 or its data cannot be read
+     */
+    public short[] readBF16(String name) throws IOException {
+        return reader(name).readBF16(name);
+    }
+
+    /**
      * The parsed {@code config.json}, if the directory has one.
      *
      * @return the config object, or null

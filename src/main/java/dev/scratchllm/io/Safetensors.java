@@ -338,6 +338,30 @@ public final class Safetensors {
             }
         }
 
+        /**
+         * Reads a BF16 tensor's raw 16-bit values, without widening them (for weights kept in
+         * bfloat16: half the memory of {@link #read}'s float32).
+         *
+         * @param name a tensor name
+         * @return its elements in row-major order, each the upper 16 bits of a float32
+         * @throws IllegalArgumentException if there is no such tensor
+         * @throws IOException if its dtype is not BF16 (the message names the file and the tensor) or the data cannot be read
+         */
+        public short[] readBF16(String name) throws IOException {
+            Entry en = entry(name);
+            if (!en.dtype().equals("BF16"))
+                throw new IOException(file + ": tensor \"" + name + "\" has dtype " + en.dtype() + ", expected BF16");
+            int n = (int) ((en.end() - en.begin()) / 2);
+            long at = dataStart + en.begin();
+            short[] s = new short[n];
+            for (int done = 0; done < n; ) {
+                int k = Math.min(n - done, CHUNK);
+                map(at + 2L * done, 2L * k).asShortBuffer().get(s, done, k);
+                done += k;
+            }
+            return s;
+        }
+
         private ByteBuffer map(long position, long length) throws IOException {
             if (length == 0) return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
             return ch.map(FileChannel.MapMode.READ_ONLY, position, length).order(ByteOrder.LITTLE_ENDIAN);

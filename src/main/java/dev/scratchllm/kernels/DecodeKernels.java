@@ -188,4 +188,50 @@ public interface DecodeKernels {
             }
         }
     }
+    // ------------------------------------------------------------------ element-wise steps of RoPE models
+
+    /**
+     * RMSNorm of one row as {@code nn.RMSNorm} computes it in float32:
+     * {@code out[i] = (x[i] · rsqrt(mean(x²) + eps)) · w[i]}, normalised first and then multiplied
+     * by the weight. {@code out} may be {@code x} itself.
+     *
+     * @param x the input row
+     * @param xOff the index of its first element
+     * @param w the weight ({@code weight} or {@code scale}), {@code n} long
+     * @param wOff the index of the weight's first element
+     * @param eps the constant added to the mean square
+     * @param out the output row
+     * @param oOff the index of its first element
+     * @param n the row length, at least 1
+     */
+    void rmsNorm(float[] x, int xOff, float[] w, int wOff, float eps, float[] out, int oOff, int n);
+
+    /**
+     * The SwiGLU gate: {@code out[i] = silu(g[i]) · u[i]} with {@code silu(g) = g / (1 + e^-g)}
+     * (PyTorch's formula). {@code out} must not overlap {@code g} or {@code u}.
+     *
+     * @param g the gate input ({@code fc1}'s output)
+     * @param gOff the index of its first element
+     * @param u the other input ({@code fc2}'s output)
+     * @param uOff the index of its first element
+     * @param out the output
+     * @param oOff the index of its first element
+     * @param n the number of elements
+     */
+    void siluMul(float[] g, int gOff, float[] u, int uOff, float[] out, int oOff, int n);
+
+    /**
+     * Rotary position embedding of one head in place, the split-halves layout of the Llama 3 and
+     * Qwen3 references: with {@code x1}, {@code x2} the two halves,
+     * {@code x ← x·cos + cat(−x2, x1)·sin}, each product and sum rounded to float as PyTorch's
+     * composed ops round them (no fused multiply-add), with row {@code tOff} of the tables.
+     *
+     * @param x the head's vector, rotated in place
+     * @param xOff the index of its first element
+     * @param cos the cosine table
+     * @param sin the sine table
+     * @param tOff the index of the position's first table entry ({@code position · headDim})
+     * @param headDim the head size, even
+     */
+    void rope(float[] x, int xOff, float[] cos, float[] sin, int tOff, int headDim);
 }

@@ -124,4 +124,36 @@ public class ScalarDecodeKernels implements DecodeKernels {
         int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
         return (short) (rounded >>> 16);
     }
+    // ================================================================== element-wise steps of RoPE models
+
+    @Override
+    public void rmsNorm(float[] x, int xOff, float[] w, int wOff, float eps, float[] out, int oOff, int n) {
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += (double) x[xOff + i] * x[xOff + i];
+        float r = rsqrt((float) (ss / n), eps);
+        for (int i = 0; i < n; i++) out[oOff + i] = (x[xOff + i] * r) * w[wOff + i];
+    }
+
+    /** {@code rsqrt(mean + eps)} rounded once from double, as the tensor op rounds it. */
+    static float rsqrt(float mean, float eps) {
+        return (float) (1.0 / Math.sqrt(mean + eps));
+    }
+
+    @Override
+    public void siluMul(float[] g, int gOff, float[] u, int uOff, float[] out, int oOff, int n) {
+        for (int i = 0; i < n; i++) {
+            double a = g[gOff + i];
+            out[oOff + i] = (float) (a / (1 + Math.exp(-a))) * u[uOff + i];
+        }
+    }
+
+    @Override
+    public void rope(float[] x, int xOff, float[] cos, float[] sin, int tOff, int headDim) {
+        int half = headDim / 2;
+        for (int i = 0; i < half; i++) {
+            float x1 = x[xOff + i], x2 = x[xOff + half + i];
+            x[xOff + i] = x1 * cos[tOff + i] + (-x2) * sin[tOff + i];
+            x[xOff + half + i] = x2 * cos[tOff + half + i] + x1 * sin[tOff + half + i];
+        }
+    }
 }

@@ -323,4 +323,49 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             out[oi + d] = acc;
         }
     }
+    // ================================================================== element-wise steps of RoPE models
+
+    @Override
+    public void rmsNorm(float[] x, int xOff, float[] w, int wOff, float eps, float[] out, int oOff, int n) {
+        int ub = S.loopBound(n), i = 0;
+        FloatVector acc = FloatVector.zero(S);
+        for (; i < ub; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            acc = v.fma(v, acc);
+        }
+        double ss = VectorMath.sumLanes(acc);
+        for (; i < n; i++) ss += (double) x[xOff + i] * x[xOff + i];
+        float r = rsqrt((float) (ss / n), eps);
+        for (i = 0; i < ub; i += L)
+            FloatVector.fromArray(S, x, xOff + i).mul(r).mul(FloatVector.fromArray(S, w, wOff + i)).intoArray(out, oOff + i);
+        for (; i < n; i++) out[oOff + i] = (x[xOff + i] * r) * w[wOff + i];
+    }
+
+    @Override
+    public void siluMul(float[] g, int gOff, float[] u, int uOff, float[] out, int oOff, int n) {
+        int ub = S.loopBound(n), i = 0;
+        for (; i < ub; i += L) FloatVector.fromArray(S, g, gOff + i).neg().intoArray(out, oOff + i);
+        VectorMath.expSum(out, oOff, 0f, out, oOff, ub);                 // out = e^-g
+        for (i = 0; i < ub; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, gOff + i);
+            gv.div(FloatVector.fromArray(S, out, oOff + i).add(1f)).mul(FloatVector.fromArray(S, u, uOff + i)).intoArray(out, oOff + i);
+        }
+        if (i < n) super.siluMul(g, gOff + i, u, uOff + i, out, oOff + i, n - i);
+    }
+
+    @Override
+    public void rope(float[] x, int xOff, float[] cos, float[] sin, int tOff, int headDim) {
+        int half = headDim / 2, ub = S.loopBound(half), i = 0;
+        for (; i < ub; i += L) {
+            FloatVector x1 = FloatVector.fromArray(S, x, xOff + i), x2 = FloatVector.fromArray(S, x, xOff + half + i);
+            x1.mul(FloatVector.fromArray(S, cos, tOff + i)).add(x2.neg().mul(FloatVector.fromArray(S, sin, tOff + i))).intoArray(x, xOff + i);
+            x2.mul(FloatVector.fromArray(S, cos, tOff + half + i)).add(x1.mul(FloatVector.fromArray(S, sin, tOff + half + i)))
+                    .intoArray(x, xOff + half + i);
+        }
+        for (; i < half; i++) {
+            float x1 = x[xOff + i], x2 = x[xOff + half + i];
+            x[xOff + i] = x1 * cos[tOff + i] + (-x2) * sin[tOff + i];
+            x[xOff + half + i] = x2 * cos[tOff + half + i] + x1 * sin[tOff + half + i];
+        }
+    }
 }

@@ -53,6 +53,27 @@ public class MoEFeedForward extends Module {
         return child("gate", Linear.class);
     }
 
+    /** {@return the number of experts} */
+    public int numExperts() {
+        return numExperts;
+    }
+
+    /** {@return how many experts each token is routed to ({@code num_experts_per_tok})} */
+    public int numExpertsPerTok() {
+        return numExpertsPerTok;
+    }
+
+    /**
+     * One expert's layer.
+     *
+     * @param list {@code "fc1"}, {@code "fc2"} or {@code "fc3"}
+     * @param i the expert id
+     * @return the layer {@code list.i}
+     */
+    public Linear expertLayer(String list, int i) {
+        return expert(list, i);
+    }
+
     @SuppressWarnings("unchecked")
     private Linear expert(String list, int i) {
         return ((ModuleList<Linear>) child(list, ModuleList.class)).get(i);
