@@ -1,7 +1,8 @@
 /*
  * HttpCall: one request/response on the JDK's HttpServer, with what the server needs around
  * it: a bounded body read (413 past the limit), JSON parsing (400 with the parser's message),
- * JSON and streamed replies (chunked, flushed per piece so a client sees each token at once), and
+ * JSON and streamed replies (chunked, flushed per piece so a client sees each token at once), a
+ * JSON reply after a Heartbeat's early 200 (then an error keeps the 200 and becomes the body), and
  * the facts for the access-log line.
  *
  * It does not route or authenticate (ChatServer does).
@@ -27,6 +28,10 @@ final class HttpCall {
     long bytesOut;
     boolean streaming;
     String note = "";
+    /** Set while a non-streamed generation keeps the connection tested; its beats may have committed the 200. */
+    Heartbeat heartbeat;
+    /** The status an error meant to send after the heartbeat had committed a 200 (0 if none). */
+    int lateStatus;
 
     HttpCall(HttpExchange exchange) {
         this.exchange = exchange;
@@ -81,6 +86,12 @@ final class HttpCall {
     }
 
     void send(int status, String contentType, byte[] body) throws IOException {
+        if (heartbeat != null && heartbeat.stop()) { // the 200 and some spaces went out already: the body follows them
+            if (status != 200) lateStatus = status;
+            writeBytes(body);
+            exchange.getResponseBody().close();
+            return;
+        }
         this.status = status;
         exchange.getResponseHeaders().set("Content-Type", contentType);
         boolean head = method.equals("HEAD");
@@ -102,9 +113,19 @@ final class HttpCall {
         exchange.sendResponseHeaders(200, 0);
     }
 
+    /** Sends a 200 with chunked encoding for a reply that is not a stream (the heartbeat's early commit). */
+    void commit(String contentType) throws IOException {
+        status = 200;
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(200, 0);
+    }
+
     /** Writes and flushes one piece of a stream; fails once the client has gone. */
     void write(String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void writeBytes(byte[] b) throws IOException {
         OutputStream out = exchange.getResponseBody();
         out.write(b);
         out.flush();
