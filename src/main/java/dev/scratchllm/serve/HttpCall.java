@@ -1,6 +1,7 @@
 /*
  * HttpCall: one request/response on the JDK's HttpServer, with what the server needs around
- * it: a bounded body read (413 past the limit), JSON parsing (400 with the parser's message),
+ * it: a bounded body read (413 past the limit, after reading and dropping up to 2 MiB more so the
+ * client sees the answer rather than a reset), JSON parsing (400 with the parser's message),
  * JSON and streamed replies (chunked, flushed per piece so a client sees each token at once), a
  * JSON reply after a Heartbeat's early 200 (then an error keeps the 200 and becomes the body), and
  * the facts for the access-log line.
@@ -47,10 +48,15 @@ final class HttpCall {
     Map<String, Object> readJsonObject(long maxBytes) {
         String len = exchange.getRequestHeaders().getFirst("Content-Length");
         if (len != null) {
+            long declared;
             try {
-                if (Long.parseLong(len.strip()) > maxBytes) throw tooLarge(maxBytes);
+                declared = Long.parseLong(len.strip());
             } catch (NumberFormatException e) {
                 throw new ApiError(400, "invalid_request_error", null, "bad Content-Length header: " + len);
+            }
+            if (declared > maxBytes) {
+                if (declared - maxBytes <= SWALLOW_BYTES) swallow(SWALLOW_BYTES + maxBytes);
+                throw tooLarge(maxBytes);
             }
         }
         byte[] body;
@@ -59,7 +65,10 @@ final class HttpCall {
             byte[] chunk = new byte[8192];
             for (int n; (n = in.read(chunk)) > 0; ) {
                 buf.write(chunk, 0, n);
-                if (buf.size() > maxBytes) throw tooLarge(maxBytes);
+                if (buf.size() > maxBytes) {
+                    swallow(SWALLOW_BYTES);
+                    throw tooLarge(maxBytes);
+                }
             }
             body = buf.toByteArray();
         } catch (IOException e) {
@@ -76,6 +85,30 @@ final class HttpCall {
         Map<String, Object> obj = (Map<String, Object>) m;
         return obj;
     }
+
+    /**
+     * Reads and drops up to {@code max} more bytes of the request body. A server that answers 413
+     * and closes while the client is still sending makes the client's side reset the connection,
+     * and a reset throws away the answer the client has not read yet (seen with a chunked body:
+     * the JDK server itself drains only 64 KiB). So the rest of a body that is not far over the
+     * limit is read first (Tomcat's maxSwallowSize, 2 MiB, is the same idea); a bigger one is cut.
+     */
+    private void swallow(long max) {
+        try {
+            InputStream in = exchange.getRequestBody();
+            byte[] drop = new byte[8192];
+            for (long left = max; left > 0; ) {
+                int n = in.read(drop, 0, (int) Math.min(drop.length, left));
+                if (n < 0) return;
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client has gone or broke the body: the 413 follows anyway
+        }
+    }
+
+    /** How much of an oversized request body is read and dropped before the 413. */
+    static final long SWALLOW_BYTES = 2 << 20;
 
     private static ApiError tooLarge(long maxBytes) {
         return new ApiError(413, "invalid_request_error", null, "the request body is larger than " + maxBytes + " bytes");
