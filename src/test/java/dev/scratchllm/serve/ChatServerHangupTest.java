@@ -143,8 +143,9 @@ class ChatServerHangupTest {
     @Test
     @DisplayName("a request that answers before the heartbeat's delay is a plain fixed-length 200 without spaces")
     void fastAnswerUnchanged() throws Exception {
-        try (ChatServer s = ChatServer.start(TinyModel.options(), List.of(slow()), s2 -> { })) {   // defaults: first beat after 1 s
-            var r = post(HTTP, s.uri(), "/v1/completions", SHORT);                          // 5 tokens, about 0.1 s
+        // a delay far beyond the answer's 5 tokens (about 0.1 s; seconds on a cold, loaded machine): the heartbeat starts and stops unseen
+        try (ChatServer s = ChatServer.start(TinyModel.options().withHeartbeat(Duration.ofSeconds(30), Duration.ofMillis(100)), List.of(slow()), s2 -> { })) {
+            var r = post(HTTP, s.uri(), "/v1/completions", SHORT);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).startsWith("{");
             assertThat(r.headers().firstValue("Content-Length")).hasValue(Integer.toString(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
