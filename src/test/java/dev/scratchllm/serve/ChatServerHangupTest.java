@@ -105,6 +105,27 @@ class ChatServerHangupTest {
     }
 
     @Test
+    @DisplayName("a streamed request (no heartbeat) whose client hangs up while waiting stops at its first write when its turn comes: at most one token")
+    void streamHangupWhileWaiting() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (ChatServer s = ChatServer.start(options(), List.of(slow()), log::add)) {
+            RawClient a = new RawClient(s.uri(), "/v1/completions", LONG.replace("}", ",\"stream\":true}"));
+            assertThat(a.readUntil("data: ")).contains("\"text_completion\"");
+            RawClient c = new RawClient(s.uri(), "/v1/completions", LONG.replace("}", ",\"stream\":true}"));
+            for (int i = 0; i < 500 && s.admitted() < 2; i++) Thread.sleep(10);
+            assertThat(s.admitted()).isEqualTo(2);
+            c.close();
+            Thread.sleep(300);
+            assertThat(s.admitted()).as("a waiting stream is not watched: it keeps its place").isEqualTo(2);
+            a.close();                                                                     // C's turn: its first writes meet the closed socket
+            awaitIdle(s);
+            for (int i = 0; i < 500 && log.size() < 2; i++) Thread.sleep(10);
+            assertThat(log).hasSize(2).allSatisfy(l -> assertThat(l).contains("finish=disconnected"));
+            assertThat(completionTokens(log.get(1))).as(log.get(1)).isBetween(1, 2);
+        }
+    }
+
+    @Test
     @DisplayName("after the heartbeat's early 200, a timeout is the body: OpenAI's error object or Ollama's error, behind the spaces; the log keeps the meant 503")
     void errorAfterCommit() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
