@@ -9,8 +9,8 @@
  * most `parallel` running and `maxWaiting` waiting generations (429 from the OpenAI paths, 503
  * from Ollama's, as each does); gives each request a deadline; stops a generation whose client
  * has gone (a stream's next write fails; a non-streamed request gets a Heartbeat of spaces after
- * its early 200, whose write fails); shuts down gracefully (new requests get 503, running ones get the grace period, then
- * are cancelled); and logs one line per request.
+ * its early 200, whose write fails); shuts down gracefully (new requests get 503, running ones get
+ * the grace period, then are cancelled); and logs one line per request.
  *
  * It does not do TLS (put a reverse proxy in front), batching, or tools/function calling.
  */

@@ -50,7 +50,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withAddress(String host, int port) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, heartbeatDelay, heartbeatInterval);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -71,7 +72,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withQueue(int parallel, int maxWaiting) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, heartbeatDelay, heartbeatInterval);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -82,7 +84,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withTimes(Duration requestTimeout, Duration shutdownGrace) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, heartbeatDelay, heartbeatInterval);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -94,7 +97,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withLimits(long maxBodyBytes, int defaultMaxTokens, int maxTokensLimit) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, heartbeatDelay, heartbeatInterval);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -105,6 +109,7 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withHeartbeat(Duration delay, Duration interval) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, delay, interval);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                delay, interval);
     }
 }
