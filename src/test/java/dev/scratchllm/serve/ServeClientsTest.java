@@ -135,6 +135,25 @@ class ServeClientsTest {
     }
 
     @Test
+    @DisplayName("a timeout after the heartbeat's 200: LangChain4j's blocking OpenAI and Ollama chat models fail on the error body (no silent empty answer)")
+    void langchain4jLateError() throws Exception {
+        try (ChatServer s = ChatServer.start(TinyModel.options().withTimes(Duration.ofMillis(800), Duration.ofSeconds(1))
+                        .withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(50)),
+                List.of(new SlowBackend(TinyModel.backend(new AlpacaChatFormat(InstructionData.PromptStyle.ALPACA)), 20)), s2 -> { })) {
+            String url = s.uri().toString().replaceAll("/$", "");
+            OpenAiChatModel openAi = OpenAiChatModel.builder().baseUrl(url + "/v1").apiKey("not-needed").modelName("tiny").temperature(0.0).maxTokens(4000)
+                    .timeout(Duration.ofSeconds(60)).maxRetries(0).build();
+            // the body is {"error": {...}} behind the spaces: no choices, so LangChain4j 1.11 fails (it does not read the error's message)
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> openAi.chat(QUESTION))).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("choices()");
+            OllamaChatModel ollama = OllamaChatModel.builder().baseUrl(url).modelName("tiny").temperature(0.0).numPredict(4000)
+                    .timeout(Duration.ofSeconds(60)).maxRetries(0).build();
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ollama.chat(QUESTION))).isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("message");
+        }
+    }
+
+    @Test
     @DisplayName("chapter 7's OllamaClient (query_model: seed 123, temperature 0, num_ctx 2048) sees a running Ollama and gets the greedy answer")
     void chapter7Client() throws Exception {
         OllamaClient client = new OllamaClient(server.uri().resolve("/api/chat"), Duration.ofSeconds(60));
