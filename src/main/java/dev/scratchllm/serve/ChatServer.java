@@ -8,8 +8,9 @@
  * bearer key when one is set; answers unknown paths 404 and wrong methods 405 in JSON; admits at
  * most `parallel` running and `maxWaiting` waiting generations (429 from the OpenAI paths, 503
  * from Ollama's, as each does); gives each request a deadline; stops a generation whose client
- * has gone; shuts down gracefully (new requests get 503, running ones get the grace period, then
- * are cancelled); and logs one line per request.
+ * has gone (a stream's next write fails; a non-streamed request gets a Heartbeat of spaces after
+ * its early 200, whose write fails); shuts down gracefully (new requests get 503, running ones get
+ * the grace period, then are cancelled); and logs one line per request.
  *
  * It does not do TLS (put a reverse proxy in front), batching, or tools/function calling.
  */
@@ -197,37 +198,53 @@ public final class ChatServer implements AutoCloseable {
     /**
      * Admits, waits for a turn, then generates. Before the first byte of a stream, refusals are
      * thrown as {@link ApiError}s; {@code onStart} runs once the generation has its turn (a stream
-     * sends its headers there).
+     * sends its headers there). A non-streamed request ({@code heartbeat} true) gets a
+     * {@link Heartbeat} from admission on, so a client that hangs up, while waiting or while its
+     * answer is generated, is noticed and its job cancelled ({@code disconnected}).
      */
-    Generation.Outcome execute(HttpCall call, ModelBackend b, int[] prompt, SamplingParams p, IoRunnable onStart, Generation.Sink sink)
-            throws IOException {
+    Generation.Outcome execute(HttpCall call, ModelBackend b, int[] prompt, SamplingParams p, boolean heartbeat, IoRunnable onStart,
+                               Generation.Sink sink) throws IOException {
         GenerationQueue.Ticket ticket = queue.tryEnter();
         if (ticket == null) {
             String msg = "the server is busy: " + options.parallel() + " generation(s) running and " + options.maxWaiting() + " waiting; try again later";
             throw call.ollama() ? new ApiError(503, "server_busy", null, msg) : new ApiError(429, "rate_limit_exceeded", null, msg);
         }
+        long deadline = call.startNanos + options.requestTimeout().toNanos();
+        Generation.Job job = new Generation.Job(deadline);
+        running.add(job); // waiting ones too: shutdown cancels them
+        Heartbeat beats = heartbeat && options.heartbeatInterval().isPositive()
+                ? Heartbeat.start(call, job, options.heartbeatDelay(), options.heartbeatInterval()) : null;
         try (ticket) {
-            long deadline = call.startNanos + options.requestTimeout().toNanos();
+            if (cancelling) job.cancel("cancelled");
             boolean turn;
+            job.waiting();
             try {
                 turn = ticket.awaitTurn(deadline - System.nanoTime());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiError(503, "server_shutting_down", null, "interrupted while waiting for a turn");
-            }
-            if (!turn) throw new ApiError(503, "timeout", null, "timed out after " + options.requestTimeout().toSeconds() + " s waiting for a turn");
-            if (cancelling) throw shuttingDown();
-            Generation.Job job = new Generation.Job(deadline);
-            running.add(job);
-            if (cancelling) job.cancel("cancelled");
-            try {
-                onStart.run();
-                Generation.Outcome o = Generation.run(b, prompt, p, job, sink);
-                call.note = String.format(Locale.ROOT, "model=%s prompt_tokens=%d completion_tokens=%d finish=%s", b.id(), o.promptTokens(),
-                        o.completionTokens(), o.finishReason());
-                return o;
+                if (job.cancelReason() == null) Thread.currentThread().interrupt();
+                turn = false;
             } finally {
-                running.remove(job);
+                job.doneWaiting();
+            }
+            if (job.cancelReason() != null) {
+                if (!job.cancelReason().equals("disconnected")) throw shuttingDown();
+                call.note = String.format(Locale.ROOT, "model=%s prompt_tokens=%d completion_tokens=0 finish=disconnected waiting", b.id(), prompt.length);
+                return new Generation.Outcome("", prompt.length, 0, "disconnected", 0, 0);
+            }
+            if (!turn) {
+                if (Thread.currentThread().isInterrupted()) throw new ApiError(503, "server_shutting_down", null, "interrupted while waiting for a turn");
+                throw new ApiError(503, "timeout", null, "timed out after " + options.requestTimeout().toSeconds() + " s waiting for a turn");
+            }
+            onStart.run();
+            Generation.Outcome o = Generation.run(b, prompt, p, job, sink);
+            call.note = String.format(Locale.ROOT, "model=%s prompt_tokens=%d completion_tokens=%d finish=%s", b.id(), o.promptTokens(),
+                    o.completionTokens(), o.finishReason());
+            return o;
+        } finally {
+            running.remove(job);
+            if (beats != null) {
+                beats.stop();
+                if (beats.beats() > 0) call.note = (call.note.isEmpty() ? "" : call.note + " ") + "heartbeats=" + beats.beats();
             }
         }
     }
@@ -337,9 +354,10 @@ public final class ChatServer implements AutoCloseable {
 
     private void log(HttpCall c) {
         var remote = c.exchange.getRemoteAddress();
+        String note = c.lateStatus == 0 ? c.note : (c.note.isEmpty() ? "" : c.note + " ") + "late_status=" + c.lateStatus;
         accessLog.accept(String.format(Locale.ROOT, "%s %s \"%s %s\" %d %d %.3fs%s", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 remote == null ? "-" : remote.getAddress().getHostAddress(), c.method, c.path, c.status, c.bytesOut, c.seconds(),
-                c.note.isEmpty() ? "" : " " + c.note));
+                note.isEmpty() ? "" : " " + note));
     }
 
 }

@@ -21,10 +21,15 @@ final class Generation {
         void accept(String piece) throws IOException;
     }
 
-    /** A running request that the server can cancel. */
+    /**
+     * An admitted request that the server (shutdown) or its heartbeat (a hang-up) can cancel: a
+     * running generation stops at its next token; a request still waiting for a turn is
+     * interrupted out of the wait.
+     */
     static final class Job {
         final long deadlineNanos;
         private volatile String cancelReason;
+        private Thread waiter;
 
         Job(long deadlineNanos) {
             this.deadlineNanos = deadlineNanos;
@@ -32,6 +37,21 @@ final class Generation {
 
         void cancel(String reason) {
             cancelReason = reason;
+            synchronized (this) {
+                if (waiter != null) waiter.interrupt();
+            }
+        }
+
+        /** The calling thread waits for a turn from now on: {@link #cancel} interrupts it. */
+        synchronized void waiting() {
+            waiter = Thread.currentThread();
+            if (cancelReason != null) waiter.interrupt(); // cancelled before it started to wait
+        }
+
+        /** The wait is over: no later cancel interrupts this thread, and a pending interrupt from {@link #cancel} is cleared. */
+        synchronized void doneWaiting() {
+            if (waiter != null && cancelReason != null) Thread.interrupted();
+            waiter = null;
         }
 
         String cancelReason() {

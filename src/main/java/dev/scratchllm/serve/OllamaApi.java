@@ -126,7 +126,7 @@ final class OllamaApi {
 
     private void run(HttpCall c, ModelBackend b, int[] prompt, SamplingParams p, boolean stream, boolean chat) throws IOException {
         if (!stream) {
-            Generation.Outcome o = server.execute(c, b, prompt, p, () -> { }, piece -> { });
+            Generation.Outcome o = server.execute(c, b, prompt, p, true, () -> { }, piece -> { });
             if (!o.normal()) {
                 if (o.finishReason().equals("disconnected")) return;
                 throw ChatServer.abnormal(o, server.options());
@@ -136,7 +136,7 @@ final class OllamaApi {
             c.sendJson(200, last);
             return;
         }
-        Generation.Outcome o = server.execute(c, b, prompt, p, () -> c.startStream("application/x-ndjson"),
+        Generation.Outcome o = server.execute(c, b, prompt, p, false, () -> c.startStream("application/x-ndjson"),
                 piece -> line(c, piece(b, piece, chat)));
         if (o.finishReason().equals("disconnected")) return;
         if (!o.normal()) {

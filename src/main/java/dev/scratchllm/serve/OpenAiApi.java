@@ -93,7 +93,7 @@ final class OpenAiApi {
         long created = System.currentTimeMillis() / 1000;
         String object = chat ? (stream ? "chat.completion.chunk" : "chat.completion") : "text_completion";
         if (!stream) {
-            Generation.Outcome o = server.execute(c, b, prompt, p, () -> { }, piece -> { });
+            Generation.Outcome o = server.execute(c, b, prompt, p, true, () -> { }, piece -> { });
             if (!o.normal()) {
                 if (o.finishReason().equals("disconnected")) return;
                 throw ChatServer.abnormal(o, server.options());
@@ -104,7 +104,7 @@ final class OpenAiApi {
             c.sendJson(200, map("id", id, "object", object, "created", created, "model", b.id(), "choices", List.of(choice), "usage", usage(o)));
             return;
         }
-        Generation.Outcome o = server.execute(c, b, prompt, p, () -> {
+        Generation.Outcome o = server.execute(c, b, prompt, p, false, () -> {
             c.startStream("text/event-stream; charset=utf-8");
             if (chat) event(c, chunk(id, object, created, b, map("role", "assistant", "content", ""), null, true));
         }, piece -> event(c, chunk(id, object, created, b, piece, null, chat)));

@@ -1,7 +1,8 @@
 /*
  * ServerOptions: the server's settings, with safe defaults: loopback only, one generation at a
  * time with 16 more waiting, 1 MiB request bodies, 2 minutes per request, 10 seconds of grace at
- * shutdown. The "with" methods give changed copies.
+ * shutdown, and a heartbeat for non-streamed generations after 1 s, every 0.5 s. The "with"
+ * methods give changed copies.
  */
 package dev.scratchllm.serve;
 
@@ -20,9 +21,14 @@ import java.time.Duration;
  * @param defaultMaxTokens new tokens when a request names no limit
  * @param maxTokensLimit the largest limit a request may ask for (400 beyond)
  * @param shutdownGrace how long shutdown lets running requests finish before cancelling them
+ * @param heartbeatDelay how long a non-streamed generation (waiting included) runs before the
+ *     server commits its 200 and starts writing heartbeat spaces, to notice a client that hangs up
+ * @param heartbeatInterval the time between heartbeat spaces; zero turns the heartbeat off (then a
+ *     hung-up non-streamed request runs until it ends or times out)
  */
 public record ServerOptions(String host, int port, String apiKey, int parallel, int maxWaiting, Duration requestTimeout, long maxBodyBytes,
-                            int defaultMaxTokens, int maxTokensLimit, Duration shutdownGrace) {
+                            int defaultMaxTokens, int maxTokensLimit, Duration shutdownGrace,
+                            Duration heartbeatDelay, Duration heartbeatInterval) {
     /** The loopback address the server binds by default. */
     public static final String LOOPBACK = "127.0.0.1";
 
@@ -32,7 +38,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the defaults
      */
     public static ServerOptions defaults() {
-        return new ServerOptions(LOOPBACK, 8080, null, 1, 16, Duration.ofMinutes(2), 1 << 20, 256, 4096, Duration.ofSeconds(10));
+        return new ServerOptions(LOOPBACK, 8080, null, 1, 16, Duration.ofMinutes(2), 1 << 20, 256, 4096, Duration.ofSeconds(10),
+                Duration.ofSeconds(1), Duration.ofMillis(500));
     }
 
     /**
@@ -43,7 +50,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withAddress(String host, int port) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -53,7 +61,7 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withApiKey(String key) {
-        return new ServerOptions(host, port, key, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace);
+        return new ServerOptions(host, port, key, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace, heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -64,7 +72,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withQueue(int parallel, int maxWaiting) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -75,7 +84,8 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withTimes(Duration requestTimeout, Duration shutdownGrace) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
     }
 
     /**
@@ -87,6 +97,19 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
      * @return the copy
      */
     public ServerOptions withLimits(long maxBodyBytes, int defaultMaxTokens, int maxTokensLimit) {
-        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace);
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                heartbeatDelay, heartbeatInterval);
+    }
+
+    /**
+     * With another heartbeat for non-streamed generations.
+     *
+     * @param delay how long a request runs before the first beat commits its 200
+     * @param interval time between beats; zero turns the heartbeat off
+     * @return the copy
+     */
+    public ServerOptions withHeartbeat(Duration delay, Duration interval) {
+        return new ServerOptions(host, port, apiKey, parallel, maxWaiting, requestTimeout, maxBodyBytes, defaultMaxTokens, maxTokensLimit, shutdownGrace,
+                delay, interval);
     }
 }

@@ -201,6 +201,47 @@ class ChatServerTest {
     }
 
     @Test
+    @DisplayName("over HTTP: top_p 0 keeps the arg-max only (a seeded temperature-1.4 request gives the greedy text, both APIs); max_completion_tokens; Ollama's options.stop")
+    void topPMaxCompletionTokensOllamaStop() throws Exception {
+        String greedy = reference("Every effort moves you", 10, 0f, null, 0);
+        var o = json(post(HTTP, base, "/v1/completions",
+                "{\"model\":\"tiny\",\"prompt\":\"Every effort moves you\",\"max_completion_tokens\":10,\"temperature\":1.4,\"top_p\":0,\"seed\":7}").body());
+        assertThat(obj(list(o.get("choices")).get(0)).get("text")).isEqualTo(greedy);
+        assertThat(obj(o.get("usage"))).containsEntry("completion_tokens", 10L);
+        assertThat(greedy).as("temperature 1.4 without top_p draws other tokens").isNotEqualTo(reference("Every effort moves you", 10, 1.4f, null, 7));
+        var g = json(post(HTTP, base, "/api/generate", "{\"model\":\"tiny\",\"prompt\":\"Every effort moves you\",\"raw\":true,\"stream\":false,"
+                + "\"options\":{\"seed\":7,\"temperature\":1.4,\"top_k\":0,\"top_p\":0,\"num_predict\":10}}").body());
+        assertThat(g).containsEntry("response", greedy);
+
+        String full = reference("Hello", 20, 0f, null, 0);
+        String stop = full.substring(full.length() / 2, full.length() / 2 + 3);
+        var st = json(post(HTTP, base, "/api/generate", "{\"model\":\"tiny\",\"prompt\":\"Hello\",\"raw\":true,\"stream\":false,"
+                + "\"options\":{\"temperature\":0,\"num_predict\":20,\"stop\":[" + dev.scratchllm.io.Json.write(stop) + "]}}").body());
+        assertThat(st).containsEntry("response", full.substring(0, full.indexOf(stop))).containsEntry("done_reason", "stop");
+    }
+
+    @Test
+    @DisplayName("a chunked request body (no Content-Length) over --max-body is refused with 413 while it is read")
+    void chunkedBodyTooLarge() throws Exception {
+        try (java.net.Socket sock = new java.net.Socket(base.getHost(), base.getPort())) {
+            sock.setSoTimeout(30_000);
+            var out = sock.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = ("8000\r\n" + "a".repeat(0x8000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 40; i++) out.write(chunk); // 1.25 MiB, past the 1 MiB limit
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException e) {
+                // the server may answer and close before it has read all of it: the answer is still there to read
+            }
+            String answer = new String(sock.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("larger than 1048576 bytes");
+        }
+    }
+
+    @Test
     @DisplayName("errors: 400 bad JSON and fields, 404 unknown model and path, 405 wrong method, 413 oversized body, in each API's error shape")
     void errors() throws Exception {
         var bad = post(HTTP, base, "/v1/chat/completions", "{\"model\":");
