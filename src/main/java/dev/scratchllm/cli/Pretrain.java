@@ -95,12 +95,32 @@ public final class Pretrain {
                 .number("--drop-rate", "X", d.dropRate(), Options.Range.of(0, false, 1, true), "dropout rate")
                 .number("--train-ratio", "X", d.trainRatio(), Options.Range.of(0, true, 1, true), "fraction of the text used for training")
                 .training(d.batchSize(), d.lr(), d.weightDecay(), d.epochs(), d.evalFreq(), d.evalIter(), d.seed(), d.outDir().toString())
-                .text("--start", "TEXT", d.startContext(), "the prompt of the samples");
+                .text("--start", "TEXT", d.startContext(), "the prompt of the samples")
+                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077): run by the spark module, see docs/spark.md");
+    }
+
+    /** What {@code pretrain --spark URL} says: the core has no Spark; the spark module's launcher takes the same options. */
+    static final String SPARK_MESSAGE = "pretrain: --spark %s: this build has no Spark (the library has no dependencies); run the same options with "
+            + "the spark module's launcher, dev.scratchllm.spark.SparkPretrain --master %s (build it with mvn -f spark/pom.xml package; "
+            + "the JVM flags and spark-submit are in docs/spark.md)";
+
+    /**
+     * Parses {@code pretrain}'s options into settings, for launchers outside this package that take
+     * the same options (the spark module's {@code SparkPretrain}, after removing its own).
+     *
+     * @param args the {@code --name value} pairs
+     * @return the settings over the book's defaults
+     * @throws UsageException if an option is unknown or a value is out of range, or {@code --spark} is given
+     */
+    public static Settings parseSettings(List<String> args) {
+        return parse(args);
     }
 
     /** Parses {@code --name value} pairs over the defaults; checks every value and the model's size. */
     static Settings parse(List<String> args) {
         Options o = OPTIONS.parse(args);
+        String spark = o.text("--spark");
+        if (spark != null) throw new UsageException(String.format(Locale.ROOT, SPARK_MESSAGE, spark, spark));
         Settings s = new Settings(o.text("--text"), o.integer("--context"), o.integer("--emb-dim"), o.integer("--heads"), o.integer("--layers"),
                 o.number("--drop-rate"), o.integer("--batch"), o.number("--train-ratio"), o.number("--lr"), o.number("--weight-decay"), o.integer("--epochs"),
                 o.integer("--eval-freq"), o.integer("--eval-iter"), o.longValue("--seed"), o.text("--start"), o.path("--out"),
