@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -270,8 +269,36 @@ public final class SparkDataParallel {
         return new Result(start, losses, times, stepsPerEpoch);
     }
 
-    /** One worker's part of one step: its rank, the global step, and the data-set indices of its batch. */
-    record WorkerTask(int rank, long step, long[] indices) implements Serializable {
+    /**
+     * One worker's part of one step: its rank, the global step, and the data-set indices of its
+     * batch (a plain class, not a record: Spark's Kryo serializer cannot build records).
+     */
+    static final class WorkerTask implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private int rank;
+        private long step;
+        private long[] indices;
+
+        WorkerTask() {
+        }
+
+        WorkerTask(int rank, long step, long[] indices) {
+            this.rank = rank;
+            this.step = step;
+            this.indices = indices;
+        }
+
+        int rank() {
+            return rank;
+        }
+
+        long step() {
+            return step;
+        }
+
+        long[] indices() {
+            return indices;
+        }
     }
 
     /** The executors' replicas, one per task thread, for the run whose key they carry. */
