@@ -10,7 +10,7 @@ import java.io.Serializable;
  */
 final class GradientSum implements Serializable {
     private static final long serialVersionUID = 1L;
-    float[][] grads;   // one array per parameter, in Module.parameters() order; null in the zero value
+    float[][] grads;   // one array per parameter, in Module.parameters() order (null for a frozen one); null in the zero value
     double loss;       // sum of the workers' mean batch losses
     int workers;       // how many workers' results are in the sum
     long fetchNanos;   // the slowest worker's time to read the broadcast weights
@@ -36,6 +36,8 @@ final class GradientSum implements Serializable {
                 throw new IllegalStateException("GradientSum.add: " + grads.length + " vs " + o.grads.length + " parameters");
             for (int i = 0; i < grads.length; i++) {
                 float[] a = grads[i], b = o.grads[i];
+                if ((a == null) != (b == null)) throw new IllegalStateException("GradientSum.add: parameter " + i + " is frozen on one worker only");
+                if (a == null) continue; // frozen: no gradient anywhere
                 if (a.length != b.length) throw new IllegalStateException("GradientSum.add: parameter " + i + " has " + a.length + " vs " + b.length + " elements");
                 for (int j = 0; j < a.length; j++) a[j] += b[j];
             }

@@ -1,5 +1,6 @@
 package dev.scratchllm.spark;
 
+import dev.scratchllm.finetune.Classification;
 import dev.scratchllm.nn.Module;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.train.Training;
@@ -15,6 +16,9 @@ import java.io.Serializable;
 public interface LossFunction extends Serializable {
     /** Chapter 5's {@link Training#calcLossBatch}: {@code batch = {inputs (b, T), targets (b, T)}}. */
     LossFunction NEXT_TOKEN = (model, batch) -> Training.calcLossBatch(batch[0], batch[1], model);
+
+    /** Chapter 6's {@link Classification#calcLossBatch}: the last token's logits against {@code batch[1]}, class labels {@code (b)}. */
+    LossFunction LAST_TOKEN_CLASS = (model, batch) -> Classification.calcLossBatch(batch[0], batch[1], model);
 
     /**
      * The mean loss of a batch.

@@ -247,6 +247,7 @@ public final class SparkDataParallel {
                             + " (try a lower learning rate, gradient clipping, or check the data)");
                 for (int i = 0; i < params.size(); i++) {
                     float[] gr = sum.grads[i];
+                    if (gr == null) continue; // a frozen parameter: no gradient, AdamW skips it (as in one process)
                     for (int j = 0; j < gr.length; j++) gr[j] /= c.workers();
                     params.get(i).setGrad(Tensor.of(gr, params.get(i).shape()));
                 }
@@ -348,7 +349,8 @@ public final class SparkDataParallel {
             float[][] grads = new float[ps.size()][];
             for (int i = 0; i < grads.length; i++) {
                 Tensor gr = ps.get(i).grad();
-                grads[i] = gr == null ? new float[ps.get(i).numel()] : gr.contiguousData();
+                // frozen parameters send nothing; a trainable one the loss did not reach sends zeros
+                grads[i] = !ps.get(i).requiresGrad() ? null : gr == null ? new float[ps.get(i).numel()] : gr.contiguousData();
             }
             double l = loss.item();
             model.zeroGrad();

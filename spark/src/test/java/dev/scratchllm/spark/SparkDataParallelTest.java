@@ -3,6 +3,7 @@ package dev.scratchllm.spark;
 import dev.scratchllm.data.DataLoader;
 import dev.scratchllm.data.Dataset;
 import dev.scratchllm.data.DistributedSampler;
+import dev.scratchllm.finetune.Classification;
 import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.nn.Module;
@@ -196,5 +197,79 @@ class SparkDataParallelTest {
         assertThat(after.losses()).containsExactlyElementsOf(all.losses().subList(4, 6));
         assertThat(before.losses()).containsExactlyElementsOf(all.losses().subList(0, 5));
         assertThat(flat(resumed)).containsExactly(flat(whole));
+    }
+
+    /** Chapter 6's classifier: the GPT with a 2-class head, only the last block, final norm and head trainable. */
+    static ModelFactory classifierFactory() {
+        return () -> {
+            GPTModel m = new GPTModel(new GPTConfig(VOCAB, CONTEXT, EMB, HEADS, LAYERS, 0.0, false));
+            Classification.prepareForClassification(m, 2, 5, false);
+            return m;
+        };
+    }
+
+    @Test
+    void theClassifierOfChapterSixTrainsItsTrainableLayersOnlyAsOneProcessDoes() throws IOException {
+        Generator g = new Generator(31);
+        List<Tensor[]> ex = new ArrayList<>();
+        for (int i = 0; i < 8; i++) ex.add(new Tensor[] {Tensor.ofLongs(g.randint(VOCAB, CONTEXT), CONTEXT), Tensor.ofLongs(new long[] {i % 2})});
+        Dataset<Tensor[]> data = new Dataset<>() {
+            @Override
+            public int size() {
+                return ex.size();
+            }
+
+            @Override
+            public Tensor[] get(int index) {
+                return ex.get(index);
+            }
+        };
+        Generator.defaultGenerator().manualSeed(11);
+        GPTModel spark = (GPTModel) classifierFactory().create();
+        float[] init = flat(spark);
+        SparkDataParallel.Result r = new SparkDataParallel(sc, classifierFactory(), LossFunction.LAST_TOKEN_CLASS, BatchCollate.STACK, TaskHook.NONE)
+                .train(spark, data, new SparkDataParallel.Config(2, 2, 1, 3, 1e-2, 0.1, null, 0, null, false, Long.MAX_VALUE), null);
+        assertThat(r.losses()).hasSize(2);
+
+        // chapter 6's step in one process: batch 4 = worker 0's 2 then worker 1's 2; AdamW over all parameters, frozen ones without a gradient
+        Generator.defaultGenerator().manualSeed(11);
+        GPTModel single = (GPTModel) classifierFactory().create();
+        AdamW adam = new AdamW(single.parameters(), 1e-2, 0.1);
+        long[] s0 = new DistributedSampler(8, 2, 0, true, 3, false).indices(0), s1 = new DistributedSampler(8, 2, 1, true, 3, false).indices(0);
+        List<Double> losses = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            List<Tensor[]> batch = List.of(ex.get((int) s0[2 * k]), ex.get((int) s0[2 * k + 1]), ex.get((int) s1[2 * k]), ex.get((int) s1[2 * k + 1]));
+            Tensor[] b = DataLoader.stack(batch);
+            adam.zeroGrad();
+            Tensor loss = Classification.calcLossBatch(b[0], b[1], single);
+            loss.backward();
+            adam.step();
+            losses.add((double) loss.item());
+        }
+        for (int i = 0; i < 2; i++) assertThat(r.losses().get(i)).isCloseTo(losses.get(i), org.assertj.core.data.Offset.offset(5e-7));
+        float[] a = flat(spark), b = flat(single);
+        int moved = 0, frozenMoved = 0, loose = 0;
+        float maxDiff = 0;
+        List<Tensor> ps = spark.parameters();
+        int o = 0;
+        for (Tensor p : ps) {
+            for (int j = 0; j < p.numel(); j++, o++) {
+                float d = Math.abs(a[o] - b[o]);
+                maxDiff = Math.max(maxDiff, d);
+                if (d > 1e-6f) loose++;
+                if (a[o] != init[o]) {
+                    if (p.requiresGrad()) moved++;
+                    else frozenMoved++;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "classifier: losses spark %s single %s; %d of %d trainable elements moved, %d differ by more than 1e-6, max %.3g%n",
+                r.losses(), losses, moved, a.length, loose, maxDiff);
+        assertThat(frozenMoved).isZero();
+        assertThat(moved).isGreaterThan(100);
+        // AdamW divides by sqrt(v) + eps: where a gradient is a cancellation of tiny terms (~1e-9), its last-bit
+        // differences (two means of 2 against one mean of 4) become visible fractions of lr; elsewhere the weights agree to 1e-6
+        assertThat(loose).isLessThan(moved / 100);
+        assertThat(maxDiff).isLessThan(0.05f * 1e-2f * 2);
     }
 }
