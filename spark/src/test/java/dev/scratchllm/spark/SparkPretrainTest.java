@@ -23,11 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SparkPretrainTest {
     @Test
     void usageErrorsNameTheOption() {
-        assertThatThrownBy(() -> SparkPretrain.run(List.of("--batch", "3", "--workers", "2"), System.out))
+        assertThatThrownBy(() -> SparkPretrain.run(List.of("--emb-dim", "16", "--heads", "2", "--batch", "3", "--workers", "2"), System.out))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--batch 3 (the global batch) must be a multiple of --workers 2");
-        assertThatThrownBy(() -> SparkPretrain.run(List.of("--workers", "0"), System.out))
+        assertThatThrownBy(() -> SparkPretrain.run(List.of("--emb-dim", "16", "--heads", "2", "--workers", "0"), System.out))
                 .isInstanceOf(UsageException.class).hasMessageContaining("--workers must be a whole number >= 1, got '0'");
-        assertThatThrownBy(() -> SparkPretrain.run(List.of("--epochs", "0"), System.out)).isInstanceOf(UsageException.class);
+        assertThatThrownBy(() -> SparkPretrain.run(List.of("--emb-dim", "16", "--heads", "2", "--epochs", "0"), System.out))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--epochs");
     }
 
     @Test
