@@ -121,12 +121,32 @@ public final class Pretrain {
                 .integer("--kv-groups", "N", null, 1, 1 << 16, "llama3/qwen3: key/value heads shared by the query heads (default --heads / 2 when even, else --heads)")
                 .alias("--n-kv-groups", "--kv-groups")
                 .integer("--hidden-dim", "N", null, 1, Integer.MAX_VALUE, "llama3/qwen3: SwiGLU feed-forward width (default 4 x --emb-dim)")
-                .flag("--tie-weights", "llama3/qwen3: the output head shares the token embedding (default untied, as the book's GPT)");
+                .flag("--tie-weights", "llama3/qwen3: the output head shares the token embedding (default untied, as the book's GPT)")
+                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077): run by the spark module, see docs/spark.md");
+    }
+
+    /** What {@code pretrain --spark URL} says: the core has no Spark; the spark module's launcher takes the same options. */
+    static final String SPARK_MESSAGE = "pretrain: --spark %s: this build has no Spark (the library has no dependencies); run the same options with "
+            + "the spark module's launcher, dev.scratchllm.spark.SparkPretrain --master %s (build it with mvn -f spark/pom.xml package; "
+            + "the JVM flags and spark-submit are in docs/spark.md)";
+
+    /**
+     * Parses {@code pretrain}'s options into settings, for launchers outside this package that take
+     * the same options (the spark module's {@code SparkPretrain}, after removing its own).
+     *
+     * @param args the {@code --name value} pairs
+     * @return the settings over the book's defaults
+     * @throws UsageException if an option is unknown or a value is out of range, or {@code --spark} is given
+     */
+    public static Settings parseSettings(List<String> args) {
+        return parse(args);
     }
 
     /** Parses {@code --name value} pairs over the defaults; checks every value and the model's size. */
     static Settings parse(List<String> args) {
         Options o = OPTIONS.parse(args);
+        String spark = o.text("--spark");
+        if (spark != null) throw new UsageException(String.format(Locale.ROOT, SPARK_MESSAGE, spark, spark));
         String arch = o.text("--arch");
         if (!ArchModels.ARCHS.contains(arch))
             throw new UsageException("pretrain: --arch must be one of " + String.join(", ", ArchModels.ARCHS) + ", got '" + arch + "'");

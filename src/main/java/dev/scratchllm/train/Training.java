@@ -305,8 +305,20 @@ public final class Training {
         return new History(trainLosses, valLosses, tokens, lrs);
     }
 
-    /** Appendix D's schedule: linear warm-up, then cosine decay from the peak to {@code minLr}. */
-    static double learningRate(long step, int warmupSteps, long totalSteps, double initialLr, double peakLr, double minLr, double increment) {
+    /**
+     * Appendix D's schedule: linear warm-up, then cosine decay from the peak to {@code minLr}
+     * (public for trainers outside this package, such as the Spark module's data-parallel loop).
+     *
+     * @param step the global step, from 0
+     * @param warmupSteps the number of warm-up steps
+     * @param totalSteps the number of steps of the whole run
+     * @param initialLr the learning rate of the first step
+     * @param peakLr the learning rate at the end of the warm-up
+     * @param minLr the learning rate at the end of the cosine
+     * @param increment {@code (peakLr - initialLr) / warmupSteps}
+     * @return the learning rate of {@code step}
+     */
+    public static double learningRate(long step, int warmupSteps, long totalSteps, double initialLr, double peakLr, double minLr, double increment) {
         if (step < warmupSteps) return initialLr + step * increment;
         double progress = (double) (step - warmupSteps) / (totalSteps - warmupSteps);
         return minLr + (peakLr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));

@@ -1,0 +1,31 @@
+package dev.scratchllm.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code pretrain --spark URL}: the core has no Spark, so it is a usage error that names the spark module's launcher. */
+class PretrainSparkOptionTest {
+    @Test
+    void sparkIsAUsageErrorNamingTheSparkLauncher() {
+        MainTest.Result r = MainTest.run("pretrain", "--spark", "local[2]", "--epochs", "1");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("scratchllm: pretrain: --spark local[2]: this build has no Spark")
+                .contains("dev.scratchllm.spark.SparkPretrain --master local[2]").contains("docs/spark.md");
+        assertThat(MainTest.run("pretrain", "--help").out()).contains("--spark URL");
+    }
+
+    @Test
+    void parseSettingsReadsPretrainsOptions() {
+        Pretrain.Settings s = Pretrain.parseSettings(List.of("--epochs", "2", "--emb-dim", "64", "--heads", "4", "--batch", "4"));
+        assertThat(s.epochs()).isEqualTo(2);
+        assertThat(s.embDim()).isEqualTo(64);
+        assertThat(s.batchSize()).isEqualTo(4);
+        assertThat(s.lr()).isEqualTo(Pretrain.Settings.defaults().lr());
+        assertThatThrownBy(() -> Pretrain.parseSettings(List.of("--spark", "local[2]"))).isInstanceOf(UsageException.class);
+    }
+}
