@@ -44,6 +44,9 @@ public final class GPTInference implements CausalLM {
     private final float[] x, h, q, kNew, vNew, att, f, y, mean, rstd, dequant;
     private final ParallelGemv gemv;
     private final AttentionBody attention = new AttentionBody();
+    /** Head rows per step of the fused greedy pick (a 256-byte buffer per vector, in L1). */
+    static final int HEAD_CHUNK = 64;
+    private final GreedyHead greedyHead;
 
     /** One transformer block's parameters. */
     private static final class Layer {
@@ -134,6 +137,7 @@ public final class GPTInference implements CausalLM {
         dequant = format == WeightFormat.F32 ? null
                 : new float[WeightMatrix.DEQUANT_ROWS * Math.max(ffDim, e)];
         gemv = new ParallelGemv(dk);
+        greedyHead = new GreedyHead();
     }
 
     private static float[] data(Tensor t) {
@@ -246,6 +250,12 @@ public final class GPTInference implements CausalLM {
 
     @Override
     public void decode(int m, int[] slots, int[] tokens, float[] logits, int lOff) {
+        forward(m, slots, tokens);
+        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);    // (m, vocab)
+    }
+
+    /** One token per slot through every block and the final norm: h holds the head's inputs (m, E). */
+    private void forward(int m, int[] slots, int[] tokens) {
         if (m < 1 || m > maxBatch)
             throw new IllegalArgumentException("GPTInference.decode: " + m + " sequences, expected 1.." + maxBatch);
         for (int i = 0; i < m; i++) {
@@ -275,7 +285,63 @@ public final class GPTInference implements CausalLM {
         }
         for (int i = 0; i < m; i++) cache.setLength(slots[i], cache.length(slots[i]) + 1);
         k.layerNormRows(x, 0, finalScale, finalShift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
-        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);    // (m, vocab)
+    }
+
+    @Override
+    public void decodeGreedy(int m, int[] slots, int[] tokens, int[] next, float[] logits) {
+        forward(m, slots, tokens);
+        greedyHead.run(m, next);
+    }
+
+    /**
+     * The output head fused with the greedy pick: each thread computes its share of the head's
+     * rows {@value #HEAD_CHUNK} at a time into a small per-thread buffer and keeps each chunk's
+     * first maximum, so no logits row is written or read back. The head's kernel gives a row the
+     * same bits whatever the row range, so the pick is the unfused one's.
+     */
+    private final class GreedyHead implements Parallel.RangeBody {
+        private final ThreadLocal<float[]> buf = ThreadLocal.withInitial(() -> new float[HEAD_CHUNK * maxBatch]);
+        private final float[] chunkMax;
+        private final int[] chunkArg;
+        private final int chunks;
+        private int m;
+
+        GreedyHead() {
+            chunks = (vocab + HEAD_CHUNK - 1) / HEAD_CHUNK;
+            chunkMax = new float[chunks * maxBatch];
+            chunkArg = new int[chunks * maxBatch];
+        }
+
+        void run(int count, int[] next) {
+            m = count;
+            Parallel.forRange(chunks, Math.max(1, ParallelGemv.MIN_ROWS / HEAD_CHUNK), this);
+            for (int i = 0; i < m; i++) {                                              // chunks in order: first max wins
+                int best = chunkArg[i];
+                float bv = chunkMax[i];
+                for (int c = 1; c < chunks && !Float.isNaN(bv); c++) {
+                    float v = chunkMax[c * maxBatch + i];
+                    if (Float.isNaN(v) || v > bv) {
+                        bv = v;
+                        best = chunkArg[c * maxBatch + i];
+                    }
+                }
+                next[i] = best;
+            }
+        }
+
+        @Override
+        public void run(int c0, int c1) {
+            float[] y = buf.get();
+            for (int c = c0; c < c1; c++) {
+                int r0 = c * HEAD_CHUNK, r1 = Math.min(vocab, r0 + HEAD_CHUNK), n = r1 - r0;
+                head.gemv(dk, r0, r1, m, h, 0, e, null, y, -r0, HEAD_CHUNK, false);     // y[i·CHUNK + (r − r0)]
+                for (int i = 0; i < m; i++) {
+                    int a = Sampler.argmax(y, i * HEAD_CHUNK, n);
+                    chunkMax[c * maxBatch + i] = y[i * HEAD_CHUNK + a];
+                    chunkArg[c * maxBatch + i] = r0 + a;
+                }
+            }
+        }
     }
 
     /** Fused attention for every (query row, head), split over the worker threads. */
