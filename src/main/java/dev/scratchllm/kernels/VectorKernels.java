@@ -1169,48 +1169,46 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     private void layerNormRange(float[] x, int xOff, float[] scale, float[] shift, float eps,
-                                       float[] out, int oOff, float[] mean, float[] rstd, int r0, int r1, int cols) {
-        {
-            for (int r = r0; r < r1; r++) {
-                int xr = xOff + r * cols, orow = oOff + r * cols;
-                double mu = sum(x, xr, cols) / cols;
-                float m = (float) mu;
-                // Σ (x − μ)², float lanes per block, combined in double
-                FloatVector vm = FloatVector.broadcast(S, m);
-                double ss = 0;
-                int c = 0;
-                while (c < cols) {
-                    int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (; c < ub; c += L) {
-                        FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
-                        acc = d.fma(d, acc);
-                    }
-                    double part = VectorMath.sumLanes(acc);
-                    for (; c < e; c++) {
-                        double d = x[xr + c] - mu;
-                        part += d * d;
-                    }
-                    ss += part;
-                }
-                float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
-                mean[r] = m;
-                rstd[r] = rs;
-                FloatVector vr = FloatVector.broadcast(S, rs);
-                c = 0;
-                int ub = S.loopBound(cols);
+                                float[] out, int oOff, float[] mean, float[] rstd, int r0, int r1, int cols) {
+        for (int r = r0; r < r1; r++) {
+            int xr = xOff + r * cols, orow = oOff + r * cols;
+            double mu = sum(x, xr, cols) / cols;
+            float m = (float) mu;
+            // Σ (x − μ)², float lanes per block, combined in double
+            FloatVector vm = FloatVector.broadcast(S, m);
+            double ss = 0;
+            int c = 0;
+            while (c < cols) {
+                int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+                FloatVector acc = FloatVector.zero(S);
                 for (; c < ub; c += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
-                    if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
-                    if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
-                    v.intoArray(out, orow + c);
+                    FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
+                    acc = d.fma(d, acc);
                 }
-                for (; c < cols; c++) {
-                    float v = (x[xr + c] - m) * rs;
-                    if (scale != null) v *= scale[c];
-                    if (shift != null) v += shift[c];
-                    out[orow + c] = v;
+                double part = VectorMath.sumLanes(acc);
+                for (; c < e; c++) {
+                    double d = x[xr + c] - mu;
+                    part += d * d;
                 }
+                ss += part;
+            }
+            float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
+            mean[r] = m;
+            rstd[r] = rs;
+            FloatVector vr = FloatVector.broadcast(S, rs);
+            c = 0;
+            int ub = S.loopBound(cols);
+            for (; c < ub; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
+                if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
+                v.intoArray(out, orow + c);
+            }
+            for (; c < cols; c++) {
+                float v = (x[xr + c] - m) * rs;
+                if (scale != null) v *= scale[c];
+                if (shift != null) v += shift[c];
+                out[orow + c] = v;
             }
         }
     }
