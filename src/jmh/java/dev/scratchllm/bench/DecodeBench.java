@@ -34,7 +34,8 @@ import java.util.Map;
  * tokens/s: 49 / the time of the 49 single-token steps after the prompt (book's path:
  * {@code generate(50) − generate(1)}). Rounds alternate the variants; medians are printed,
  * and each round's figures as JSON lines. Also prints the bytes the calling thread allocates per
- * decoded token on the inference path.
+ * decoded token on the inference path, and the decode speed with the greedy pick fused into the
+ * output head ({@link GPTInference#decodeGreedy}).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -Xmx4g -cp target/classes:target/test-classes
  * dev.scratchllm.bench.DecodeBench [rounds] [124m|355m]} (after {@code mvn -q test-compile}).
@@ -99,6 +100,7 @@ public final class DecodeBench {
                             add(res, n + "prompt tok/s", pd[0]);
                             add(res, n + "decode tok/s", pd[1]);
                             add(res, n + "alloc B/token", pd[2]);
+                            add(res, n + "fused-head decode tok/s", pd[3]);
                             long bytes = e.getValue().weightBytesPerToken() + kvBytes;
                             add(res, n + "fraction of bound", pd[1] / (bw * 1e9 / bytes));
                         }
@@ -124,7 +126,7 @@ public final class DecodeBench {
         res.computeIfAbsent(key, x -> new ArrayList<>()).add(v);
     }
 
-    /** Prompt tok/s, decode tok/s and bytes allocated per decoded token by the calling thread. */
+    /** Prompt tok/s, decode tok/s, bytes allocated per decoded token by the calling thread, fused-head decode tok/s. */
     static double[] runInference(GPTInference inf, int[] promptIds) {
         float[] logits = new float[inf.vocabSize()];
         int[] slot = {0}, tok = new int[1];
@@ -140,7 +142,18 @@ public final class DecodeBench {
         }
         long c = System.nanoTime();
         long alloc = mx.getCurrentThreadAllocatedBytes() - alloc0;
-        return new double[] {promptIds.length / ((b - a) / 1e9), (NEW - 1) / ((c - b) / 1e9), (double) alloc / (NEW - 1)};
+        // the same steps with the greedy pick fused into the output head (no logits row)
+        inf.reset(0);
+        inf.prefill(0, promptIds, 0, promptIds.length, logits, 0);
+        int[] next = {argmax(logits)};
+        long d = System.nanoTime();
+        for (int i = 0; i < NEW - 1; i++) {
+            tok[0] = next[0];
+            inf.decodeGreedy(1, slot, tok, next, logits);
+        }
+        long f = System.nanoTime();
+        return new double[] {promptIds.length / ((b - a) / 1e9), (NEW - 1) / ((c - b) / 1e9), (double) alloc / (NEW - 1),
+                (NEW - 1) / ((f - d) / 1e9)};
     }
 
     static int argmax(float[] x) {

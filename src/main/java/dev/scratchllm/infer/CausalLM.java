@@ -71,4 +71,22 @@ public interface CausalLM {
      * @throws IllegalArgumentException if a slot is full or an id is outside the vocabulary
      */
     void decode(int m, int[] slots, int[] tokens, float[] logits, int lOff);
+
+    /**
+     * {@link #decode} followed by the greedy pick of each row ({@code torch.argmax}: the first
+     * maximum, a NaN winning): the token ids go to {@code next[i]}. This default decodes into
+     * {@code logits} and scans it; an implementation may fuse the pick into its output head and
+     * leave {@code logits} unwritten, giving the same ids.
+     *
+     * @param m the number of sequences, at most {@link #maxBatch()}
+     * @param slots their slots
+     * @param tokens their tokens
+     * @param next receives the {@code m} picked ids
+     * @param logits scratch of at least {@code m × vocabSize()} floats (may be left unwritten)
+     * @throws IllegalArgumentException if a slot is full or an id is outside the vocabulary
+     */
+    default void decodeGreedy(int m, int[] slots, int[] tokens, int[] next, float[] logits) {
+        decode(m, slots, tokens, logits, 0);
+        for (int i = 0; i < m; i++) next[i] = Sampler.argmax(logits, i * vocabSize(), vocabSize());
+    }
 }

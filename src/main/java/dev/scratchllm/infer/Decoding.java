@@ -23,7 +23,10 @@ public final class Decoding {
     private final int vocab;
     private final float[] logits, stepLogits;
     private final Sampler[] samplers;
-    private final int[] slots, tokens, stepRow;
+    private final int[] slots, tokens, stepRow, picked;
+    private final boolean[] ready;
+    private final int[] stepPicked;
+    private boolean fuseGreedy = true;
 
     /**
      * A loop over {@code model}.
@@ -40,6 +43,21 @@ public final class Decoding {
         slots = new int[b];
         tokens = new int[b];
         stepRow = new int[b];
+        picked = new int[b];
+        ready = new boolean[b];
+        stepPicked = new int[b];
+    }
+
+    /**
+     * Whether greedy steps without a repetition penalty use {@link CausalLM#decodeGreedy} (the
+     * default; the same tokens, without writing the logits). For comparisons.
+     *
+     * @param fuse true to fuse the pick into the model's head
+     * @return this
+     */
+    public Decoding fuseGreedy(boolean fuse) {
+        fuseGreedy = fuse;
+        return this;
     }
 
     /**
@@ -76,6 +94,9 @@ public final class Decoding {
         if (maxNewTokens < 0) throw new IllegalArgumentException("Decoding: max_new_tokens must be >= 0, got " + maxNewTokens);
         if (params.temperature() > 0f && (rngs == null || rngs.length < n || Arrays.asList(rngs).subList(0, n).contains(null)))
             throw new IllegalArgumentException("Decoding: sampling needs one generator per prompt");
+        // greedy without a penalty is an arg-max of the raw logits: the model may fuse it into its head
+        boolean fused = fuseGreedy && params.temperature() == 0f && params.repetitionPenalty() == 1f;
+        Arrays.fill(ready, false);
         int[][] seq = new int[n][];
         int[] len = new int[n];
         boolean[] done = new boolean[n];
@@ -93,7 +114,8 @@ public final class Decoding {
             for (int i = 0; i < n; i++) {
                 if (done[i]) continue;
                 Generator rng = rngs == null ? null : rngs[i];
-                int t = samplers[i].sample(logits, i * vocab, params, rng, seq[i], len[i]);
+                int t = ready[i] ? picked[i] : samplers[i].sample(logits, i * vocab, params, rng, seq[i], len[i]);
+                ready[i] = false;
                 if (eosId != null && t == eosId) {
                     done[i] = true;
                     continue;
@@ -112,7 +134,13 @@ public final class Decoding {
             boolean any = false;
             for (int i = 0; i < n; i++) any |= !done[i];
             if (!any) break;
-            if (m > 0) {
+            if (m > 0 && fused) {                              // the pick inside the output head
+                model.decodeGreedy(m, slots, tokens, stepPicked, stepLogits);
+                for (int j = 0; j < m; j++) {
+                    picked[stepRow[j]] = stepPicked[j];
+                    ready[stepRow[j]] = true;
+                }
+            } else if (m > 0) {
                 model.decode(m, slots, tokens, stepLogits, 0); // row j for sequence stepRow[j]
                 for (int j = 0; j < m; j++) System.arraycopy(stepLogits, j * vocab, logits, stepRow[j] * vocab, vocab);
             }

@@ -1,15 +1,12 @@
 package dev.scratchllm.infer;
 
-import dev.scratchllm.attention.MultiHeadAttention;
 import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
-import dev.scratchllm.gpt.TransformerBlock;
 import dev.scratchllm.kernels.DecodeKernels;
 import dev.scratchllm.kernels.KernelProvider;
 import dev.scratchllm.kernels.Kernels;
 import dev.scratchllm.kernels.Parallel;
 import dev.scratchllm.nn.LayerNorm;
-import dev.scratchllm.nn.Linear;
 import dev.scratchllm.tensor.Tensor;
 
 /**
@@ -40,10 +37,14 @@ public final class GPTInference implements CausalLM {
     private final Layer[] layers;
     private final WeightMatrix head;
     private final WeightFormat format;
+    private final GPTConfig config;
     private final DecodeCache cache;
     private final float[] x, h, q, kNew, vNew, att, f, y, mean, rstd, dequant;
     private final ParallelGemv gemv;
     private final AttentionBody attention = new AttentionBody();
+    /** Head rows per step of the fused greedy pick (a 256-byte buffer per vector, in L1). */
+    static final int HEAD_CHUNK = 64;
+    private final GreedyHead greedyHead;
 
     /** One transformer block's parameters. */
     private static final class Layer {
@@ -72,10 +73,58 @@ public final class GPTInference implements CausalLM {
      *         or Q8_0 is asked for with a row length that is not a multiple of 32
      */
     public GPTInference(GPTModel model, WeightFormat format, int maxBatch, int capacity) {
-        GPTConfig cfg = model.config();
+        this(model.config(), format, maxBatch, capacity, modelParts(model.stateDict(), format));
+    }
+
+    /**
+     * Where the constructor finds the parameters, by the book's state-dict names
+     * ({@code trf_blocks.0.att.W_query.weight}, …): vectors as float32 arrays, matrices in the
+     * chosen format.
+     */
+    interface Parts {
+        /**
+         * A float32 parameter.
+         *
+         * @param name its state-dict name
+         * @return its elements, or null when the model has none (an absent bias)
+         */
+        float[] vector(String name);
+
+        /**
+         * A weight matrix.
+         *
+         * @param name its state-dict name
+         * @return the matrix
+         */
+        WeightMatrix matrix(String name);
+    }
+
+    private static Parts modelParts(java.util.Map<String, Tensor> sd, WeightFormat format) {
+        return new Parts() {
+            @Override
+            public float[] vector(String name) {
+                return data(sd.get(name));
+            }
+
+            @Override
+            public WeightMatrix matrix(String name) {
+                Tensor t = sd.get(name);
+                if (t == null) throw new IllegalArgumentException("GPTInference: the model has no parameter " + name);
+                return WeightMatrix.of(t, format);
+            }
+        };
+    }
+
+    /**
+     * Builds the inference path from parameters by name (a model's, or a file's: {@link GPTInferenceFile}).
+     *
+     * @throws IllegalArgumentException if a size is out of range or a parameter is missing
+     */
+    GPTInference(GPTConfig cfg, WeightFormat format, int maxBatch, int capacity, Parts parts) {
         if (maxBatch < 1 || capacity < 1 || capacity > cfg.contextLength())
             throw new IllegalArgumentException("GPTInference: need 1 <= maxBatch and 1 <= capacity <= " + cfg.contextLength()
                     + ", got maxBatch=" + maxBatch + " capacity=" + capacity);
+        this.config = cfg;
         this.format = format;
         e = cfg.embDim();
         heads = cfg.nHeads();
@@ -85,38 +134,35 @@ public final class GPTInference implements CausalLM {
         this.maxBatch = maxBatch;
         this.capacity = capacity;
         scale = (float) (1.0 / Math.sqrt(headDim));
-        tokEmb = model.tokEmb().weight().contiguousData();
-        embRows = model.tokEmb().weight().size(0);
-        posEmb = model.posEmb().weight().contiguousData();
-        finalScale = model.finalNorm().scale().contiguousData();
-        finalShift = model.finalNorm().shift().contiguousData();
-        Linear outHead = model.outHead();
-        head = WeightMatrix.of(outHead.weight(), format);
-        if (outHead.bias() != null)
+        tokEmb = named(parts.vector("tok_emb.weight"), "tok_emb.weight");
+        embRows = tokEmb.length / e;
+        posEmb = named(parts.vector("pos_emb.weight"), "pos_emb.weight");
+        finalScale = named(parts.vector("final_norm.scale"), "final_norm.scale");
+        finalShift = named(parts.vector("final_norm.shift"), "final_norm.shift");
+        if (parts.vector("out_head.bias") != null)
             throw new IllegalArgumentException("GPTInference: an output head with a bias is not supported");
+        head = put("out_head.weight", parts.matrix("out_head.weight"));
         vocab = head.rows();
         layers = new Layer[layersN];
         for (int i = 0; i < layersN; i++) {
-            TransformerBlock b = model.trfBlock(i);
-            MultiHeadAttention a = b.att();
+            String b = "trf_blocks." + i + ".";
             Layer l = new Layer();
-            l.ln1Scale = data(b.norm1().scale());
-            l.ln1Shift = data(b.norm1().shift());
-            l.ln2Scale = data(b.norm2().scale());
-            l.ln2Shift = data(b.norm2().shift());
-            l.wq = WeightMatrix.of(a.wQuery().weight(), format);
-            l.wk = WeightMatrix.of(a.wKey().weight(), format);
-            l.wv = WeightMatrix.of(a.wValue().weight(), format);
-            l.wo = WeightMatrix.of(a.outProj().weight(), format);
-            l.bq = data(a.wQuery().bias());
-            l.bk = data(a.wKey().bias());
-            l.bv = data(a.wValue().bias());
-            l.bo = data(a.outProj().bias());
-            Linear fc1 = (Linear) b.ff().layers().get(0), fc2 = (Linear) b.ff().layers().get(2);
-            l.w1 = WeightMatrix.of(fc1.weight(), format);
-            l.w2 = WeightMatrix.of(fc2.weight(), format);
-            l.b1 = data(fc1.bias());
-            l.b2 = data(fc2.bias());
+            l.ln1Scale = named(parts.vector(b + "norm1.scale"), b + "norm1.scale");
+            l.ln1Shift = named(parts.vector(b + "norm1.shift"), b + "norm1.shift");
+            l.ln2Scale = named(parts.vector(b + "norm2.scale"), b + "norm2.scale");
+            l.ln2Shift = named(parts.vector(b + "norm2.shift"), b + "norm2.shift");
+            l.wq = put(b + "att.W_query.weight", parts.matrix(b + "att.W_query.weight"));
+            l.wk = put(b + "att.W_key.weight", parts.matrix(b + "att.W_key.weight"));
+            l.wv = put(b + "att.W_value.weight", parts.matrix(b + "att.W_value.weight"));
+            l.wo = put(b + "att.out_proj.weight", parts.matrix(b + "att.out_proj.weight"));
+            l.bq = optional(parts.vector(b + "att.W_query.bias"), b + "att.W_query.bias");
+            l.bk = optional(parts.vector(b + "att.W_key.bias"), b + "att.W_key.bias");
+            l.bv = optional(parts.vector(b + "att.W_value.bias"), b + "att.W_value.bias");
+            l.bo = optional(parts.vector(b + "att.out_proj.bias"), b + "att.out_proj.bias");
+            l.w1 = put(b + "ff.layers.0.weight", parts.matrix(b + "ff.layers.0.weight"));
+            l.w2 = put(b + "ff.layers.2.weight", parts.matrix(b + "ff.layers.2.weight"));
+            l.b1 = optional(parts.vector(b + "ff.layers.0.bias"), b + "ff.layers.0.bias");
+            l.b2 = optional(parts.vector(b + "ff.layers.2.bias"), b + "ff.layers.2.bias");
             layers[i] = l;
         }
         cache = new DecodeCache(layersN, maxBatch, capacity, e);
@@ -134,10 +180,48 @@ public final class GPTInference implements CausalLM {
         dequant = format == WeightFormat.F32 ? null
                 : new float[WeightMatrix.DEQUANT_ROWS * Math.max(ffDim, e)];
         gemv = new ParallelGemv(dk);
+        greedyHead = new GreedyHead();
     }
 
     private static float[] data(Tensor t) {
         return t == null ? null : t.contiguousData();
+    }
+
+    /** Every parameter by state-dict name, in the model's order, for {@link GPTInferenceFile#save}. */
+    private final java.util.LinkedHashMap<String, Object> named = new java.util.LinkedHashMap<>();
+
+    private float[] named(float[] v, String name) {
+        if (v == null) throw new IllegalArgumentException("GPTInference: no parameter " + name);
+        named.put(name, v);
+        return v;
+    }
+
+    private float[] optional(float[] v, String name) {
+        if (v != null) named.put(name, v);
+        return v;
+    }
+
+    private WeightMatrix put(String name, WeightMatrix w) {
+        named.put(name, w);
+        return w;
+    }
+
+    /**
+     * The parameters by state-dict name: {@code float[]} vectors and {@link WeightMatrix} matrices.
+     *
+     * @return a read-only view, in the model's order
+     */
+    java.util.Map<String, Object> parameters() {
+        return java.util.Collections.unmodifiableMap(named);
+    }
+
+    /**
+     * The model's shape (its context length is the model's, not this instance's capacity).
+     *
+     * @return the configuration
+     */
+    public GPTConfig config() {
+        return config;
     }
 
     @Override
@@ -246,6 +330,12 @@ public final class GPTInference implements CausalLM {
 
     @Override
     public void decode(int m, int[] slots, int[] tokens, float[] logits, int lOff) {
+        forward(m, slots, tokens);
+        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);    // (m, vocab)
+    }
+
+    /** One token per slot through every block and the final norm: h holds the head's inputs (m, E). */
+    private void forward(int m, int[] slots, int[] tokens) {
         if (m < 1 || m > maxBatch)
             throw new IllegalArgumentException("GPTInference.decode: " + m + " sequences, expected 1.." + maxBatch);
         for (int i = 0; i < m; i++) {
@@ -275,7 +365,63 @@ public final class GPTInference implements CausalLM {
         }
         for (int i = 0; i < m; i++) cache.setLength(slots[i], cache.length(slots[i]) + 1);
         k.layerNormRows(x, 0, finalScale, finalShift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
-        gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);    // (m, vocab)
+    }
+
+    @Override
+    public void decodeGreedy(int m, int[] slots, int[] tokens, int[] next, float[] logits) {
+        forward(m, slots, tokens);
+        greedyHead.run(m, next);
+    }
+
+    /**
+     * The output head fused with the greedy pick: each thread computes its share of the head's
+     * rows {@value #HEAD_CHUNK} at a time into a small per-thread buffer and keeps each chunk's
+     * first maximum, so no logits row is written or read back. The head's kernel gives a row the
+     * same bits whatever the row range, so the pick is the unfused one's.
+     */
+    private final class GreedyHead implements Parallel.RangeBody {
+        private final ThreadLocal<float[]> buf = ThreadLocal.withInitial(() -> new float[HEAD_CHUNK * maxBatch]);
+        private final float[] chunkMax;
+        private final int[] chunkArg;
+        private final int chunks;
+        private int m;
+
+        GreedyHead() {
+            chunks = (vocab + HEAD_CHUNK - 1) / HEAD_CHUNK;
+            chunkMax = new float[chunks * maxBatch];
+            chunkArg = new int[chunks * maxBatch];
+        }
+
+        void run(int count, int[] next) {
+            m = count;
+            Parallel.forRange(chunks, Math.max(1, ParallelGemv.MIN_ROWS / HEAD_CHUNK), this);
+            for (int i = 0; i < m; i++) {                                              // chunks in order: first max wins
+                int best = chunkArg[i];
+                float bv = chunkMax[i];
+                for (int c = 1; c < chunks && !Float.isNaN(bv); c++) {
+                    float v = chunkMax[c * maxBatch + i];
+                    if (Float.isNaN(v) || v > bv) {
+                        bv = v;
+                        best = chunkArg[c * maxBatch + i];
+                    }
+                }
+                next[i] = best;
+            }
+        }
+
+        @Override
+        public void run(int c0, int c1) {
+            float[] y = buf.get();
+            for (int c = c0; c < c1; c++) {
+                int r0 = c * HEAD_CHUNK, r1 = Math.min(vocab, r0 + HEAD_CHUNK), n = r1 - r0;
+                head.gemv(dk, r0, r1, m, h, 0, e, null, y, -r0, HEAD_CHUNK, false);     // y[i·CHUNK + (r − r0)]
+                for (int i = 0; i < m; i++) {
+                    int a = Sampler.argmax(y, i * HEAD_CHUNK, n);
+                    chunkMax[c * maxBatch + i] = y[i * HEAD_CHUNK + a];
+                    chunkArg[c * maxBatch + i] = r0 + a;
+                }
+            }
+        }
     }
 
     /** Fused attention for every (query row, head), split over the worker threads. */

@@ -8,6 +8,8 @@ import dev.scratchllm.kernels.DecodeKernels;
  * so {@code w ≈ q·scale} with an error of at most {@code scale / 2}.
  */
 final class Q8Weights extends WeightMatrix {
+    /** Weights per block: {@link DecodeKernels#Q8_BLOCK}. */
+    static final int BLOCK = DecodeKernels.Q8_BLOCK;
     final byte[] q;
     final float[] scales;
 

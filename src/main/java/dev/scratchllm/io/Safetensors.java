@@ -295,6 +295,8 @@ public final class Safetensors {
          */
         public Tensor read(String name) throws IOException {
             Entry en = entry(name);
+            if (en.dtype().equals("I8"))
+                throw new IllegalArgumentException(file + ": tensor \"" + name + "\" is I8 (quantized data); read it with bytes()");
             int n = (int) ((en.end() - en.begin()) / en.width());
             long at = dataStart + en.begin();
             int w = en.width();
@@ -360,6 +362,23 @@ public final class Safetensors {
                 done += k;
             }
             return s;
+        }
+
+        /**
+         * The raw little-endian bytes of tensor {@code name}, mapped read-only and not converted:
+         * for data that {@link #read} would widen, such as bfloat16 weights kept as bfloat16 or
+         * I8 quantized blocks.
+         *
+         * @param name a tensor name
+         * @return a little-endian buffer over exactly the tensor's bytes
+         * @throws IllegalArgumentException if there is no such tensor
+         * @throws IOException if the data cannot be mapped, or is 2 GiB or more
+         */
+        public ByteBuffer bytes(String name) throws IOException {
+            Entry en = entry(name);
+            long len = en.end() - en.begin();
+            if (len > Integer.MAX_VALUE) throw bad(file, "tensor \"" + name + "\": " + len + " bytes, too many for one buffer");
+            return map(dataStart + en.begin(), len);
         }
 
         private ByteBuffer map(long position, long length) throws IOException {
@@ -433,7 +452,7 @@ public final class Safetensors {
             case "F32", "I32" -> 4;
             case "F16", "BF16" -> 2;
             case "I64" -> 8;
-            case "BOOL", "U8" -> 1;
+            case "BOOL", "U8", "I8" -> 1;
             default -> throw bad(file, "tensor \"" + name + "\": unsupported dtype " + dtype);
         };
         if (end - begin != numel * width)
@@ -514,6 +533,88 @@ public final class Safetensors {
                             if (buf.remaining() < 4) flush(buf, os);
                             buf.putFloat(v);
                         }
+                    }
+                }
+                flush(buf, os);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            readableByAll(file);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * One tensor for {@link #writeRaw}: its safetensors dtype, shape and data as a Java array of
+     * the matching width ({@code float[]} for F32, {@code short[]} for BF16 or F16,
+     * {@code byte[]} for I8 or U8, {@code long[]} for I64), written little-endian as it is.
+     *
+     * @param dtype the safetensors dtype
+     * @param shape the shape
+     * @param data the elements, row-major
+     */
+    public record Raw(String dtype, int[] shape, Object data) {
+    }
+
+    /**
+     * Writes arrays under their own dtypes (no conversion) and string metadata to {@code file},
+     * atomically: how quantized or bfloat16 weights are stored as they are held in memory.
+     *
+     * @param file the file to write; folders are created
+     * @param tensors the tensors by name, written in map order
+     * @param metadata strings written as {@code __metadata__} (nothing when empty)
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException if an array's type or length does not match its dtype and shape
+     */
+    public static void writeRaw(Path file, Map<String, Raw> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<String, Object>(metadata));
+        long at = 0;
+        for (Map.Entry<String, Raw> e : tensors.entrySet()) {
+            Raw t = e.getValue();
+            long numel = 1;
+            for (int d : t.shape()) numel *= d;
+            int width;
+            int length;
+            switch (t.data()) {
+                case float[] a when t.dtype().equals("F32") -> { width = 4; length = a.length; }
+                case short[] a when t.dtype().equals("BF16") || t.dtype().equals("F16") -> { width = 2; length = a.length; }
+                case byte[] a when t.dtype().equals("I8") || t.dtype().equals("U8") -> { width = 1; length = a.length; }
+                case long[] a when t.dtype().equals("I64") -> { width = 8; length = a.length; }
+                default -> throw new IllegalArgumentException("Safetensors.writeRaw: tensor \"" + e.getKey() + "\": "
+                        + t.data().getClass().getSimpleName() + " data for dtype " + t.dtype());
+            }
+            if (length != numel)
+                throw new IllegalArgumentException("Safetensors.writeRaw: tensor \"" + e.getKey() + "\": " + length
+                        + " elements for shape " + java.util.Arrays.toString(t.shape()));
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("dtype", t.dtype());
+            List<Object> shape = new ArrayList<>();
+            for (int d : t.shape()) shape.add((long) d);
+            spec.put("shape", shape);
+            spec.put("data_offsets", List.of(at, at + numel * width));
+            header.put(e.getKey(), spec);
+            at += numel * width;
+        }
+        byte[] hb = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (hb.length + 7) / 8 * 8;
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (OutputStream os = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
+                os.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+                os.write(hb);
+                for (int i = hb.length; i < padded; i++) os.write(' ');
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (Raw t : tensors.values()) {
+                    switch (t.data()) {
+                        case float[] a -> { for (float v : a) { if (buf.remaining() < 4) flush(buf, os); buf.putFloat(v); } }
+                        case short[] a -> { for (short v : a) { if (buf.remaining() < 2) flush(buf, os); buf.putShort(v); } }
+                        case byte[] a -> { flush(buf, os); os.write(a); }
+                        case long[] a -> { for (long v : a) { if (buf.remaining() < 8) flush(buf, os); buf.putLong(v); } }
+                        default -> throw new IllegalStateException("checked above");
                     }
                 }
                 flush(buf, os);

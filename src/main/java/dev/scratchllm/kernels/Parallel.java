@@ -96,6 +96,10 @@ public final class Parallel {
         final Worker[] workers;
         final ReentrantLock busy = new ReentrantLock();
         volatile boolean closed;
+        // the state of the forRange call that holds busy, reused so that a call allocates nothing
+        final AtomicInteger remaining = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile Thread caller;
 
         Team(int n) {
             workers = new Worker[n];
@@ -120,7 +124,10 @@ public final class Parallel {
     /** A daemon thread with a one-task slot: spins, then parks, until a task arrives or its team closes. */
     private static final class Worker extends Thread {
         final Team team;
-        volatile Runnable task;
+        // the task: written by submit() before the volatile hasTask, read by the worker after it
+        RangeBody body;
+        int start, end;
+        volatile boolean hasTask;
         volatile boolean parked;
 
         Worker(Team team) {
@@ -129,28 +136,41 @@ public final class Parallel {
             setDaemon(true);
         }
 
-        void submit(Runnable r) {
-            task = r;
+        void submit(RangeBody b, int s, int e) {
+            body = b;
+            start = s;
+            end = e;
+            hasTask = true;
             if (parked) LockSupport.unpark(this);
         }
 
         @Override
         public void run() {
             while (true) {
-                long start = System.nanoTime();
-                Runnable t;
-                while ((t = task) == null) {
+                long spin = System.nanoTime();
+                while (!hasTask) {
                     if (team.closed) return;
-                    if (System.nanoTime() - start < SPIN_NANOS) {
+                    if (System.nanoTime() - spin < SPIN_NANOS) {
                         Thread.onSpinWait();
                         continue;
                     }
                     parked = true; // then re-check: submit() sets the task before it reads parked
-                    if (task == null && !team.closed) LockSupport.park(this);
+                    if (!hasTask && !team.closed) LockSupport.park(this);
                     parked = false;
                 }
-                task = null;
-                t.run();
+                RangeBody b = body;
+                int s = start, e = end;
+                body = null;
+                hasTask = false;
+                INSIDE.set(true);
+                try {
+                    b.run(s, e);
+                } catch (Throwable t) {
+                    team.failure.compareAndSet(null, t);
+                } finally {
+                    INSIDE.set(false);
+                    if (team.remaining.decrementAndGet() == 0) LockSupport.unpark(team.caller);
+                }
             }
         }
     }
@@ -184,7 +204,7 @@ public final class Parallel {
             runInline(body, n);
             return;
         }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = tm.failure;
         boolean interrupted = false;
         try {
             if (tm.closed) {
@@ -192,24 +212,13 @@ public final class Parallel {
                 return;
             }
             threads = Math.min(threads, tm.workers.length + 1); // a team made before setNumThreads grew
-            AtomicInteger remaining = new AtomicInteger(threads - 1);
-            Thread caller = Thread.currentThread();
+            failure.set(null);
+            AtomicInteger remaining = tm.remaining;
+            remaining.set(threads - 1);
+            tm.caller = Thread.currentThread();
             final int chunks = threads;
-            for (int t = 1; t < chunks; t++) {
-                final int start = (int) ((long) n * t / chunks);
-                final int end = (int) ((long) n * (t + 1) / chunks);
-                tm.workers[t - 1].submit(() -> {
-                    INSIDE.set(true);
-                    try {
-                        body.run(start, end);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        INSIDE.set(false);
-                        if (remaining.decrementAndGet() == 0) LockSupport.unpark(caller);
-                    }
-                });
-            }
+            for (int t = 1; t < chunks; t++)
+                tm.workers[t - 1].submit(body, (int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks));
             INSIDE.set(true);
             try {
                 body.run(0, (int) ((long) n / threads));

@@ -724,6 +724,16 @@ public final class VectorKernels extends ScalarKernels {
     // ================================================================== threading helpers
 
     /** Runs {@code body} over {@code [0, n)}, split over threads only when {@code n} is large. */
+    /** Whether {@link #splitElems} runs on the calling thread alone (callers then skip the lambda). */
+    static boolean inline(int n) {
+        return n < 2 * PARALLEL_ELEMS || Parallel.numThreads() == 1 || Parallel.inWorker();
+    }
+
+    /** Whether {@link #splitRows} runs on the calling thread alone. */
+    static boolean inlineRows(int rows, int cols) {
+        return (long) rows * cols < PARALLEL_ELEMS || rows < 2 || Parallel.numThreads() == 1 || Parallel.inWorker();
+    }
+
     static void splitElems(int n, Parallel.RangeBody body) {
         if (n < 2 * PARALLEL_ELEMS || Parallel.numThreads() == 1 || Parallel.inWorker()) body.run(0, n);
         else Parallel.forRange(n, PARALLEL_ELEMS, body);
@@ -740,12 +750,15 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            int i = s, ub = s + S.loopBound(e - s);
-            for (; i < ub; i += L)
-                FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
-            for (; i < e; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
-        });
+        if (inline(n)) addRange(a, aOff, b, bOff, out, oOff, 0, n); // no lambda: decoding allocates nothing
+        else splitElems(n, (s, e) -> addRange(a, aOff, b, bOff, out, oOff, s, e));
+    }
+
+    private static void addRange(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int s, int e) {
+        int i = s, ub = s + S.loopBound(e - s);
+        for (; i < ub; i += L)
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(out, oOff + i);
+        for (; i < e; i++) out[oOff + i] = a[aOff + i] + b[bOff + i];
     }
 
     @Override
@@ -914,17 +927,23 @@ public final class VectorKernels extends ScalarKernels {
      */
     @Override
     public void gelu(float[] x, int xOff, float[] out, int oOff, int n) {
-        splitElems(n, (s, e) -> {
-            float[] t = new float[Math.min(GELU_CHUNK, e - s)];
-            for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
-                int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, oc = oOff + c0;
-                geluExp(x, xc, t, len);
-                int i = 0, ub = S.loopBound(len);
-                for (; i < ub; i += L)
-                    FloatVector.fromArray(S, x, xc + i).div(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
-                for (; i < len; i++) out[oc + i] = x[xc + i] / (t[i] + 1f); // the same operations as a lane
-            }
-        });
+        if (inline(n)) geluRange(x, xOff, out, oOff, 0, n); // no lambda: decoding allocates nothing
+        else splitElems(n, (s, e) -> geluRange(x, xOff, out, oOff, s, e));
+    }
+
+    /** Per-thread scratch of {@link #geluRange}. */
+    private static final ThreadLocal<float[]> GELU_SCRATCH = ThreadLocal.withInitial(() -> new float[GELU_CHUNK]);
+
+    private static void geluRange(float[] x, int xOff, float[] out, int oOff, int s, int e) {
+        float[] t = GELU_SCRATCH.get();
+        for (int c0 = s; c0 < e; c0 += GELU_CHUNK) {
+            int len = Math.min(GELU_CHUNK, e - c0), xc = xOff + c0, oc = oOff + c0;
+            geluExp(x, xc, t, len);
+            int i = 0, ub = S.loopBound(len);
+            for (; i < ub; i += L)
+                FloatVector.fromArray(S, x, xc + i).div(FloatVector.fromArray(S, t, i).add(1f)).intoArray(out, oc + i);
+            for (; i < len; i++) out[oc + i] = x[xc + i] / (t[i] + 1f); // the same operations as a lane
+        }
     }
 
     /** {@code t[i] = e^(−2u)}, u = (v·v·a·v + v)·c for v = x[xi+i]; tail and lanes alike. */
@@ -1145,49 +1164,53 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public void layerNormRows(float[] x, int xOff, float[] scale, float[] shift, float eps,
                               float[] out, int oOff, float[] mean, float[] rstd, int rows, int cols) {
-        splitRows(rows, cols, (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int xr = xOff + r * cols, orow = oOff + r * cols;
-                double mu = sum(x, xr, cols) / cols;
-                float m = (float) mu;
-                // Σ (x − μ)², float lanes per block, combined in double
-                FloatVector vm = FloatVector.broadcast(S, m);
-                double ss = 0;
-                int c = 0;
-                while (c < cols) {
-                    int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
-                    FloatVector acc = FloatVector.zero(S);
-                    for (; c < ub; c += L) {
-                        FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
-                        acc = d.fma(d, acc);
-                    }
-                    double part = VectorMath.sumLanes(acc);
-                    for (; c < e; c++) {
-                        double d = x[xr + c] - mu;
-                        part += d * d;
-                    }
-                    ss += part;
-                }
-                float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
-                mean[r] = m;
-                rstd[r] = rs;
-                FloatVector vr = FloatVector.broadcast(S, rs);
-                c = 0;
-                int ub = S.loopBound(cols);
+        if (inlineRows(rows, cols)) layerNormRange(x, xOff, scale, shift, eps, out, oOff, mean, rstd, 0, rows, cols);
+        else splitRows(rows, cols, (r0, r1) -> layerNormRange(x, xOff, scale, shift, eps, out, oOff, mean, rstd, r0, r1, cols));
+    }
+
+    private void layerNormRange(float[] x, int xOff, float[] scale, float[] shift, float eps,
+                                float[] out, int oOff, float[] mean, float[] rstd, int r0, int r1, int cols) {
+        for (int r = r0; r < r1; r++) {
+            int xr = xOff + r * cols, orow = oOff + r * cols;
+            double mu = sum(x, xr, cols) / cols;
+            float m = (float) mu;
+            // Σ (x − μ)², float lanes per block, combined in double
+            FloatVector vm = FloatVector.broadcast(S, m);
+            double ss = 0;
+            int c = 0;
+            while (c < cols) {
+                int e = Math.min(cols, c + DSUM_BLOCK), ub = c + S.loopBound(e - c);
+                FloatVector acc = FloatVector.zero(S);
                 for (; c < ub; c += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
-                    if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
-                    if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
-                    v.intoArray(out, orow + c);
+                    FloatVector d = FloatVector.fromArray(S, x, xr + c).sub(vm);
+                    acc = d.fma(d, acc);
                 }
-                for (; c < cols; c++) {
-                    float v = (x[xr + c] - m) * rs;
-                    if (scale != null) v *= scale[c];
-                    if (shift != null) v += shift[c];
-                    out[orow + c] = v;
+                double part = VectorMath.sumLanes(acc);
+                for (; c < e; c++) {
+                    double d = x[xr + c] - mu;
+                    part += d * d;
                 }
+                ss += part;
             }
-        });
+            float rs = (float) (1.0 / Math.sqrt(ss / cols + eps));
+            mean[r] = m;
+            rstd[r] = rs;
+            FloatVector vr = FloatVector.broadcast(S, rs);
+            c = 0;
+            int ub = S.loopBound(cols);
+            for (; c < ub; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xr + c).sub(vm).mul(vr);
+                if (scale != null) v = v.mul(FloatVector.fromArray(S, scale, c));
+                if (shift != null) v = v.add(FloatVector.fromArray(S, shift, c));
+                v.intoArray(out, orow + c);
+            }
+            for (; c < cols; c++) {
+                float v = (x[xr + c] - m) * rs;
+                if (scale != null) v *= scale[c];
+                if (shift != null) v += shift[c];
+                out[orow + c] = v;
+            }
+        }
     }
 
     @Override

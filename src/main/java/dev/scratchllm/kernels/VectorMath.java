@@ -84,6 +84,22 @@ final class VectorMath {
      * @param n how many elements
      * @return Σ e^(x − shift)
      */
+    /** One vector's lanes per thread, for {@link #sumStoredLanes}. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    /**
+     * The sum of {@code t[0 … L)} in {@link #sumLanes}'s order (lane i + h into lane i for
+     * h = L/2 … 1; lanes at or above h never reach lane 0), so the same bits; overwrites t.
+     *
+     * @param t one vector's lanes
+     * @return their sum
+     */
+    static float sumStoredLanes(float[] t) {
+        for (int h = L / 2; h >= 1; h >>= 1)
+            for (int i = 0; i < h; i++) t[i] += t[i + h];
+        return t[0];
+    }
+
     static double expSum(float[] x, int xi, float shift, float[] out, int oi, int n) {
         double total = 0;
         int c = 0;
@@ -113,7 +129,11 @@ final class VectorMath {
                 if (out != null) y.intoArray(out, oi + c);
                 acc = acc.add(y);
             }
-            double sum = sumLanes(acc);
+            // sumLanes's tree on the stored lanes: the loop above is big enough that C2 stops inlining
+            // (NodeCountInliningCutoff) inside sumLanes, and the vector would go to the heap
+            float[] lanes = LANES.get();
+            acc.intoArray(lanes, 0);
+            double sum = sumStoredLanes(lanes);
             for (; c < e; c++) {
                 float y = (float) StrictMath.exp(x[xi + c] - shift);
                 if (out != null) out[oi + c] = y;

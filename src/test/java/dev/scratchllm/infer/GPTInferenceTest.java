@@ -179,4 +179,83 @@ class GPTInferenceTest {
         }
         assertThatThrownBy(() -> new GPTInference(smallModel(false), WeightFormat.Q8_0, 1, 24)).hasMessageContaining("multiple of 32");
     }
+
+    /** emb 64 (rows are whole Q8_0 blocks), vocab 200: the fused head has 4 chunks, the last one partial. */
+    static GPTModel blockModel() {
+        ScratchLLM.manualSeed(321);
+        GPTModel m = new GPTModel(new GPTConfig(200, 24, 64, 4, 2, 0.1, true));
+        m.eval();
+        return m;
+    }
+
+    @Test
+    void theFusedGreedyHeadPicksTheUnfusedTokens() {
+        GPTModel model = blockModel();
+        int[][] prompts = {{5}, {1, 2, 3, 4, 5, 6, 7}, {9, 9, 9, 9}};
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setNumThreads(threads);
+            for (WeightFormat f : WeightFormat.values()) {
+                GPTInference inf = new GPTInference(model, f, 3, 24);
+                // step by step: decodeGreedy's ids against the arg-max of decode's logits, on two copies of the state
+                GPTInference ref = new GPTInference(model, f, 3, 24);
+                float[] logits = new float[3 * 200], scratch = new float[3 * 200];
+                int[] slots = {0, 1, 2}, tok = new int[3], next = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    inf.prefill(i, prompts[i], 0, prompts[i].length, logits, 0);
+                    ref.prefill(i, prompts[i], 0, prompts[i].length, logits, 200 * i);
+                    tok[i] = Sampler.argmax(logits, 200 * i, 200);
+                }
+                java.util.Arrays.fill(scratch, Float.NaN); // the fused path must not read it
+                for (int step = 0; step < 10; step++) {
+                    inf.decodeGreedy(3, slots, tok, next, scratch);
+                    ref.decode(3, slots, tok, logits, 0);
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(next[i]).as("threads=%d %s step %d row %d", threads, f, step, i)
+                                .isEqualTo(Sampler.argmax(logits, 200 * i, 200));
+                        tok[i] = next[i];
+                    }
+                }
+                // through the generation loop, batched
+                Decoding fused = new Decoding(new GPTInference(model, f, 3, 24));
+                Decoding plain = new Decoding(new GPTInference(model, f, 3, 24)).fuseGreedy(false);
+                int[][] a = fused.generate(prompts, 30, SamplingParams.GREEDY, null, null); // past the context: windows slide
+                int[][] b = plain.generate(prompts, 30, SamplingParams.GREEDY, null, null);
+                for (int i = 0; i < 3; i++) assertThat(a[i]).as("threads=%d %s prompt %d", threads, f, i).containsExactly(b[i]);
+            }
+        }
+    }
+
+    @Test
+    void aDecodeStepAllocatesNothing() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.scratchllm.kernels.DecodeKernels.get().name().equals("simd"),
+                "needs --add-modules jdk.incubator.vector (the scalar reference attention allocates its scores)");
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+                "this JVM does not count allocated bytes per thread");
+        GPTModel model = blockModel();
+        for (int threads : new int[] {1, 2}) for (WeightFormat f : WeightFormat.values()) {
+            Parallel.setNumThreads(threads); // on 2, the calling thread's bytes: Parallel's hand-offs included
+            GPTInference inf = new GPTInference(model, f, 2, 24);
+            float[] logits = new float[2 * 200];
+            int[] prompt = {3, 1, 4, 1, 5}, slots = {0, 1}, tok = {7, 8}, next = new int[2];
+            // Until C2 has compiled the kernels, the Vector API runs as plain Java and boxes every
+            // vector; a round of 16 steps (both entry points, 1 and 2 sequences) must then allocate nothing.
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 3000 && least > 0; round++) {
+                for (int s = 0; s < 2; s++) {
+                    inf.reset(s);
+                    inf.prefill(s, prompt, 0, prompt.length, logits, 0);
+                }
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int step = 0; step < 4; step++) {
+                    inf.decode(1, slots, tok, logits, 0);
+                    inf.decodeGreedy(1, slots, tok, next, logits);
+                    inf.decode(2, slots, tok, logits, 0);
+                    inf.decodeGreedy(2, slots, tok, next, logits);
+                }
+                least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+            }
+            assertThat(least).as("%s on %d threads: fewest bytes allocated by a round of 16 decode steps", f, threads).isZero();
+        }
+    }
 }
