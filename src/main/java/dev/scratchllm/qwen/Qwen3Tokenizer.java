@@ -12,7 +12,7 @@ package dev.scratchllm.qwen;
 import dev.scratchllm.tokenizer.ByteLevelBPE;
 import dev.scratchllm.tokenizer.ChatMessage;
 import dev.scratchllm.tokenizer.Cl100kPreTokenizer;
-import dev.scratchllm.tokenizer.StreamingTextDecoder;
+import dev.scratchllm.tokenizer.StreamingDecoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -280,7 +280,7 @@ public final class Qwen3Tokenizer {
      *
      * @return a new streaming decoder
      */
-    public StreamingTextDecoder newStreamingDecoder() {
+    public StreamingDecoder newStreamingDecoder() {
         return bpe.newStreamingDecoder();
     }
 

@@ -68,7 +68,7 @@ class Qwen3TokenizerTest {
             var dec = tok.newStreamingDecoder();
             StringBuilder sb = new StringBuilder();
             for (int id : ids) {
-                String piece = dec.next(id);
+                String piece = dec.push(id);
                 assertThat(piece).doesNotContain("\uFFFD");
                 sb.append(piece);
             }
