@@ -114,6 +114,18 @@ public class CausalLMBackend implements ModelBackend {
         free.push(new Slot(first));
     }
 
+    /**
+     * The same model under another name in the APIs; the instances made so far move to it.
+     *
+     * @param newId the name
+     * @return the renamed backend (use it instead of this one)
+     */
+    public CausalLMBackend named(String newId) {
+        CausalLMBackend b = new CausalLMBackend(new Info(newId, info.family(), info.parameterCount(), info.contextLength()), factory, vocabulary, format);
+        for (Slot s; (s = free.poll()) != null; ) b.free.push(s);
+        return b;
+    }
+
     @Override
     public String id() {
         return info.id();
