@@ -129,6 +129,8 @@ public final class ModelCatalog {
         if (e == null && r.weights() == null) throw new UsageException("give --model NAME (" + names() + ") or --weights DIR");
         Family family = e != null ? e.family() : detect(r.weights());
         if (r.weights() != null) checkFolder(e, family, r.weights());
+        else if (family != Family.GPT2)
+            throw new UsageException("--model " + e.name() + " needs --weights DIR: a folder with " + needed(family) + "; " + where(e, family));
         String id = e != null ? e.name() : r.weights().toAbsolutePath().normalize().getFileName().toString();
         return switch (family) {
             case GPT2 -> gpt2(e, r, id, out);
