@@ -77,7 +77,7 @@ public final class Main {
 
     /**
      * Runs a command: {@code pretrain} (the default, also when the first argument is an option),
-     * {@code generate}, {@code finetune-classifier}, {@code classify}, {@code finetune-instructions},
+     * {@code generate}, {@code chat}, {@code finetune-classifier}, {@code classify}, {@code finetune-instructions},
      * {@code respond}, {@code toy} or {@code help}. {@code COMMAND --help} prints the command's
      * options; {@code --debug} anywhere adds stack traces to errors.
      *

@@ -84,7 +84,11 @@ public final class ModelCatalog {
             new Entry("qwen3-4b", Family.QWEN3, "Qwen/Qwen3-4B", Qwen3Config.QWEN3_CONFIG_4B),
             new Entry("qwen3-8b", Family.QWEN3, "Qwen/Qwen3-8B", Qwen3Config.QWEN3_CONFIG_8B));
 
-    /** The names, comma-separated, for help texts and errors. */
+    /**
+     * The names, comma-separated, for help texts and errors.
+     *
+     * @return the names
+     */
     public static String names() {
         return String.join(", ", ENTRIES.stream().map(Entry::name).toList());
     }
@@ -290,9 +294,15 @@ public final class ModelCatalog {
                 .integer("--context", "N", null, 1, 1 << 20, "Llama/Qwen: the most positions a generation holds (default: the model's, at most " + DEFAULT_CONTEXT + ")");
     }
 
-    /** Whether {@code --model} or {@code --weights} was given. */
+    /**
+     * Whether {@code --model} or {@code --weights} was given; refuses {@code --weights-format} and
+     * {@code --context} without them (a checkpoint or --gpt2 model would silently ignore them).
+     */
     static boolean given(Options o) {
-        return o.given("--model") || o.given("--weights");
+        boolean g = o.given("--model") || o.given("--weights");
+        for (String opt : List.of("--weights-format", "--context"))
+            if (!g && o.given(opt)) throw new UsageException(opt + " applies to a catalog model: give --model NAME or --weights DIR with it");
+        return g;
     }
 
     /** The request of {@link #modelOptions}; the name is checked here. */
