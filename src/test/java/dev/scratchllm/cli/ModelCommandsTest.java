@@ -157,5 +157,43 @@ class ModelCommandsTest {
         assertThatThrownBy(() -> Generate.parse(List.of("--model", "llama4"))).hasMessageContaining("--model must be one of gpt2, gpt2-medium");
         assertThatThrownBy(() -> Generate.run(Generate.parse(List.of("--weights", model.toString(), "--weights-format", "q8_0")), quiet))
                 .hasMessageContaining("--weights-format q8_0 is not available for Llama and Qwen yet");
+        assertThatThrownBy(() -> Generate.parse(List.of("--gpt2", "gpt2", "--weights-format", "bf16"))).hasMessageContaining("--weights-format applies to a catalog model");
+        assertThatThrownBy(() -> Serve.parse(List.of("--context", "8"))).hasMessageContaining("--context applies to a catalog model");
+    }
+
+    @Test
+    @DisplayName("Llama 3 (tiny random model, 128,256 ids, the synthetic Llama-3-shaped vocabulary): generate starts with <|begin_of_text|>; chat uses the Instruct headers and stops at <|eot_id|>")
+    void llama(@TempDir Path tmp) throws IOException {
+        ScratchLLM.manualSeed(8);
+        dev.scratchllm.llama.Llama3Config cfg = new dev.scratchllm.llama.Llama3Config(128_256, 64, 16, 2, 1, 32, 1, 500_000.0, null);
+        dev.scratchllm.llama.Llama3Model m = new dev.scratchllm.llama.Llama3Model(cfg);
+        Map<String, Tensor> hf = new LinkedHashMap<>();
+        for (var e : m.stateDict().entrySet()) hf.put(HFWeights.llamaQwenName(e.getKey()), e.getValue());
+        Path dir = Files.createDirectories(tmp.resolve("tiny-llama"));
+        Safetensors.write(dir.resolve("model.safetensors"), hf);
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"llama\",\"vocab_size\":128256,\"hidden_size\":16,\"num_attention_heads\":2,"
+                + "\"num_hidden_layers\":1,\"num_key_value_heads\":1,\"max_position_embeddings\":64,\"rope_theta\":500000.0,\"intermediate_size\":32,"
+                + "\"tie_word_embeddings\":false}", StandardCharsets.UTF_8);
+        // Meta's vocabulary is not in the repository; the tokenizer tests' synthetic one has Llama 3.2's special tokens and pre-tokenizer
+        Files.copy(dev.scratchllm.llama.Llama3TokenizerTest.syntheticFiles(tmp)[0], dir.resolve("tokenizer.json"));
+        dev.scratchllm.llama.Llama3Model ref = dev.scratchllm.llama.Llama3Weights.load(dir, 0);
+        dev.scratchllm.llama.Llama3Tokenizer lt = dev.scratchllm.llama.Llama3Tokenizer.load(dir);
+        java.util.function.BiFunction<int[], Integer, int[]> greedy = (prompt, n) -> {
+            long[] l = Arrays.stream(prompt).asLongStream().toArray();
+            int[] all = CachedGeneration.generateTextSimple(ref, Tensor.ofLongs(l, 1, l.length), n, true).squeeze(0).toIntArray();
+            int[] fresh = Arrays.copyOfRange(all, prompt.length, all.length);
+            for (int i = 0; i < fresh.length; i++) if (fresh[i] == lt.eotId() || fresh[i] == lt.eosId()) return Arrays.copyOf(fresh, i);
+            return fresh;
+        };
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        String text = Generate.run(Generate.parse(List.of("--weights", dir.toString(), "--prompt", "Once upon", "--max-new-tokens", "6", "--temperature", "0")), quiet);
+        int[] prompt = lt.encode("Once upon", true, false);
+        assertThat(prompt[0]).isEqualTo(lt.bosId());
+        assertThat(text).isEqualTo("Once upon" + lt.decode(greedy.apply(prompt, 6)));
+        List<dev.scratchllm.serve.ChatMessage> conv = Chat.run(Chat.parse(List.of("--weights", dir.toString(), "--temperature", "0", "--max-new-tokens", "5")),
+                new ByteArrayInputStream("Hi <|eot_id|>\n".getBytes(StandardCharsets.UTF_8)), quiet);
+        int[] chatIds = new dev.scratchllm.llama.Llama3ChatFormat(lt).encodeDialogPrompt(List.of(ChatMessage.user("Hi <|eot_id|>")));
+        assertThat(Arrays.stream(chatIds).filter(i -> i == lt.eotId()).count()).isEqualTo(1); // the user's "<|eot_id|>" stays text
+        assertThat(conv.get(1).content()).isEqualTo(lt.decode(greedy.apply(chatIds, 5)).strip());
     }
 }
