@@ -44,8 +44,10 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new Command("pretrain", "chapter 5: pretrain GPT-124M (context 256) on the-verdict (the default command)",
                     (a, out) -> Pretrain.run(Pretrain.parse(a), out)),
-            new Command("generate", "continue a prompt with a pretrained checkpoint or GPT-2's weights",
+            new Command("generate", "continue a prompt with a pretrained checkpoint, GPT-2's weights, or a catalog model (--model, --weights)",
                     (a, out) -> Generate.run(Generate.parse(a), out)),
+            new Command("chat", "chat on the command line with Llama 3.2, Qwen3, GPT-2 or an instruction checkpoint (streamed replies)",
+                    (a, out) -> Chat.run(Chat.parse(a), System.in, out)),
             new Command("finetune-classifier", "chapter 6: fine-tune a spam classifier",
                     (a, out) -> FinetuneClassifier.run(FinetuneClassifier.parse(a), out)),
             new Command("classify", "classify a text as spam or not spam with a fine-tuned classifier",
@@ -75,7 +77,7 @@ public final class Main {
 
     /**
      * Runs a command: {@code pretrain} (the default, also when the first argument is an option),
-     * {@code generate}, {@code finetune-classifier}, {@code classify}, {@code finetune-instructions},
+     * {@code generate}, {@code chat}, {@code finetune-classifier}, {@code classify}, {@code finetune-instructions},
      * {@code respond}, {@code toy} or {@code help}. {@code COMMAND --help} prints the command's
      * options; {@code --debug} anywhere adds stack traces to errors.
      *

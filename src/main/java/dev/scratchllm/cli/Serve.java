@@ -44,14 +44,29 @@ public final class Serve {
      * @param chatFormat {@code alpaca}, {@code phi3}, {@code transcript}, or null for the model's own
      * @param server the server's settings
      * @param threads kernel threads
+     * @param model a catalog model ({@code --model}/{@code --weights}), or null
      */
-    public record Settings(Path checkpoint, String gpt2, String name, String chatFormat, ServerOptions server, int threads) {
+    public record Settings(Path checkpoint, String gpt2, String name, String chatFormat, ServerOptions server, int threads, ModelCatalog.Request model) {
+        /**
+         * Settings without a catalog model.
+         *
+         * @param checkpoint a checkpoint directory, or null
+         * @param gpt2 GPT-2 weights (file or name), or null
+         * @param name the model's name in the APIs, or null
+         * @param chatFormat the chat format's name, or null
+         * @param server the server's settings
+         * @param threads kernel threads
+         */
+        public Settings(Path checkpoint, String gpt2, String name, String chatFormat, ServerOptions server, int threads) {
+            this(checkpoint, gpt2, name, chatFormat, server, threads, null);
+        }
     }
 
     private static final ServerOptions DEFAULTS = ServerOptions.defaults();
 
-    static final Options.Spec OPTIONS = new Options.Spec("serve", "[--checkpoint DIR | --gpt2 FILE|NAME] [OPTIONS]",
+    static final Options.Spec OPTIONS = ModelCatalog.modelOptions(new Options.Spec("serve", "[--checkpoint DIR | --gpt2 FILE|NAME | --model NAME --weights DIR] [OPTIONS]",
             "Serve the model over OpenAI- and Ollama-compatible HTTP APIs, with a chat page at / (Ctrl-C stops it).")
+            .flag("--think", "Qwen3: let the model think (<think>...</think>) before answering"))
             .path("--checkpoint", "DIR", null, "serve a pretrain or finetune-instructions checkpoint")
             .text("--gpt2", "FILE|NAME", null, "serve GPT-2's weights: a model.safetensors file or a name (gpt2)")
             .text("--name", "NAME", null, "the model's name in the APIs (default: from the model)")
@@ -72,6 +87,8 @@ public final class Serve {
     static Settings parse(List<String> args) {
         Options o = OPTIONS.parse(args);
         if (o.given("--gpt2") && o.given("--checkpoint")) throw new UsageException("serve: give --gpt2 or --checkpoint, not both");
+        if (ModelCatalog.given(o) && (o.given("--gpt2") || o.given("--checkpoint")))
+            throw new UsageException("serve: give --model/--weights, or --gpt2, or --checkpoint");
         String key = o.given("--api-key") ? o.text("--api-key") : System.getenv("SCRATCHLLM_API_KEY");
         ServerOptions s = DEFAULTS.withAddress(o.text("--host"), o.integer("--port")).withApiKey(key == null || key.isEmpty() ? null : key)
                 .withQueue(o.integer("--parallel"), o.integer("--queue"))
@@ -80,7 +97,9 @@ public final class Serve {
         String fmt = o.text("--chat-format");
         if (fmt != null && !Set.of("alpaca", "phi3", "transcript").contains(fmt))
             throw new UsageException("serve: --chat-format must be alpaca, phi3 or transcript, got '" + fmt + "'");
-        return new Settings(o.path("--checkpoint"), o.text("--gpt2"), o.text("--name"), fmt, s, o.integer("--threads", Runtime.getRuntime().availableProcessors()));
+        if (fmt != null && ModelCatalog.given(o)) throw new UsageException("serve: --chat-format is for GPT-2 checkpoints; a catalog model uses its own");
+        return new Settings(o.path("--checkpoint"), o.text("--gpt2"), o.text("--name"), fmt, s, o.integer("--threads", Runtime.getRuntime().availableProcessors()),
+                ModelCatalog.given(o) ? ModelCatalog.request(o, o.flag("--think")) : null);
     }
 
     /**
@@ -93,6 +112,11 @@ public final class Serve {
      */
     public static ChatServer start(Settings s, PrintStream out) throws IOException {
         Main.startJob("serve", s.threads(), out);
+        if (s.model() != null) {
+            dev.scratchllm.serve.CausalLMBackend b = ModelCatalog.load(s.model(), out);
+            if (s.name() != null) b = b.named(s.name());
+            return serve(s, out, b, b.id(), b.chatFormat());
+        }
         GPT2Tokenizer tokenizer = GPT2Tokenizer.load();
         GPTModel model;
         String name;
@@ -117,11 +141,15 @@ public final class Serve {
             default -> new TranscriptChatFormat();
         };
         if (s.name() != null) name = s.name();
+        return serve(s, out, new Gpt2Backend(name, model, tokenizer, format), name, format);
+    }
+
+    private static ChatServer serve(Settings s, PrintStream out, dev.scratchllm.serve.ModelBackend backend, String name, ChatFormat format) throws IOException {
         ServerOptions so = s.server();
         if (!isLoopback(so.host()) && so.apiKey() == null)
             out.println("WARNING: listening on " + so.host() + " without an API key: anyone who can reach this address can use the model "
                     + "(pass --api-key KEY or set SCRATCHLLM_API_KEY)");
-        ChatServer server = ChatServer.start(so, List.of(new Gpt2Backend(name, model, tokenizer, format)), out::println);
+        ChatServer server = ChatServer.start(so, List.of(backend), out::println);
         out.printf("Serving '%s' (%s chat format) at %s%n  chat page:  %s%n  OpenAI API: %sv1  (e.g. POST %sv1/chat/completions)%n"
                         + "  Ollama API: %sapi (e.g. POST %sapi/chat)%nCtrl-C stops the server.%n", name, format.name(), server.uri(), server.uri(),
                 server.uri(), server.uri(), server.uri(), server.uri());

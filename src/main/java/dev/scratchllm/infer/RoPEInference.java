@@ -96,6 +96,9 @@ public final class RoPEInference implements CausalLM {
     private final int[] topIdx, routedRow, routedSlot;
     private final ParallelGemv gemv;
     private final AttentionBody attention = new AttentionBody();
+    private final Dims dims;                 // kept so that a sibling shares the weights
+    private final Weights weights;
+    private final int contextLength;
 
     /** One transformer block's parameters. */
     private static final class Layer {
@@ -205,6 +208,35 @@ public final class RoPEInference implements CausalLM {
     }
 
     // ------------------------------------------------------------------ loading from Hugging Face files
+
+    /** {@return the number of parameters: each matrix and norm weight once (a tied head is the embedding)} */
+    public long parameterCount() {
+        long n = count(weights.emb()) + (weights.head() == weights.emb() ? 0 : count(weights.head())) + weights.finalNorm().length;
+        for (Layer l : weights.layers()) {
+            for (WeightMatrix m : new WeightMatrix[] {l.wq, l.wk, l.wv, l.wo, l.w1, l.w2, l.w3, l.gate}) n += count(m);
+            for (WeightMatrix[] ms : new WeightMatrix[][] {l.e1, l.e2, l.e3})
+                if (ms != null) for (WeightMatrix m : ms) n += count(m);
+            for (float[] v : new float[][] {l.n1, l.n2, l.qNorm, l.kNorm}) n += v == null ? 0 : v.length;
+        }
+        return n;
+    }
+
+    private static long count(WeightMatrix m) {
+        return m == null ? 0 : (long) m.rows() * m.cols();
+    }
+
+    /**
+     * Another instance over the same weights (not copied, whatever the format) with its own cache
+     * and buffers: one per thread of control, e.g. one per concurrent request of a server.
+     *
+     * @param maxBatch the sibling's sequence slots
+     * @param capacity its positions per slot, at most what this instance's RoPE tables cover
+     * @return the sibling
+     * @throws IllegalArgumentException if {@code maxBatch} or {@code capacity} is out of range
+     */
+    public RoPEInference sibling(int maxBatch, int capacity) {
+        return new RoPEInference(dims, weights, format, maxBatch, capacity, contextLength);
+    }
 
     /**
      * Loads a Llama 3 or Qwen3 (dense or MoE) Hugging Face directory straight into the inference
@@ -359,6 +391,9 @@ public final class RoPEInference implements CausalLM {
             throw new IllegalArgumentException("RoPEInference: need 1 <= maxBatch and 1 <= capacity <= " + Math.min(contextLength, d.positions())
                     + ", got maxBatch=" + maxBatch + " capacity=" + capacity);
         this.format = format;
+        dims = d;
+        weights = w;
+        this.contextLength = contextLength;
         e = d.emb();
         heads = d.heads();
         kvHeads = d.kvHeads();

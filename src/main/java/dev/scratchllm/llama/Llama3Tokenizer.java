@@ -9,7 +9,7 @@ package dev.scratchllm.llama;
 
 import dev.scratchllm.tokenizer.ByteLevelBPE;
 import dev.scratchllm.tokenizer.Cl100kPreTokenizer;
-import dev.scratchllm.tokenizer.StreamingTextDecoder;
+import dev.scratchllm.tokenizer.StreamingDecoder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -275,7 +275,7 @@ public final class Llama3Tokenizer {
      *
      * @return a new streaming decoder
      */
-    public StreamingTextDecoder newStreamingDecoder() {
+    public StreamingDecoder newStreamingDecoder() {
         return bpe.newStreamingDecoder();
     }
 

@@ -12,7 +12,7 @@ package dev.scratchllm.qwen;
 import dev.scratchllm.tokenizer.ByteLevelBPE;
 import dev.scratchllm.tokenizer.ChatMessage;
 import dev.scratchllm.tokenizer.Cl100kPreTokenizer;
-import dev.scratchllm.tokenizer.StreamingTextDecoder;
+import dev.scratchllm.tokenizer.StreamingDecoder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,7 +173,65 @@ public final class Qwen3Tokenizer {
      * @return the token ids
      */
     public int[] encodeChat(List<ChatMessage> messages, boolean addGenerationPrompt, boolean enableThinking) {
-        return encode(applyChatTemplate(messages, addGenerationPrompt, enableThinking));
+        // The template's own markup may hold added tokens; the messages' text never does: added
+        // tokens are matched in the markup only, and the plain text between two of them (markup
+        // and message text together) is encoded as one section, as encode(template text) would.
+        List<String> textBefore = new java.util.ArrayList<>();
+        List<String> markup = new java.util.ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        render(messages, addGenerationPrompt, enableThinking, (piece, isMarkup) -> {
+            if (isMarkup) {
+                textBefore.add(pending.toString());
+                pending.setLength(0);
+                markup.add(piece);
+            } else {
+                pending.append(piece);
+            }
+        });
+        // textBefore.get(i) is the message text just before markup.get(i); pending is the tail
+        java.util.Set<String> added = bpe.addedTokens().keySet();
+        java.util.ArrayList<Integer> ids = new java.util.ArrayList<>();
+        StringBuilder plain = new StringBuilder();
+        for (int i = 0; i < markup.size(); i++) {
+            plain.append(textBefore.get(i));
+            String m = markup.get(i);
+            int pos = 0;
+            while (pos < m.length()) {
+                int bestAt = -1;
+                String best = null;
+                for (String t : added) {
+                    int at = m.indexOf(t, pos);
+                    if (at >= 0 && (bestAt < 0 || at < bestAt || (at == bestAt && t.length() > best.length()))) {
+                        bestAt = at;
+                        best = t;
+                    }
+                }
+                if (best == null) {
+                    plain.append(m, pos, m.length());
+                    break;
+                }
+                plain.append(m, pos, bestAt);
+                flushPlain(plain, ids);
+                ids.add(bpe.addedTokenId(best));
+                pos = bestAt + best.length();
+            }
+        }
+        plain.append(pending);
+        flushPlain(plain, ids);
+        int[] out = new int[ids.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ids.get(i);
+        return out;
+    }
+
+    private void flushPlain(StringBuilder plain, List<Integer> ids) {
+        if (plain.length() == 0) return;
+        for (int id : bpe.encodeOrdinary(plain.toString())) ids.add(id);
+        plain.setLength(0);
+    }
+
+    /** Receives the template's output: markup (may hold added tokens) or a message's text. */
+    private interface TemplateSink {
+        void put(String piece, boolean markup);
     }
 
     /**
@@ -198,9 +256,16 @@ public final class Qwen3Tokenizer {
      */
     public static String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt, boolean enableThinking) {
         StringBuilder sb = new StringBuilder();
+        render(messages, addGenerationPrompt, enableThinking, (piece, markup) -> sb.append(piece));
+        return sb.toString();
+    }
+
+    /** The template, piece by piece, so that encodeChat knows which text is the messages'. */
+    private static void render(List<ChatMessage> messages, boolean addGenerationPrompt, boolean enableThinking, TemplateSink out) {
+        Part sb = new Part(out);
         int n = messages.size();
         if (n > 0 && messages.get(0).role().equals("system")) {
-            sb.append(IM_START).append("system\n").append(messages.get(0).content()).append(IM_END).append('\n');
+            sb.append(IM_START).append("system\n").text(messages.get(0).content()).append(IM_END).append('\n');
         }
         // the last user message that is not a tool response wrapped by the caller
         int lastQuery = n - 1;
@@ -216,7 +281,7 @@ public final class Qwen3Tokenizer {
             ChatMessage m = messages.get(i);
             String role = m.role();
             if (role.equals("user") || (role.equals("system") && i > 0)) {
-                sb.append(IM_START).append(role).append('\n').append(m.content()).append(IM_END).append('\n');
+                sb.append(IM_START).append(role).append('\n').text(m.content()).append(IM_END).append('\n');
             } else if (role.equals("assistant")) {
                 String content = m.content();
                 String reasoning = "";
@@ -232,15 +297,15 @@ public final class Qwen3Tokenizer {
                 }
                 sb.append(IM_START).append(role).append('\n');
                 if (i > lastQuery && (i == n - 1 || !reasoning.isEmpty())) {
-                    sb.append(THINK_START).append('\n').append(stripNewlines(reasoning, true, true)).append('\n')
-                            .append(THINK_END).append("\n\n").append(stripNewlines(content, true, false));
+                    sb.append(THINK_START).append('\n').text(stripNewlines(reasoning, true, true)).append('\n')
+                            .append(THINK_END).append("\n\n").text(stripNewlines(content, true, false));
                 } else {
-                    sb.append(content);
+                    sb.text(content);
                 }
                 sb.append(IM_END).append('\n');
             } else if (role.equals("tool")) {
                 if (i == 0 || !messages.get(i - 1).role().equals("tool")) sb.append(IM_START).append("user");
-                sb.append("\n<tool_response>\n").append(m.content()).append("\n</tool_response>");
+                sb.append("\n<tool_response>\n").text(m.content()).append("\n</tool_response>");
                 if (i == n - 1 || !messages.get(i + 1).role().equals("tool")) sb.append(IM_END).append('\n');
             }
             // a first system message was written above; other roles are dropped, as by the template
@@ -249,7 +314,24 @@ public final class Qwen3Tokenizer {
             sb.append(IM_START).append("assistant\n");
             if (!enableThinking) sb.append(THINK_START).append("\n\n").append(THINK_END).append("\n\n");
         }
-        return sb.toString();
+    }
+
+    /** A StringBuilder-like writer that tells markup from message text. */
+    private record Part(TemplateSink out) {
+        Part append(String s) {
+            out.put(s, true);
+            return this;
+        }
+
+        Part append(char c) {
+            out.put(String.valueOf(c), true);
+            return this;
+        }
+
+        Part text(String s) {
+            out.put(s, false);
+            return this;
+        }
     }
 
     /** Python's {@code lstrip('\n')} / {@code rstrip('\n')}. */
@@ -280,7 +362,7 @@ public final class Qwen3Tokenizer {
      *
      * @return a new streaming decoder
      */
-    public StreamingTextDecoder newStreamingDecoder() {
+    public StreamingDecoder newStreamingDecoder() {
         return bpe.newStreamingDecoder();
     }
 

@@ -189,7 +189,12 @@ public final class ChatServer implements AutoCloseable {
 
     /** Prompt ids, refused with 400 when they leave no room in the context. */
     int[] promptIds(ModelBackend b, String text) {
-        int[] ids = text.isEmpty() ? b.emptyPrompt() : b.encode(text);
+        return promptIds(b, text.isEmpty() ? b.emptyPrompt() : b.encode(text));
+    }
+
+    /** Prompt ids already encoded (a chat format's), refused with 400 when they leave no room in the context. */
+    int[] promptIds(ModelBackend b, int[] ids) {
+        if (ids.length == 0) ids = b.emptyPrompt();
         if (ids.length >= b.contextLength())
             throw ApiError.badField("messages", "the prompt is " + ids.length + " tokens but model '" + b.id() + "' has a context of " + b.contextLength() + " tokens");
         return ids;

@@ -2,7 +2,7 @@
  * ModelBackend: what the server needs from a model, so that any architecture can be served: a
  * name, its context length, its tokenizer (encode, and a streaming decoder), its chat format, and
  * a decode loop that hands over each new token and stops when told. GPT-2 (Gpt2Backend) is the
- * first; Llama 3 and Qwen 3 plug in by implementing this interface.
+ * first; CausalLMBackend runs any infer.CausalLM (GPT-2, Llama 3, Qwen3) this way.
  *
  * Implementations must allow generate() from several threads at once, each call with its own
  * state (the server's --parallel setting decides how many run together).
@@ -11,6 +11,7 @@ package dev.scratchllm.serve;
 
 import dev.scratchllm.tokenizer.StreamingDecoder;
 
+import java.util.List;
 import java.util.function.IntPredicate;
 
 /** A model the server can run. */
@@ -87,9 +88,31 @@ public interface ModelBackend {
      * end-of-text token excluded).
      *
      * @param prompt the prompt ids, at least one
-     * @param params the settings ({@code maxTokens}, temperature, top-k, top-p, seed; stop strings are the caller's)
+     * @param params the settings ({@code maxTokens}, the sampling, the seed; stop strings are the caller's)
      * @param onToken gets each new id; returning false stops
      * @return why it ended
      */
     Finish generate(int[] prompt, SamplingParams params, IntPredicate onToken);
+
+    /**
+     * The prompt ids of a conversation in this model's chat format.
+     *
+     * @param messages the conversation, oldest first
+     * @return the ids
+     * @throws IllegalArgumentException if the conversation cannot be formatted
+     */
+    default int[] encodeChat(List<ChatMessage> messages) {
+        return chatFormat().encodeChat(messages, this::encode);
+    }
+
+    /**
+     * The prompt ids of one user message (and an optional system message) in this model's chat format.
+     *
+     * @param system the system message, or null
+     * @param prompt the user's text
+     * @return the ids
+     */
+    default int[] encodeGenerate(String system, String prompt) {
+        return chatFormat().encodeGenerate(system, prompt, this::encode);
+    }
 }

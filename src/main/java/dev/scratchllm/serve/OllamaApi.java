@@ -84,9 +84,8 @@ final class OllamaApi {
             c.sendJson(200, map("model", b.id(), "created_at", Instant.now().toString(), "response", "", "done", true, "done_reason", "load"));
             return;
         }
-        String text = raw ? prompt : b.chatFormat().generatePrompt(system, prompt);
         if (!raw) p = p.withMoreStops(b.chatFormat().stopStrings());
-        run(c, b, server.promptIds(b, text), p, stream, false);
+        run(c, b, raw ? server.promptIds(b, prompt) : server.promptIds(b, b.encodeGenerate(system, prompt)), p, stream, false);
     }
 
     void chat(HttpCall c) throws IOException {
@@ -100,13 +99,13 @@ final class OllamaApi {
                     "done", true, "done_reason", "load"));
             return;
         }
-        String text;
+        int[] ids;
         try {
-            text = b.chatFormat().chatPrompt(messages);
+            ids = b.encodeChat(messages);
         } catch (IllegalArgumentException e) {
             throw ApiError.badField("messages", e.getMessage());
         }
-        run(c, b, server.promptIds(b, text), p, stream, true);
+        run(c, b, server.promptIds(b, ids), p, stream, true);
     }
 
     private SamplingParams params(Map<String, Object> req) {
@@ -116,12 +115,14 @@ final class OllamaApi {
         Double temperature = JsonFields.number(o, "temperature", "options.", 0, 100);
         Long topK = JsonFields.integer(o, "top_k", "options.", Integer.MIN_VALUE, Integer.MAX_VALUE);
         Double topP = JsonFields.number(o, "top_p", "options.", 0, 1);
+        Double repeat = JsonFields.number(o, "repeat_penalty", "options.", 0.01, 100); // default 1 (Ollama's is 1.1): the book's draws
         Long seed = JsonFields.integer(o, "seed", "options.", Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> stop = JsonFields.stringOrList(o, "stop", "options.", 16);
         int max = numPredict == null || numPredict < 0 ? Math.min(server.options().defaultMaxTokens(), limit) : numPredict.intValue();
         if (numPredict != null && numPredict == 0) throw ApiError.badField("options.num_predict", "'options.num_predict' must not be 0");
         Integer k = topK == null ? Integer.valueOf(40) : topK <= 0 ? null : Integer.valueOf(topK.intValue()); // top_k ≤ 0 turns it off
-        return new SamplingParams(max, temperature == null ? 0.8f : temperature.floatValue(), k, topP == null ? 0.9 : topP, seed, stop);
+        return SamplingParams.of(max, temperature == null ? 0.8f : temperature.floatValue(), k, topP == null ? 0.9 : topP,
+                repeat == null ? 1f : repeat.floatValue(), seed, stop);
     }
 
     private void run(HttpCall c, ModelBackend b, int[] prompt, SamplingParams p, boolean stream, boolean chat) throws IOException {

@@ -54,9 +54,9 @@ final class OpenAiApi {
         Map<String, Object> req = c.readJsonObject(server.options().maxBodyBytes());
         ModelBackend b = server.model(JsonFields.string(req, "model", ""));
         List<ChatMessage> messages = JsonFields.messages(req, true);
-        String prompt;
+        int[] prompt;
         try {
-            prompt = b.chatFormat().chatPrompt(messages);
+            prompt = b.encodeChat(messages);
         } catch (IllegalArgumentException e) {
             throw ApiError.badField("messages", e.getMessage());
         }
@@ -82,8 +82,8 @@ final class OpenAiApi {
         Long seed = JsonFields.integer(req, "seed", "", Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> stop = JsonFields.stringOrList(req, "stop", "", 4);
         JsonFields.bool(req, "stream", "");
-        return new SamplingParams(max == null ? Math.min(defaultMax, limit) : max.intValue(), temperature == null ? 1f : temperature.floatValue(), null,
-                topP == null ? 1.0 : topP, seed, stop);
+        return SamplingParams.of(max == null ? Math.min(defaultMax, limit) : max.intValue(), temperature == null ? 1f : temperature.floatValue(), null,
+                topP == null ? 1.0 : topP, 1f, seed, stop);
     }
 
     private void run(HttpCall c, Map<String, Object> req, ModelBackend b, int[] prompt, SamplingParams p, boolean chat) throws IOException {

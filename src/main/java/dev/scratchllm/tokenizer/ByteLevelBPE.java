@@ -510,8 +510,8 @@ public final class ByteLevelBPE {
      *
      * @return a new streaming decoder
      */
-    public StreamingTextDecoder newStreamingDecoder() {
-        return new StreamingTextDecoder(id -> decodeBytes(new int[] {id}));
+    public StreamingDecoder newStreamingDecoder() {
+        return new StreamingDecoder(id -> decodeBytes(new int[] {id}));
     }
 
     // ------------------------------------------------------------------ vocabulary

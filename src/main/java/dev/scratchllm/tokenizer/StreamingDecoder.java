@@ -6,6 +6,9 @@
  * completes it arrives, so the pieces it returns, joined, equal GPT2Tokenizer.decode of all the
  * ids (Python's errors="replace" semantics, ill-formed bytes included).
  *
+ * The one streaming decoder of the library: GPT-2's tokenizer, ByteLevelBPE (Llama 3, Qwen3) and
+ * the server all hand out this class.
+ *
  * It does not look at stop strings (the server does that on the text), and it is not thread-safe.
  */
 package dev.scratchllm.tokenizer;
@@ -33,6 +36,7 @@ public final class StreamingDecoder {
      * @param tokenBytes the bytes of one token id
      */
     public StreamingDecoder(IntFunction<byte[]> tokenBytes) {
+        if (tokenBytes == null) throw new IllegalArgumentException("StreamingDecoder: tokenBytes is null");
         this.tokenBytes = tokenBytes;
     }
 

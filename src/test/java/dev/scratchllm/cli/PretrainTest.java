@@ -45,6 +45,10 @@ class PretrainTest {
         String again = Generate.run(Generate.parse(List.of("--checkpoint", tmp.resolve("checkpoint").toString(), "--max-tokens", "5", "--prompt", "Every")),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertThat(again).isEqualTo(text); // seeded
+        // the inference path's seeded draws (temperature 1.4, top-k 25) = torch.manual_seed + the book's generate
+        String book = Generate.run(Generate.parse(List.of("--checkpoint", tmp.resolve("checkpoint").toString(), "--max-tokens", "5", "--prompt", "Every", "--book")),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(book).isEqualTo(text);
         assertThatThrownBy(() -> Generate.run(Generate.parse(List.of("--checkpoint", tmp.toString())), System.out)).hasMessageContaining("no checkpoint here");
     }
 

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class Llama3TokenizerTest {
+public class Llama3TokenizerTest {
     private static Map<String, Object> fixtures;
 
     @TempDir
@@ -70,6 +70,20 @@ class Llama3TokenizerTest {
      */
     @SuppressWarnings("unchecked")
     private static Path[] syntheticFiles() throws IOException {
+        return syntheticFiles(tmp);
+    }
+
+    /**
+     * Writes the synthetic vocabulary (tokenizer.json, tokenizer.model) into {@code dir}, for
+     * other tests that need a Llama 3-shaped tokenizer without Meta's file.
+     *
+     * @param dir the folder
+     * @return the two files
+     * @throws IOException if they cannot be written
+     */
+    @SuppressWarnings("unchecked")
+    public static Path[] syntheticFiles(Path dir) throws IOException {
+        Path tmp = dir;
         Path json = tmp.resolve("synthetic-tokenizer.json");
         Path model = tmp.resolve("synthetic-tokenizer.model");
         if (Files.exists(json)) return new Path[] {json, model};

@@ -35,35 +35,44 @@ class ServeUnitsTest {
     }
 
     @Test
-    @DisplayName("top-p keeps the most likely tokens until their mass reaches p (the crossing one included), at least one")
-    void nucleus() {
-        float[] p = {0.1f, 0.4f, 0.2f, 0.3f};
-        Sampler.nucleus(p, 0.5);
-        assertThat(p).containsExactly(0f, 0.4f, 0f, 0.3f);
-        float[] q = {0.1f, 0.4f, 0.2f, 0.3f};
-        Sampler.nucleus(q, 0.0);
-        assertThat(q).containsExactly(0f, 0.4f, 0f, 0f);
-        float[] r = {0.25f, 0.25f, 0.25f, 0.25f}; // ties: the lower index first
-        Sampler.nucleus(r, 0.5);
-        assertThat(r).containsExactly(0.25f, 0.25f, 0f, 0f);
-        float[] all = {0.1f, 0.4f, 0.2f, 0.3f};
-        Sampler.nucleus(all, 1.0);
-        assertThat(all).containsExactly(0.1f, 0.4f, 0.2f, 0.3f);
+    @DisplayName("request top_p follows Hugging Face's TopPLogitsWarper (infer.Sampler): drop tokens whose ascending cumulative mass is <= 1 - p; top_p 0 keeps the arg-max")
+    void topPIsHuggingFaces() {
+        // probabilities 0.1, 0.4, 0.2, 0.3 (logits = their logs, temperature 1): ascending cumsum 0.1, 0.3, 0.6, 1.0
+        float[] probs = {0.1f, 0.4f, 0.2f, 0.3f};
+        Generator g = new Generator(1);
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        dev.scratchllm.infer.Sampler s = new dev.scratchllm.infer.Sampler(4);
+        for (int i = 0; i < 400; i++) seen.add(s.sample(logs(probs), 0, SamplingParams.of(1, 1f, null, 0.5, 1f, null, List.of()).sampling(), g, null, 0));
+        assertThat(seen).containsExactly(1, 3);              // 1 - 0.5 = 0.5: 0.1 and 0.2 (cumsum 0.1, 0.3) dropped
+        seen.clear();
+        for (int i = 0; i < 400; i++) seen.add(s.sample(logs(probs), 0, SamplingParams.of(1, 1f, null, 0.75, 1f, null, List.of()).sampling(), g, null, 0));
+        assertThat(seen).containsExactly(1, 2, 3);           // 1 - 0.75 = 0.25: only 0.1 is dropped (0.1 + 0.2 = 0.3 is above)
+        seen.clear();
+        for (int i = 0; i < 200; i++) seen.add(s.sample(logs(probs), 0, SamplingParams.of(1, 1f, null, 0.0, 1f, null, List.of()).sampling(), g, null, 0));
+        assertThat(seen).containsExactly(1);
+        assertThat(SamplingParams.of(5, 0.7f, null, 1.0, 1f, 9L, List.of("x")).sampling()).isEqualTo(new dev.scratchllm.infer.SamplingParams(0.7f, 0, 1f, 1f));
+    }
+
+    private static float[] logs(float[] p) {
+        float[] l = new float[p.length];
+        for (int i = 0; i < p.length; i++) l[i] = (float) Math.log(p[i]);
+        return l;
     }
 
     @Test
-    @DisplayName("Sampler with top_p 1 draws what manualSeed(seed) + the book's generate(temperature, top_k) draws")
+    @DisplayName("the request's sampler (infer.Sampler) with top_p 1 draws what manualSeed(seed) + the book's generate(temperature, top_k) draws")
     void samplerMatchesBookGenerate() {
         Tensor logits = Tensor.of(new float[] {4.51f, 0.89f, -1.90f, 6.75f, 1.63f, -1.62f, -1.89f, 6.28f, 1.79f}, 1, 9); // the book's next_token_logits
         Generator g = new Generator(123);
-        Sampler s = new Sampler(1.4f, 3, 1.0, g);
+        dev.scratchllm.infer.Sampler s = new dev.scratchllm.infer.Sampler(9);
+        dev.scratchllm.infer.SamplingParams p = SamplingParams.of(1, 1.4f, 3, 1.0, 1f, 123L, List.of()).sampling();
         ScratchLLM.manualSeed(123);
         for (int i = 0; i < 50; i++) {
             Tensor kept = Tensor.where(logits.lt(logits.topk(3, -1).values().select(1, -1).unsqueeze(1)), Tensor.scalar(Float.NEGATIVE_INFINITY), logits);
             long book = ScratchLLM.multinomial(kept.div(1.4f).softmax(-1), 1).itemLong();
-            assertThat(s.applyAsLong(logits)).isEqualTo(book).isIn(0L, 3L, 7L);
+            assertThat((long) s.sample(logits.toFloatArray(), 0, p, g, null, 0)).isEqualTo(book).isIn(0L, 3L, 7L);
         }
-        assertThat(new Sampler(0f, null, 1.0, g).applyAsLong(logits)).isEqualTo(3L); // greedy: "forward"'s id in the book's toy vocabulary
+        assertThat(s.sample(logits.toFloatArray(), 0, dev.scratchllm.infer.SamplingParams.GREEDY, g, null, 0)).isEqualTo(3); // greedy: "forward"'s id in the book's toy vocabulary
     }
 
     @Test

@@ -129,33 +129,6 @@ class ByteLevelBPETest {
     }
 
     @Test
-    @DisplayName("streaming decode of random byte tokens (valid, cut and broken UTF-8) = Python-style decode of all bytes")
-    void streamingRandomBytes() {
-        Random rnd = new Random(5);
-        byte[][] vocab = new byte[64][];
-        byte[] pool = "aé中😀\u0301".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        for (int i = 0; i < vocab.length; i++) {
-            vocab[i] = new byte[1 + rnd.nextInt(4)];
-            for (int j = 0; j < vocab[i].length; j++) vocab[i][j] = rnd.nextInt(8) == 0 ? (byte) (0x80 + rnd.nextInt(128)) : pool[rnd.nextInt(pool.length)];
-        }
-        for (int k = 0; k < 2000; k++) {
-            int n = 1 + rnd.nextInt(20);
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            StreamingTextDecoder dec = new StreamingTextDecoder(id -> vocab[id]);
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                int id = rnd.nextInt(vocab.length);
-                all.writeBytes(vocab[id]);
-                sb.append(dec.next(id));
-            }
-            sb.append(dec.flush());
-            byte[] b = all.toByteArray();
-            // Utf8.decode is Python's bytes.decode("utf-8", "replace"), tested with GPT-2's fixtures
-            assertThat(sb.toString()).isEqualTo(Utf8.decode(b, 0, b.length));
-        }
-    }
-
-    @Test
     @DisplayName("allowed added tokens: only those listed are recognised, the longest wins")
     void allowedAddedTokens() {
         ByteLevelBPE q = dev.scratchllm.qwen.Qwen3Tokenizer.load().bpe();

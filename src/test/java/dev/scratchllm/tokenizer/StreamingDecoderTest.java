@@ -59,4 +59,31 @@ class StreamingDecoderTest {
         assertThat(d.push(0x80)).isEqualTo("\uFFFD\uFFFD"); // E0 80 can never be well-formed (Unicode Table 3-7)
         assertThat(d.push('A')).isEqualTo("A");
     }
+
+    @Test
+    @DisplayName("streaming decode of random byte tokens (valid, cut and broken UTF-8) = Python-style decode of all bytes")
+    void streamingRandomBytes() {
+        Random rnd = new Random(5);
+        byte[][] vocab = new byte[64][];
+        byte[] pool = "aé中😀\u0301".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < vocab.length; i++) {
+            vocab[i] = new byte[1 + rnd.nextInt(4)];
+            for (int j = 0; j < vocab[i].length; j++) vocab[i][j] = rnd.nextInt(8) == 0 ? (byte) (0x80 + rnd.nextInt(128)) : pool[rnd.nextInt(pool.length)];
+        }
+        for (int k = 0; k < 2000; k++) {
+            int n = 1 + rnd.nextInt(20);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            StreamingDecoder dec = new StreamingDecoder(id -> vocab[id]);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                int id = rnd.nextInt(vocab.length);
+                all.writeBytes(vocab[id]);
+                sb.append(dec.push(id));
+            }
+            sb.append(dec.flush());
+            byte[] b = all.toByteArray();
+            // Utf8.decode is Python's bytes.decode("utf-8", "replace"), tested with GPT-2's fixtures
+            assertThat(sb.toString()).isEqualTo(Utf8.decode(b, 0, b.length));
+        }
+    }
 }
