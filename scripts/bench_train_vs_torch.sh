@@ -54,10 +54,14 @@ done
 mkdir -p "$OUT"
 cd "$ROOT"
 if [ "$BUILD" = 1 ]; then mvn -q compile; fi
+# A private copy of the classes: a build started elsewhere during the hour-long run cannot pull
+# class files from under the running JVM.
+rm -rf "$OUT/classes"
+cp -r target/classes "$OUT/classes"
 
 # Token ids for the PyTorch run, written once by our tokenizer (byte-identical to tiktoken's gpt2).
 IDS="$OUT/verdict_ids.json"
-[ -f "$IDS" ] || scripts/java21 -cp target/classes scripts/DumpVerdictIds.java "$SCRATCHLLM_DATA/the-verdict.txt" "$IDS" > /dev/null
+[ -f "$IDS" ] || scripts/java21 -cp "$OUT/classes" scripts/DumpVerdictIds.java "$SCRATCHLLM_DATA/the-verdict.txt" "$IDS" > /dev/null
 
 TORCH_ENV=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" OMP_NUM_THREADS=2)
 if [ "$TORCH_MALLOC" = tuned ]; then
@@ -75,7 +79,7 @@ grep -qi 'openmp' "$OUT/torch_blas_check.log" || {
 run_java() { # $1: log file
   local dir="$OUT/java_ckpt"
   rm -rf "$dir"
-  /usr/bin/time -v -o "$1.time" scripts/java21 "${JAVA_FLAGS[@]}" -cp target/classes dev.scratchllm.cli.Main pretrain \
+  /usr/bin/time -v -o "$1.time" scripts/java21 "${JAVA_FLAGS[@]}" -cp "$OUT/classes" dev.scratchllm.cli.Main pretrain \
     --threads 2 --epochs "$EPOCHS" --out "$dir" > "$1" 2>&1
 }
 run_torch() {
@@ -85,7 +89,8 @@ run_torch() {
 
 # One line of figures from a run: training, evaluations, samples (s), whole process wall (s), peak RSS (MiB).
 figures() {
-  awk '/^  training steps:/ {tr=$3} /^  evaluations:/ {ev=$2} /^  samples:/ {sa=$2} END {printf "%s %s %s", tr, ev, sa}' "$1"
+  awk '/^  training steps:/ {tr=$3} /^  evaluations:/ {ev=$2} /^  samples:/ {sa=$2}
+       END {printf "%s %s %s", tr == "" ? "NA" : tr, ev == "" ? "NA" : ev, sa == "" ? "NA" : sa}' "$1"
   awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2, p, ":"); s=0; for (i=1;i<=n;i++) s=s*60+p[i]; w=s}
               /Maximum resident set size/ {r=$2/1024} END {printf " %.1f %.0f\n", w, r}' "$1.time"
 }
@@ -99,7 +104,9 @@ for i in $(seq 1 "$PAIRS"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     log="$OUT/pair${i}_${prog}.log"
     echo "$(date -u +%H:%M:%S) pair $i: $prog ..." >&2
-    if [ "$prog" = java ]; then run_java "$log"; else run_torch "$log"; fi
+    rc=0
+    if [ "$prog" = java ]; then run_java "$log" || rc=$?; else run_torch "$log" || rc=$?; fi
+    [ "$rc" = 0 ] || echo "pair $i: $prog exited with status $rc (see $log)" | tee -a "$SUMMARY" >&2
     echo "$i $(echo "$order" | tr ' ' '-') $prog $(figures "$log") $load" | tee -a "$SUMMARY"
   done
   # The evaluation lines must be the book's in both programs (PyTorch prints 0.717 for 0.716 at step 75).
