@@ -546,4 +546,51 @@ public interface Kernels {
      */
     void adamW(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int n,
                float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+
+    /** MT19937's state size. */
+    int MT_N = 624;
+    /** MT19937's middle offset. */
+    int MT_M = 397;
+
+    /**
+     * MT19937's twist: regenerates all 624 state words in place, exactly as the reference
+     * generator (and PyTorch's CPU generator) does, word by word in index order:
+     * {@code mt[i] = mt[(i + 397) mod 624] ^ (mixed >>> 1) ^ (mixed's low bit ? 0x9908B0DF : 0)} with
+     * {@code mixed = (mt[i] & 0x80000000) | (mt[i + 1 mod 624] & 0x7FFFFFFF)}, where words past
+     * index 226 read the already regenerated words of the first part. This default is the scalar
+     * reference; SIMD implementations must give the same words.
+     *
+     * @param mt the 624 state words, rewritten in place
+     * @throws IllegalArgumentException if {@code mt} does not hold exactly 624 words
+     */
+    default void mt19937Twist(int[] mt) {
+        checkTwistState(mt);
+        int i = 0;
+        for (; i < MT_N - MT_M; i++) mt[i] = mt[i + MT_M] ^ twistWord(mt[i], mt[i + 1]);
+        for (; i < MT_N - 1; i++) mt[i] = mt[i + MT_M - MT_N] ^ twistWord(mt[i], mt[i + 1]);
+        mt[MT_N - 1] = mt[MT_M - 1] ^ twistWord(mt[MT_N - 1], mt[0]);
+    }
+
+    /**
+     * One word of the twist before the xor with {@code mt[i + 397]}.
+     *
+     * @param u the word being replaced (its top bit is used)
+     * @param v the next word (its low 31 bits are used)
+     * @return {@code (mixed >>> 1) ^ (v odd ? 0x9908B0DF : 0)}
+     */
+    static int twistWord(int u, int v) {
+        int mixed = (u & 0x80000000) | (v & 0x7FFFFFFF);
+        return (mixed >>> 1) ^ (-(v & 1) & 0x9908B0DF); // branch-free: the low bit is random
+    }
+
+    /**
+     * Checks the state array of {@link #mt19937Twist}.
+     *
+     * @param mt the state
+     * @throws IllegalArgumentException if it is null or not 624 words long
+     */
+    static void checkTwistState(int[] mt) {
+        if (mt == null || mt.length != MT_N)
+            throw new IllegalArgumentException("mt19937Twist: expected 624 state words, got " + (mt == null ? "null" : mt.length));
+    }
 }
