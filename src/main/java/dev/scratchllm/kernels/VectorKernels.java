@@ -1,7 +1,6 @@
 package dev.scratchllm.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -1379,38 +1378,5 @@ public final class VectorKernels extends ScalarKernels {
         float s = VectorMath.sumLanes(acc);
         for (; i < n; i++) s += x[xi + i] * y[yi + i];
         return s;
-    }
-
-    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
-    private static final int LI = SI.length();
-
-    /**
-     * The twist in int vectors of {@code LI} words. Part one (words 0..226) reads
-     * {@code mt[i + 397]}, all still old; part two (227..622) reads {@code mt[i − 227]}, all
-     * already new, because a vector ends at most {@code LI ≤ 227} words after what it reads. Each
-     * vector loads {@code mt[i + 1 …]} before it stores {@code mt[i …]}, so it sees the old
-     * words, as the word-by-word loop does. Integer operations only: the same words as the
-     * scalar reference (compared in {@code KernelsTest}).
-     */
-    @Override
-    public void mt19937Twist(int[] mt) {
-        Kernels.checkTwistState(mt);
-        int i = 0;
-        for (; i + LI <= MT_N - MT_M; i += LI)
-            twistVector(mt, i, i + MT_M);
-        for (; i < MT_N - MT_M; i++) mt[i] = mt[i + MT_M] ^ Kernels.twistWord(mt[i], mt[i + 1]);
-        for (; i + LI <= MT_N - 1; i += LI)
-            twistVector(mt, i, i + MT_M - MT_N);
-        for (; i < MT_N - 1; i++) mt[i] = mt[i + MT_M - MT_N] ^ Kernels.twistWord(mt[i], mt[i + 1]);
-        mt[MT_N - 1] = mt[MT_M - 1] ^ Kernels.twistWord(mt[MT_N - 1], mt[0]);
-    }
-
-    private static void twistVector(int[] mt, int i, int far) {
-        IntVector u = IntVector.fromArray(SI, mt, i);
-        IntVector v = IntVector.fromArray(SI, mt, i + 1);
-        IntVector w = IntVector.fromArray(SI, mt, far);
-        IntVector mixed = u.and(0x80000000).or(v.and(0x7FFFFFFF));
-        IntVector odd = v.and(1).neg().and(0x9908B0DF);
-        w.lanewise(VectorOperators.XOR, mixed.lanewise(VectorOperators.LSHR, 1)).lanewise(VectorOperators.XOR, odd).intoArray(mt, i);
     }
 }

@@ -14,6 +14,10 @@ package dev.scratchllm.random;
  */
 final class Mt19937 {
     static final int N = 624;
+    private static final int M = 397;
+    private static final int MATRIX_A = 0x9908B0DF;
+    private static final int UPPER_MASK = 0x80000000;
+    private static final int LOWER_MASK = 0x7FFFFFFF;
 
     /** The untempered state words. */
     final int[] state = new int[N];
@@ -43,11 +47,22 @@ final class Mt19937 {
 
     /** Regenerates the whole block; afterwards {@code left = 624, next = 0}, as PyTorch. */
     void twist() {
-        // the kernels' twist: int vectors where the Vector API is present (dropout draws two words
-        // per element, ≈ 57 million a training step of the 124M model, twisted on one thread)
-        dev.scratchllm.kernels.KernelProvider.get().mt19937Twist(state);
+        int[] p = state;
+        int i = 0;
+        for (; i < N - M; i++) {
+            p[i] = p[i + M] ^ twist(p[i], p[i + 1]);
+        }
+        for (; i < N - 1; i++) {
+            p[i] = p[i + M - N] ^ twist(p[i], p[i + 1]);
+        }
+        p[N - 1] = p[M - 1] ^ twist(p[N - 1], p[0]);
         left = N;
         next = 0;
+    }
+
+    private static int twist(int u, int v) {
+        int mixed = (u & UPPER_MASK) | (v & LOWER_MASK);
+        return (mixed >>> 1) ^ (-(v & 1) & MATRIX_A); // branch-free: the low bit is random
     }
 
     static int temper(int y) {
