@@ -134,7 +134,7 @@ awk '
       for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
       rm = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
       a = med("java", c); b = med("torch", c)
-      printf "| %s | %.1f | %.1f | %.2f | %.2f |\n", name[c - 3], a, b, b > 0 ? a / b : 0, rm
+      printf "| %s | %.1f | %.1f | %.2f | %.2f |\n", name[c - 3], a, b, (b > 0 ? a / b : 0), rm
     }
   }' "$SUMMARY" | tee -a "$SUMMARY"
 echo "logs and summary: $OUT" >&2
