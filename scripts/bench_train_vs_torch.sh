@@ -81,6 +81,9 @@ run_java() { # $1: log file
   rm -rf "$dir"
   /usr/bin/time -v -o "$1.time" scripts/java21 "${JAVA_FLAGS[@]}" -cp "$OUT/classes" dev.scratchllm.cli.Main pretrain \
     --threads 2 --epochs "$EPOCHS" --out "$dir" > "$1" 2>&1
+  local rc=$?
+  rm -rf "$dir" # the checkpoint (about 2 GB) is not needed for the timing
+  return $rc
 }
 run_torch() {
   # --no-initial-losses: our main job does not compute section 5.1.3's initial losses (10 forward
