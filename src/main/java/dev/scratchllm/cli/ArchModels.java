@@ -56,7 +56,7 @@ public final class ArchModels {
      * @param nKvGroups the key/value heads
      * @param tied whether the output head shares the token embedding
      */
-    record Sizes(int contextLength, int embDim, int nHeads, int nLayers, int hiddenDim, int nKvGroups, boolean tied) {
+    public record Sizes(int contextLength, int embDim, int nHeads, int nLayers, int hiddenDim, int nKvGroups, boolean tied) {
     }
 
     /** The key/value heads when {@code --kv-groups} is not given: half the query heads when that divides them, else one per head. */
@@ -126,8 +126,13 @@ public final class ArchModels {
     /**
      * A new model of {@code arch} (llama3 or qwen3), weights drawn from the default generator, the
      * output head tied to the token embedding when {@code s.tied()}.
+     *
+     * @param arch {@code llama3} or {@code qwen3}
+     * @param s the sizes
+     * @return the model, in training mode
+     * @throws IllegalArgumentException if {@code arch} is neither
      */
-    static RoPEDecoderModel<?> build(String arch, Sizes s) {
+    public static RoPEDecoderModel<?> build(String arch, Sizes s) {
         RoPEDecoderModel<?> model = switch (arch) {
             case "llama3" -> new Llama3Model(llamaConfig(s));
             case "qwen3" -> new Qwen3Model(qwenConfig(s));

@@ -92,7 +92,8 @@ public final class Pretrain {
             return new GPTConfig(GPTConfig.GPT_CONFIG_124M.vocabSize(), contextLength, embDim, nHeads, nLayers, dropRate, false);
         }
 
-        ArchModels.Sizes sizes() {
+        /** {@return the sizes of a {@code --arch llama3|qwen3} model} */
+        public ArchModels.Sizes sizes() {
             return new ArchModels.Sizes(contextLength, embDim, nHeads, nLayers, hiddenDim, kvGroups, tieWeights);
         }
     }

@@ -2,7 +2,9 @@ package dev.scratchllm.spark;
 
 import dev.scratchllm.ScratchLLM;
 import dev.scratchllm.cli.Pretrain;
+import dev.scratchllm.cli.ArchModels;
 import dev.scratchllm.cli.UsageException;
+import dev.scratchllm.nn.Module;
 import dev.scratchllm.data.BookData;
 import dev.scratchllm.data.DataLoader;
 import dev.scratchllm.data.GPTDatasetV1;
@@ -77,9 +79,6 @@ public final class SparkPretrain {
             }
         }
         Pretrain.Settings s = Pretrain.parseSettings(rest);
-        if (!s.arch().equals("gpt2"))
-            throw new UsageException("spark pretrain: --arch " + s.arch() + " is not wired into this launcher yet (GPT only); "
-                    + "SparkDataParallel itself trains any model that a ModelFactory builds");
         if (s.batchSize() % workers != 0)
             throw new UsageException("spark pretrain: --batch " + s.batchSize() + " (the global batch) must be a multiple of --workers " + workers);
 
@@ -92,17 +91,22 @@ public final class SparkPretrain {
 
         int vocab = GPTConfig.GPT_CONFIG_124M.vocabSize(), ctx = s.contextLength(), emb = s.embDim(), heads = s.nHeads(), layers = s.nLayers();
         double drop = s.dropRate();
-        ModelFactory factory = () -> new GPTModel(new GPTConfig(vocab, ctx, emb, heads, layers, drop, false));
+        String arch = s.arch();
+        int hidden = s.hiddenDim(), kvGroups = s.kvGroups();
+        boolean tied = s.tieWeights();
+        ModelFactory factory = arch.equals("gpt2") // the lambdas capture only numbers and strings: they are serialized
+                ? () -> new GPTModel(new GPTConfig(vocab, ctx, emb, heads, layers, drop, false))
+                : () -> ArchModels.build(arch, new ArchModels.Sizes(ctx, emb, heads, layers, hidden, kvGroups, tied));
         ScratchLLM.setNumThreads(s.threads());
         ScratchLLM.manualSeed(s.seed());
-        GPTModel model = (GPTModel) factory.create();
+        Module model = factory.create();
 
         SparkConf conf = new SparkConf().setAppName("scratchllm-pretrain").set("spark.driver.maxResultSize", "0"); // gradients are as large as the model
         if (master != null) conf.setMaster(master);
         SparkDataParallel.Config c = new SparkDataParallel.Config(workers, s.batchSize() / workers, s.epochs(), s.seed(), s.lr(), s.weightDecay(),
                 warmup > 0 ? new SparkDataParallel.Schedule(warmup, s.lr() / 10, s.lr() / 100) : null,
                 checkpointEvery, s.outDir().resolve("checkpoint"), resume, Long.MAX_VALUE);
-        out.printf(Locale.ROOT, "Model: %,d parameters; %d training windows of %d tokens; %d workers x batch %d%n",
+        out.printf(Locale.ROOT, "Model: " + arch + ", %,d parameters; %d training windows of %d tokens; %d workers x batch %d%n",
                 model.numParameters(), train.size(), ctx, workers, c.batchPerWorker());
         out.println("  step  epoch    loss   broadcast(ms)  fetch(ms)  compute(ms)  aggregation(ms)  optimizer(ms)");
         SparkDataParallel.Result r;

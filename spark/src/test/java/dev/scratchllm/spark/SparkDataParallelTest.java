@@ -6,6 +6,10 @@ import dev.scratchllm.data.DistributedSampler;
 import dev.scratchllm.finetune.Classification;
 import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
+import dev.scratchllm.llama.Llama3Config;
+import dev.scratchllm.llama.Llama3Model;
+import dev.scratchllm.qwen.Qwen3Config;
+import dev.scratchllm.qwen.Qwen3Model;
 import dev.scratchllm.nn.Module;
 import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.random.Generator;
@@ -109,9 +113,31 @@ class SparkDataParallelTest {
 
     @Test
     void twoWorkersOfBatchTwoTakeTheStepsOfOneProcessWithBatchFour() throws IOException {
+        equivalence("gpt", factory());
+    }
+
+    @Test
+    void llama3AndQwen3TrainOnSparkAsInOneProcess() throws IOException {
+        // tiny models of the two architectures with the test's vocabulary (the factories capture only numbers)
+        equivalence("llama3", () -> new Llama3Model(new Llama3Config(VOCAB, CONTEXT, EMB, HEADS, 1, 32, 1, 500_000.0, null)));
+        equivalence("qwen3 (tied head)", () -> {
+            Qwen3Model m = new Qwen3Model(Qwen3Config.dense(VOCAB, CONTEXT, EMB, HEADS, 1, 32, 0, true, 1, 1_000_000.0));
+            m.tieWeights();
+            return m;
+        });
+    }
+
+    static Module seeded(ModelFactory f, long seed) {
+        Generator.defaultGenerator().manualSeed(seed);
+        return f.create();
+    }
+
+    /** 2 workers x batch 2 on Spark against the library's trainer with batch 4 in the same order: 3 steps. */
+    static void equivalence(String name, ModelFactory f) throws IOException {
         Dataset<Tensor[]> data = data(12); // 12 examples: 2 workers x 6, 3 steps of 2 per worker
-        GPTModel spark = driverModel(123);
-        SparkDataParallel.Result r = trainer(TaskHook.NONE).train(spark, data, config(1, 0, null, false, Long.MAX_VALUE), null);
+        Module spark = seeded(f, 123);
+        SparkDataParallel.Result r = new SparkDataParallel(sc, f, LossFunction.NEXT_TOKEN, BatchCollate.STACK, TaskHook.NONE)
+                .train(spark, data, config(1, 0, null, false, Long.MAX_VALUE), null);
         assertThat(r.losses()).hasSize(3);
 
         // the reference: the library's appendix D trainer, one process, batch 4 = worker 0's 2 then worker 1's 2
@@ -131,8 +157,8 @@ class SparkDataParallelTest {
                 return data.get(order.get(index));
             }
         };
-        GPTModel single = driverModel(123);
-        assertThat(flat(single)).containsExactly(flat(driverModel(123)));
+        Module single = seeded(f, 123);
+        assertThat(flat(single)).containsExactly(flat(seeded(f, 123)));
         List<Double> singleLosses = new ArrayList<>();
         Training.trainModel(single, DataLoader.of(ordered, 4, false, true), DataLoader.of(ordered, 4, false, true),
                 new AdamW(single.parameters(), LR, WD), new Training.Options(1, 1000, 1, new Training.Listener() {
@@ -147,17 +173,17 @@ class SparkDataParallelTest {
             sparkTable.add(String.format(Locale.ROOT, "%.3f", r.losses().get(i)));
             singleTable.add(String.format(Locale.ROOT, "%.3f", singleLosses.get(i)));
         }
-        assertThat(sparkTable).isEqualTo(singleTable);
-        float[] a = flat(spark), b = flat(single), init = flat(driverModel(123));
+        assertThat(sparkTable).as(name + " loss table").isEqualTo(singleTable);
+        float[] a = flat(spark), b = flat(single), init = flat(seeded(f, 123));
         double maxDiff = 0, maxMove = 0;
         for (int i = 0; i < a.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
             maxMove = Math.max(maxMove, Math.abs(b[i] - init[i]));
         }
-        System.out.printf(Locale.ROOT, "equivalence: losses spark %s single %s; max |w_spark - w_single| %.3g, max |w - w0| %.3g%n",
-                r.losses(), singleLosses, maxDiff, maxMove);
-        assertThat(maxMove).isGreaterThan(1e-3);
-        assertThat(maxDiff).isLessThan(1e-6);
+        System.out.printf(Locale.ROOT, "equivalence (%s): losses spark %s single %s; max |w_spark - w_single| %.3g, max |w - w0| %.3g%n",
+                name, r.losses(), singleLosses, maxDiff, maxMove);
+        assertThat(maxMove).as(name + ": the weights moved").isGreaterThan(1e-3);
+        assertThat(maxDiff).as(name + ": Spark's weights against one process's").isLessThan(1e-6);
     }
 
     @Test
