@@ -100,6 +100,12 @@ class PretrainArchTest {
         String greedy = TextGeneration.tokenIdsToText(Generation.generateTextSimple(model, prompt, 50, 32), tok).replace("\n", " ");
         String printed = r.out().lines().filter(l -> l.startsWith("Every effort moves you")).findFirst().orElseThrow(); // one epoch: one greedy sample, then the sampled one
         assertThat(greedy).isEqualTo(printed);
+        // generate --checkpoint runs it on the inference path (RoPEInference): the same greedy text
+        java.io.ByteArrayOutputStream gen = new java.io.ByteArrayOutputStream();
+        String generated = Generate.run(Generate.parse(List.of("--checkpoint", ckpt.toString(), "--prompt", "Every effort moves you",
+                "--temperature", "0", "--max-new-tokens", "50")), new java.io.PrintStream(gen, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(generated.replace("\n", " ")).isEqualTo(greedy);
+        assertThat(gen.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Model: checkpoint " + ckpt + " (" + arch + ", ");
         // ... and its seeded sample (temperature 1.4, top-k 25): draws from the whole distribution, so the logits must agree
         ScratchLLM.manualSeed(123);
         String sampled = TextGeneration.tokenIdsToText(TextGeneration.generate(model, prompt, 15, 32, 1.4f, 25, null), tok);

@@ -236,7 +236,10 @@ class RoPEInferenceTest {
         float[] want = HF_LOGITS.get(name + ".logits").select(0, 1).contiguousData();
         int[] seq = row(input, 1);
         for (WeightFormat fmt : new WeightFormat[] {WeightFormat.F32, WeightFormat.BF16}) {
-            RoPEInference loaded = RoPEInference.load(dir, fmt, 1, 16), built = new RoPEInference(model, fmt, 1, 16);
+            RoPEInference first = RoPEInference.load(dir, fmt, 1, 16), built = new RoPEInference(model, fmt, 1, 16);
+            assertThat(first.parameterCount()).as("parameter count").isEqualTo(model.numParameters());
+            first.prefill(0, seq, 0, 3, new float[first.vocabSize()], 0);   // a sibling has its own cache: this must not matter
+            RoPEInference loaded = first.sibling(1, 16);
             assertThat(loaded.weightBytesPerToken()).isEqualTo(built.weightBytesPerToken());
             int vocab = loaded.vocabSize();
             float[] a = new float[vocab], b = new float[vocab];
