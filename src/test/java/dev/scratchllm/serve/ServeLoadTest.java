@@ -49,12 +49,11 @@ class ServeLoadTest {
      * The tiny model behind a gate: no generation starts before {@link #open()}, so all requests
      * are admitted (running or waiting) when the extra ones arrive, however fast the machine is.
      */
-    static final class GatedBackend implements ModelBackend {
-        final ModelBackend inner;
+    static final class GatedBackend extends ForwardingBackend {
         volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
 
         GatedBackend(ModelBackend inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void open() {
@@ -63,46 +62,6 @@ class ServeLoadTest {
 
         void close() {
             gate = new java.util.concurrent.CountDownLatch(1);
-        }
-
-        @Override
-        public String id() {
-            return inner.id();
-        }
-
-        @Override
-        public String family() {
-            return inner.family();
-        }
-
-        @Override
-        public long parameterCount() {
-            return inner.parameterCount();
-        }
-
-        @Override
-        public int contextLength() {
-            return inner.contextLength();
-        }
-
-        @Override
-        public ChatFormat chatFormat() {
-            return inner.chatFormat();
-        }
-
-        @Override
-        public int[] encode(String text) {
-            return inner.encode(text);
-        }
-
-        @Override
-        public int[] emptyPrompt() {
-            return inner.emptyPrompt();
-        }
-
-        @Override
-        public dev.scratchllm.tokenizer.StreamingDecoder newDecoder() {
-            return inner.newDecoder();
         }
 
         @Override
