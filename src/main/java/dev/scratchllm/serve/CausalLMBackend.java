@@ -191,12 +191,14 @@ public class CausalLMBackend implements ModelBackend {
     private Finish run(Slot s, int[] prompt, SamplingParams p, Generator rng, IntPredicate onToken) {
         CausalLM lm = s.lm;
         int max = p.maxTokens();
-        int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + max); // the history the repetition penalty sees
+        // the history the repetition penalty sees; grown as needed (max may be huge on the command line)
+        int[] seq = java.util.Arrays.copyOf(prompt, (int) Math.min(Integer.MAX_VALUE - 8, (long) prompt.length + Math.min(max, 4096)));
         int len = prompt.length;
         window(s, seq, len);
         for (int n = 0; n < max; ) {
             int t = s.sampler.sample(s.logits, 0, p.sampling(), rng, seq, len);
             for (int stop : vocabulary.stopIds()) if (t == stop) return Finish.EOS;
+            if (len == seq.length) seq = java.util.Arrays.copyOf(seq, (int) Math.min(Integer.MAX_VALUE - 8, 2L * len));
             seq[len++] = t;
             n++;
             if (!onToken.test(t)) return Finish.CALLER;
