@@ -123,7 +123,7 @@ public final class Pretrain {
                 .alias("--n-kv-groups", "--kv-groups")
                 .integer("--hidden-dim", "N", null, 1, Integer.MAX_VALUE, "llama3/qwen3: SwiGLU feed-forward width (default 4 x --emb-dim)")
                 .flag("--tie-weights", "llama3/qwen3: the output head shares the token embedding (default untied, as the book's GPT)")
-                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077): run by the spark module, see docs/spark.md");
+                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077); needs the spark module on the class path, see docs/spark.md");
     }
 
     /** What {@code pretrain --spark URL} says when no {@link DistributedPretrain} is on the class path. */
