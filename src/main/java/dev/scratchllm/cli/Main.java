@@ -43,7 +43,7 @@ public final class Main {
     /** The commands, in the order {@code help} lists them; a new command is one line here. */
     private static final List<Command> COMMANDS = List.of(
             new Command("pretrain", "chapter 5: pretrain GPT-124M (context 256) on the-verdict (the default command)",
-                    (a, out) -> Pretrain.run(Pretrain.parse(a), out)),
+                    Pretrain::command),
             new Command("generate", "continue a prompt with a pretrained checkpoint, GPT-2's weights, or a catalog model (--model, --weights)",
                     (a, out) -> Generate.run(Generate.parse(a), out)),
             new Command("chat", "chat on the command line with Llama 3.2, Qwen3, GPT-2 or an instruction checkpoint (streamed replies)",

@@ -123,13 +123,34 @@ public final class Pretrain {
                 .alias("--n-kv-groups", "--kv-groups")
                 .integer("--hidden-dim", "N", null, 1, Integer.MAX_VALUE, "llama3/qwen3: SwiGLU feed-forward width (default 4 x --emb-dim)")
                 .flag("--tie-weights", "llama3/qwen3: the output head shares the token embedding (default untied, as the book's GPT)")
-                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077): run by the spark module, see docs/spark.md");
+                .text("--spark", "URL", null, "data-parallel on a Spark master (local[2], spark://HOST:7077); needs the spark module on the class path, see docs/spark.md");
     }
 
-    /** What {@code pretrain --spark URL} says: the core has no Spark; the spark module's launcher takes the same options. */
-    static final String SPARK_MESSAGE = "pretrain: --spark %s: this build has no Spark (the library has no dependencies); run the same options with "
-            + "the spark module's launcher, dev.scratchllm.spark.SparkPretrain --master %s (build it with mvn -f spark/pom.xml package; "
-            + "the JVM flags and spark-submit are in docs/spark.md)";
+    /** What {@code pretrain --spark URL} says when no {@link DistributedPretrain} is on the class path. */
+    static final String SPARK_MESSAGE = "pretrain: --spark %s: this build has no Spark (the library has no dependencies); put scratchllm-spark "
+            + "on the class path, e.g. mvn -f spark/pom.xml -q compile exec:exec -Dargs=\"pretrain --spark %s ...\" (or run its launcher "
+            + "dev.scratchllm.spark.SparkPretrain; the JVM flags and spark-submit are in docs/spark.md)";
+
+    /**
+     * The {@code pretrain} command: with {@code --spark URL}, hands the options to the
+     * {@link DistributedPretrain} on the class path (the spark module's); without, parses and runs
+     * in this process.
+     *
+     * @param args the options
+     * @param out where to print progress and results
+     * @throws IOException if the text cannot be read or a checkpoint cannot be written
+     * @throws UsageException if an option is wrong, or {@code --spark} is given and no trainer is installed
+     */
+    public static void command(List<String> args, PrintStream out) throws IOException {
+        if (args.contains("--spark") && !args.contains("--help") && !args.contains("-h")) {
+            DistributedPretrain d = DistributedPretrain.find();
+            if (d != null) {
+                d.run(args, out);
+                return;
+            }
+        }
+        run(parse(args), out);
+    }
 
     /**
      * Parses {@code pretrain}'s options into settings, for launchers outside this package that take

@@ -7,7 +7,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code pretrain --spark URL}: the core has no Spark, so it is a usage error that names the spark module's launcher. */
+/** {@code pretrain --spark URL} without the spark module on the class path: a usage error that says how to put it there. */
 class PretrainSparkOptionTest {
     @Test
     void sparkIsAUsageErrorNamingTheSparkLauncher() {
@@ -15,7 +15,9 @@ class PretrainSparkOptionTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("scratchllm: pretrain: --spark local[2]: this build has no Spark")
-                .contains("dev.scratchllm.spark.SparkPretrain --master local[2]").contains("docs/spark.md");
+                .contains("put scratchllm-spark on the class path").contains("-Dargs=\"pretrain --spark local[2] ...\"")
+                .contains("dev.scratchllm.spark.SparkPretrain").contains("docs/spark.md");
+        assertThat(DistributedPretrain.find()).as("the core's tests have no Spark on the class path").isNull();
         assertThat(MainTest.run("pretrain", "--help").out()).contains("--spark URL");
     }
 

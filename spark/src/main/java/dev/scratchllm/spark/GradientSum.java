@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * What {@code treeAggregate} sums over the workers of one step: the parameters' gradients
- * (element-wise float sums), the workers' mean batch losses, how many workers contributed, and
+ * (element-wise float sums), the workers' mean batch losses (each times its weight), the weights, how many workers contributed, and
  * the slowest worker's broadcast-fetch and compute times. The zero value holds no arrays, so it
  * costs nothing to ship with every task.
  */
@@ -13,15 +13,17 @@ final class GradientSum implements Serializable {
     float[][] grads;   // one array per parameter, in Module.parameters() order (null for a frozen one); null in the zero value
     double loss;       // sum of the workers' mean batch losses
     int workers;       // how many workers' results are in the sum
+    double weight;     // the sum of the workers' loss weights (LossFunction.weight); grads and loss are weighted by them
     long fetchNanos;   // the slowest worker's time to read the broadcast weights
     long computeNanos; // the slowest worker's time for forward, backward and copying the gradients
 
     GradientSum() {
     }
 
-    GradientSum(float[][] grads, double loss, long fetchNanos, long computeNanos) {
+    GradientSum(float[][] grads, double loss, double weight, long fetchNanos, long computeNanos) {
         this.grads = grads;
         this.loss = loss;
+        this.weight = weight;
         this.workers = 1;
         this.fetchNanos = fetchNanos;
         this.computeNanos = computeNanos;
@@ -44,6 +46,7 @@ final class GradientSum implements Serializable {
         }
         loss += o.loss;
         workers += o.workers;
+        weight += o.weight;
         fetchNanos = Math.max(fetchNanos, o.fetchNanos);
         computeNanos = Math.max(computeNanos, o.computeNanos);
         return this;

@@ -29,7 +29,9 @@ import java.util.UUID;
  * weights; each of {@code workers} tasks takes its shard of the step's examples
  * ({@link DistributedSampler}: seeded shuffle per epoch, padding to equal shards, batches of
  * consecutive shard indices), computes the mean loss and the gradients with the library's
- * autograd, and {@code treeAggregate} sums them; the driver averages, clips (appendix D, from the
+ * autograd, and {@code treeAggregate} sums them; the driver averages (weighted by
+ * {@link LossFunction#weight}: per worker by default, per target token for chapter 7's padded
+ * batches), clips (appendix D, from the
  * end of the warm-up), sets the learning rate (appendix D's schedule, if given) and steps AdamW,
  * whose state lives only on the driver. Every {@code checkpointEvery} steps it writes an atomic
  * {@link Checkpoint}; a run started with {@code resume} continues from it bit-identically.
@@ -241,14 +243,15 @@ public final class SparkDataParallel {
                 if (sum.workers != c.workers())
                     throw new IllegalStateException("SparkDataParallel: step " + g + " summed " + sum.workers + " workers' gradients, expected " + c.workers());
 
-                double loss = sum.loss / c.workers();
+                double loss = sum.loss / sum.weight; // with the default weights of 1: the mean over the workers
                 if (Double.isNaN(loss) || Double.isInfinite(loss))
                     throw new IllegalStateException("training stopped: the loss is " + loss + " at epoch " + (epoch + 1) + ", step " + g
                             + " (try a lower learning rate, gradient clipping, or check the data)");
                 for (int i = 0; i < params.size(); i++) {
                     float[] gr = sum.grads[i];
                     if (gr == null) continue; // a frozen parameter: no gradient, AdamW skips it (as in one process)
-                    for (int j = 0; j < gr.length; j++) gr[j] /= c.workers();
+                    float w = (float) sum.weight;
+                    for (int j = 0; j < gr.length; j++) gr[j] /= w;
                     params.get(i).setGrad(Tensor.of(gr, params.get(i).shape()));
                 }
                 if (c.schedule() != null && g >= c.schedule().warmupSteps()) GradClip.clipGradNorm(params, 1.0);
@@ -344,18 +347,27 @@ public final class SparkDataParallel {
             Generator.defaultGenerator().manualSeed(taskSeed(seed, t.step(), t.rank()));
             List<Tensor[]> batch = new ArrayList<>(t.indices().length);
             for (long i : t.indices()) batch.add(data.get((int) i));
-            Tensor loss = lossFunction.loss(model, collate.collate(batch));
+            Tensor[] b = collate.collate(batch);
+            double weight = lossFunction.weight(b);
+            if (!(weight > 0)) throw new IllegalStateException("SparkDataParallel: step " + t.step() + ", worker " + t.rank() + ": loss weight " + weight + ", expected > 0");
+            Tensor loss = lossFunction.loss(model, b);
             loss.backward();
             float[][] grads = new float[ps.size()][];
             for (int i = 0; i < grads.length; i++) {
                 Tensor gr = ps.get(i).grad();
                 // frozen parameters send nothing; a trainable one the loss did not reach sends zeros
                 grads[i] = !ps.get(i).requiresGrad() ? null : gr == null ? new float[ps.get(i).numel()] : gr.contiguousData();
+                if (weight != 1 && grads[i] != null) {
+                    float fw = (float) weight;
+                    float[] scaled = grads[i].clone(); // the gradient's own array may be the autograd's buffer
+                    for (int j = 0; j < scaled.length; j++) scaled[j] *= fw;
+                    grads[i] = scaled;
+                }
             }
-            double l = loss.item();
+            double l = loss.item() * weight;
             model.zeroGrad();
             long t2 = System.nanoTime();
-            return acc.add(new GradientSum(grads, l, t1 - t0, t2 - t1));
+            return acc.add(new GradientSum(grads, l, weight, t1 - t0, t2 - t1));
         };
     }
 }
