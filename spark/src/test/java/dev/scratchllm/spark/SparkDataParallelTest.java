@@ -15,7 +15,6 @@ import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.random.Generator;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.train.Training;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +47,7 @@ class SparkDataParallelTest {
 
     @BeforeAll
     static void startSpark() {
-        SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("SparkDataParallelTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
-        sc = new JavaSparkContext(conf);
-        sc.setLogLevel("ERROR");
+        sc = LocalSpark.start("local[2,2]", "SparkDataParallelTest");
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import dev.scratchllm.optim.AdamW;
 import dev.scratchllm.random.Generator;
 import dev.scratchllm.tensor.Tensor;
 import dev.scratchllm.train.Training;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +40,7 @@ class SparkInstructionTest {
 
     @BeforeAll
     static void startSpark() {
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("SparkInstructionTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
-        sc = new JavaSparkContext(conf);
-        sc.setLogLevel("ERROR");
+        sc = LocalSpark.start("local[2]", "SparkInstructionTest");
     }
 
     @AfterAll
