@@ -183,6 +183,29 @@ public final class GPTInference implements CausalLM {
         greedyHead = new GreedyHead();
     }
 
+    /**
+     * Another instance over the same weights (not copied, whatever the format) with its own cache
+     * and buffers: one per thread of control, e.g. one per concurrent request of a server.
+     *
+     * @param maxBatch the sibling's sequence slots
+     * @param capacity its positions per slot, at most the model's context length
+     * @return the sibling
+     * @throws IllegalArgumentException if {@code maxBatch} or {@code capacity} is out of range
+     */
+    public GPTInference sibling(int maxBatch, int capacity) {
+        return new GPTInference(config, format, maxBatch, capacity, new Parts() {
+            @Override
+            public float[] vector(String name) {
+                return (float[]) named.get(name);
+            }
+
+            @Override
+            public WeightMatrix matrix(String name) {
+                return (WeightMatrix) named.get(name);
+            }
+        });
+    }
+
     private static float[] data(Tensor t) {
         return t == null ? null : t.contiguousData();
     }

@@ -1,8 +1,8 @@
 /*
  * Gpt2Backend: serves a GPTModel (GPT-2's weights, a pretraining checkpoint, or an instruction
  * model from chapter 7) with the GPT-2 tokenizer: a CausalLMBackend over GPTInference, one
- * GPTInference per concurrent request (float32 shares the model's arrays; BF16/Q8_0 convert once
- * per instance). It stops at <|endoftext|>. The chat format is the caller's choice (Alpaca for an
+ * GPTInference per concurrent request, siblings of the first (float32 shares the model's arrays;
+ * BF16/Q8_0 are converted once and shared). It stops at <|endoftext|>. The chat format is the caller's choice (Alpaca for an
  * instruction model, a transcript for a base model).
  */
 package dev.scratchllm.serve;
@@ -36,8 +36,12 @@ public final class Gpt2Backend extends CausalLMBackend {
      * @param weights how the inference path stores the matrices
      */
     public Gpt2Backend(String id, GPTModel model, GPT2Tokenizer tokenizer, ChatFormat format, WeightFormat weights) {
-        super(new Info(id, "gpt2", model.numParameters(), model.config().contextLength()), evalInference(model, weights),
-                () -> new GPTInference(model, weights, 1, model.config().contextLength()), vocabulary(tokenizer), format);
+        this(new Info(id, "gpt2", model.numParameters(), model.config().contextLength()), evalInference(model, weights), tokenizer, format);
+    }
+
+    /** Each further concurrent request gets a sibling of the first instance: its own cache, the same (converted once) weights. */
+    private Gpt2Backend(Info info, GPTInference first, GPT2Tokenizer tokenizer, ChatFormat format) {
+        super(info, first, () -> first.sibling(1, first.capacity()), vocabulary(tokenizer), format);
     }
 
     private static GPTInference evalInference(GPTModel model, WeightFormat weights) {

@@ -258,4 +258,24 @@ class GPTInferenceTest {
             assertThat(least).as("%s on %d threads: fewest bytes allocated by a round of 16 decode steps", f, threads).isZero();
         }
     }
+
+    @Test
+    void aSiblingSharesTheConvertedWeightsAndComputesLikeAFreshInstance() {
+        GPTModel model = smallModel(true);
+        GPTInference first = new GPTInference(model, WeightFormat.BF16, 1, 24);
+        int[] prompt = {5, 17, 99, 3, 42, 7};
+        first.prefill(0, prompt, 0, 4, new float[first.vocabSize()], 0); // the first one's cache must not matter
+        GPTInference sib = first.sibling(1, 24), fresh = new GPTInference(model, WeightFormat.BF16, 1, 24);
+        assertThat(sib.parameters().get("out_head.weight")).isSameAs(first.parameters().get("out_head.weight"));
+        assertThat(fresh.parameters().get("out_head.weight")).isNotSameAs(first.parameters().get("out_head.weight"));
+        assertThat(sib.length(0)).isZero();
+        float[] a = new float[sib.vocabSize()], b = new float[sib.vocabSize()];
+        sib.prefill(0, prompt, 0, 5, a, 0);
+        fresh.prefill(0, prompt, 0, 5, b, 0);
+        assertThat(a).containsExactly(b);
+        sib.decode(1, new int[] {0}, new int[] {prompt[5]}, a, 0);
+        fresh.decode(1, new int[] {0}, new int[] {prompt[5]}, b, 0);
+        assertThat(a).containsExactly(b);
+        assertThatThrownBy(() -> first.sibling(1, 25)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+    }
 }
