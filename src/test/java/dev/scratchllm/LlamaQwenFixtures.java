@@ -36,6 +36,23 @@ public final class LlamaQwenFixtures {
         }
     }
 
+    /** A writable copy of fixture folder {@code fixture} under {@code tmp} (for tests that spoil a file). */
+    public static Path copy(String fixture, Path tmp) throws IOException {
+        Path src = path(fixture), dst = tmp.resolve(fixture);
+        java.nio.file.Files.createDirectories(dst);
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(src)) {
+            for (Path p : (Iterable<Path>) s::iterator) java.nio.file.Files.copy(p, dst.resolve(p.getFileName()));
+        }
+        return dst;
+    }
+
+    /** Rewrites a safetensors file after {@code edit} changed its tensors (removed, added or replaced some). */
+    public static void rewrite(Path file, java.util.function.Consumer<Map<String, Tensor>> edit) throws IOException {
+        Map<String, Tensor> t = new java.util.LinkedHashMap<>(Safetensors.read(file));
+        edit.accept(t);
+        Safetensors.write(file, t);
+    }
+
     /** All tensors and the metadata of a fixture file. */
     public static Safetensors.Contents read(String name) {
         try {

@@ -21,11 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -261,32 +258,17 @@ class RoPEInferenceTest {
                 .hasMessageContaining("config.json").hasMessageContaining("capacity 33");
     }
 
-    private static Path copy(String fixture, Path tmp) throws IOException {
-        Path src = LlamaQwenFixtures.path(fixture), dst = tmp.resolve(fixture);
-        Files.createDirectories(dst);
-        try (Stream<Path> s = Files.list(src)) {
-            for (Path p : (Iterable<Path>) s::iterator) Files.copy(p, dst.resolve(p.getFileName()));
-        }
-        return dst;
-    }
-
-    private static void rewrite(Path file, java.util.function.Consumer<Map<String, Tensor>> edit) throws IOException {
-        Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(file));
-        edit.accept(t);
-        Safetensors.write(file, t);
-    }
-
     @Test
     @DisplayName("Missing, mis-shaped and unexpected tensors are refused naming the file and the tensor; a sharded Llama's shard is named")
     void badFiles(@TempDir Path tmp) throws IOException {
-        Path d1 = copy("hf_qwen_moe_tiny", tmp.resolve("a"));
-        rewrite(d1.resolve("model.safetensors"), t -> t.remove("model.layers.1.mlp.experts.3.down_proj.weight"));
+        Path d1 = LlamaQwenFixtures.copy("hf_qwen_moe_tiny", tmp.resolve("a"));
+        LlamaQwenFixtures.rewrite(d1.resolve("model.safetensors"), t -> t.remove("model.layers.1.mlp.experts.3.down_proj.weight"));
         assertThatThrownBy(() -> RoPEInference.load(d1, WeightFormat.BF16, 1, 8)).isInstanceOf(IOException.class)
                 .hasMessageContaining("hf_qwen_moe_tiny").hasMessageContaining("missing tensor \"model.layers.1.mlp.experts.3.down_proj.weight\"")
                 .hasMessageContaining("trf_blocks.1.ff.fc3.3.weight");
 
-        Path d2 = copy("hf_qwen_tiny", tmp.resolve("b"));
-        rewrite(d2.resolve("model.safetensors"), t -> t.put("model.layers.0.self_attn.k_proj.weight", Tensor.zeros(40, 32)));
+        Path d2 = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp.resolve("b"));
+        LlamaQwenFixtures.rewrite(d2.resolve("model.safetensors"), t -> t.put("model.layers.0.self_attn.k_proj.weight", Tensor.zeros(40, 32)));
         assertThatThrownBy(() -> RoPEInference.load(d2, WeightFormat.F32, 1, 8)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("\"model.layers.0.self_attn.k_proj.weight\" has shape [40, 32], expected [24, 32]");
 
@@ -301,15 +283,15 @@ class RoPEInferenceTest {
                     .hasMessageContaining("model.safetensors").hasMessageContaining("\"model.layers.0.self_attn.k_proj.weight\" has dtype F32, expected BF16");
         }
 
-        Path d3 = copy("hf_qwen_tiny", tmp.resolve("c"));
-        rewrite(d3.resolve("model.safetensors"), t -> t.put("model.layers.0.mlp.extra.weight", Tensor.zeros(2)));
+        Path d3 = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp.resolve("c"));
+        LlamaQwenFixtures.rewrite(d3.resolve("model.safetensors"), t -> t.put("model.layers.0.mlp.extra.weight", Tensor.zeros(2)));
         assertThatThrownBy(() -> RoPEInference.load(d3, WeightFormat.F32, 1, 8)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("unexpected tensor \"model.layers.0.mlp.extra.weight\"");
 
-        Path d4 = copy("hf_llama_tiny", tmp.resolve("d"));
+        Path d4 = LlamaQwenFixtures.copy("hf_llama_tiny", tmp.resolve("d"));
         Path shard = d4.resolve("model-00002-of-00002.safetensors");
         String victim = Safetensors.read(shard).keySet().iterator().next();
-        rewrite(shard, t -> t.put(victim, Tensor.zeros(3, 3)));
+        LlamaQwenFixtures.rewrite(shard, t -> t.put(victim, Tensor.zeros(3, 3)));
         assertThatThrownBy(() -> RoPEInference.load(d4, WeightFormat.BF16, 1, 8)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model-00002-of-00002.safetensors").hasMessageContaining("\"" + victim + "\" has shape [3, 3]");
     }

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static dev.scratchllm.LlamaQwenFixtures.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,37 +77,22 @@ class HFCheckpointTest {
         assertThatThrownBy(() -> HFWeights.llamaQwenName("pos_emb.weight")).hasMessageContaining("pos_emb.weight");
     }
 
-    private static Path copy(String fixture, Path tmp) throws IOException {
-        Path src = LlamaQwenFixtures.path(fixture), dst = tmp.resolve(fixture);
-        Files.createDirectories(dst);
-        try (Stream<Path> s = Files.list(src)) {
-            for (Path p : (Iterable<Path>) s::iterator) Files.copy(p, dst.resolve(p.getFileName()));
-        }
-        return dst;
-    }
-
-    private static void rewrite(Path file, java.util.function.Consumer<Map<String, Tensor>> edit) throws IOException {
-        Map<String, Tensor> t = new LinkedHashMap<>(Safetensors.read(file));
-        edit.accept(t);
-        Safetensors.write(file, t);
-    }
-
     @Test
     @DisplayName("Missing, unexpected and mis-shaped tensors are refused before anything is written, naming file and tensor")
     void badTensors(@TempDir Path tmp) throws IOException {
-        Path dir = copy("hf_qwen_tiny", tmp);
+        Path dir = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp);
         Path file = dir.resolve("model.safetensors");
-        rewrite(file, t -> t.remove("model.layers.1.self_attn.k_norm.weight"));
+        LlamaQwenFixtures.rewrite(file, t -> t.remove("model.layers.1.self_attn.k_norm.weight"));
         assertThatThrownBy(() -> Qwen3Weights.load(dir, 0)).isInstanceOf(IOException.class)
                 .hasMessageContaining("missing tensor \"model.layers.1.self_attn.k_norm.weight\"").hasMessageContaining("trf_blocks.1.att.k_norm.scale");
 
-        Path dir2 = copy("hf_qwen_tiny", tmp.resolve("b"));
-        rewrite(dir2.resolve("model.safetensors"), t -> t.put("model.layers.0.mlp.extra.weight", Tensor.zeros(2)));
+        Path dir2 = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp.resolve("b"));
+        LlamaQwenFixtures.rewrite(dir2.resolve("model.safetensors"), t -> t.put("model.layers.0.mlp.extra.weight", Tensor.zeros(2)));
         assertThatThrownBy(() -> Qwen3Weights.load(dir2, 0)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("unexpected tensor \"model.layers.0.mlp.extra.weight\"");
 
-        Path dir3 = copy("hf_qwen_tiny", tmp.resolve("c"));
-        rewrite(dir3.resolve("model.safetensors"), t -> t.put("model.layers.0.self_attn.q_proj.weight", Tensor.zeros(40, 32)));
+        Path dir3 = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp.resolve("c"));
+        LlamaQwenFixtures.rewrite(dir3.resolve("model.safetensors"), t -> t.put("model.layers.0.self_attn.q_proj.weight", Tensor.zeros(40, 32)));
         assertThatThrownBy(() -> Qwen3Weights.load(dir3, 0)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.safetensors").hasMessageContaining("\"model.layers.0.self_attn.q_proj.weight\" has shape [40, 32], expected [48, 32]");
 
@@ -125,23 +108,23 @@ class HFCheckpointTest {
     @Test
     @DisplayName("A sharded index that disagrees with its shards, or points outside the directory, is refused")
     void badIndex(@TempDir Path tmp) throws IOException {
-        Path dir = copy("hf_llama_tiny", tmp.resolve("a"));
+        Path dir = LlamaQwenFixtures.copy("hf_llama_tiny", tmp.resolve("a"));
         Path index = dir.resolve(HFCheckpoint.INDEX);
         String json = Files.readString(index);
         Files.writeString(index, json.replace("\"lm_head.weight\": \"model-00001-of-00002.safetensors\"", "\"lm_head.weight\": \"model-00002-of-00002.safetensors\""));
         assertThatThrownBy(() -> HFCheckpoint.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("lm_head.weight");
 
-        Path dir2 = copy("hf_llama_tiny", tmp.resolve("b"));
+        Path dir2 = LlamaQwenFixtures.copy("hf_llama_tiny", tmp.resolve("b"));
         Files.delete(dir2.resolve("model-00002-of-00002.safetensors"));
         assertThatThrownBy(() -> HFCheckpoint.open(dir2)).isInstanceOf(IOException.class).hasMessageContaining("model-00002-of-00002.safetensors");
 
-        Path dir3 = copy("hf_llama_tiny", tmp.resolve("c"));
+        Path dir3 = LlamaQwenFixtures.copy("hf_llama_tiny", tmp.resolve("c"));
         Path index3 = dir3.resolve(HFCheckpoint.INDEX);
         Files.writeString(index3, Files.readString(index3).replace("\"model.norm.weight\": \"", "\"model.norm.weight\": \"../"));
         assertThatThrownBy(() -> HFCheckpoint.open(dir3)).isInstanceOf(IOException.class)
                 .hasMessageContaining("model.norm.weight").hasMessageContaining("not a file in the model directory");
 
-        Path dir4 = copy("hf_qwen_tiny", tmp.resolve("d"));
+        Path dir4 = LlamaQwenFixtures.copy("hf_qwen_tiny", tmp.resolve("d"));
         Path cfg = dir4.resolve("config.json");
         Files.writeString(cfg, Files.readString(cfg).replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false"));
         assertThatThrownBy(() -> Qwen3Weights.load(dir4, 0)).isInstanceOf(IOException.class)
