@@ -172,8 +172,13 @@ public final class ModelCatalog {
         RoPEInference first = new RoPEInference(model, WeightFormat.F32, 1, cap);
         String arch = ArchModels.archOf(model);
         out.printf(Locale.ROOT, "Model: checkpoint %s (%s, %,d parameters, context %d)%n", dir, arch, first.parameterCount(), cap);
-        return new CausalLMBackend(new CausalLMBackend.Info("scratchllm-" + arch, arch, first.parameterCount(), cap), first,
-                () -> first.sibling(1, cap), Gpt2Backend.vocabulary(GPT2Tokenizer.load()), new TranscriptChatFormat());
+        return ropeBackend("scratchllm-" + arch, arch, first, Gpt2Backend.vocabulary(GPT2Tokenizer.load()), new TranscriptChatFormat());
+    }
+
+    /** A backend over {@code first} whose further concurrent requests get siblings (their own caches, the same weights). */
+    private static CausalLMBackend ropeBackend(String id, String family, RoPEInference first, CausalLMBackend.Vocabulary vocab, ChatFormat chat) {
+        int cap = first.capacity();
+        return new CausalLMBackend(new CausalLMBackend.Info(id, family, first.parameterCount(), cap), first, () -> first.sibling(1, cap), vocab, chat);
     }
 
     /** Whether {@code dir} is a checkpoint of {@code pretrain --arch llama3|qwen3} (false when it holds no checkpoint). */
@@ -269,9 +274,7 @@ public final class ModelCatalog {
                 r.format().name().toLowerCase(Locale.ROOT));
         var vocab = new CausalLMBackend.Vocabulary(text -> tok.encode(text, true, false), i -> tok.decodeBytes(new int[] {i}), new int[] {tok.bosId()},
                 new int[] {tok.eotId(), tok.eosId()});
-        ChatFormat chat = new Llama3Chat(tok);
-        return new CausalLMBackend(new CausalLMBackend.Info(id, "llama", first.parameterCount(), cap), first,
-                () -> first.sibling(1, cap), vocab, chat);
+        return ropeBackend(id, "llama", first, vocab, new Llama3Chat(tok));
     }
 
     private static CausalLMBackend qwen(Entry e, Request r, String id, PrintStream out) throws IOException {
@@ -293,8 +296,7 @@ public final class ModelCatalog {
                 r.format().name().toLowerCase(Locale.ROOT), r.think() ? "on" : "off");
         var vocab = new CausalLMBackend.Vocabulary(tok::encodeOrdinary, i -> tok.decodeBytes(new int[] {i}), new int[] {tok.endOfTextId()},
                 new int[] {tok.imEndId(), tok.endOfTextId()});
-        return new CausalLMBackend(new CausalLMBackend.Info(id, "qwen3", first.parameterCount(), cap), first,
-                () -> first.sibling(1, cap), vocab, new Qwen3Chat(tok, r.think()));
+        return ropeBackend(id, "qwen3", first, vocab, new Qwen3Chat(tok, r.think()));
     }
 
     /** config.json against the named model's published configuration (the context length aside). */
