@@ -3,16 +3,19 @@ package dev.scratchllm.infer;
 /**
  * The key/value cache of the inference path, allocated once for a number of sequence slots and
  * a capacity in positions, and written in place: layer {@code l}'s keys are one
- * {@code float[slots · capacity · kvDim]}, position {@code p} of slot {@code s} at
- * {@link #offset(int, int) (s·capacity + p)·kvDim}, its {@code kvDim = kv_heads · head_dim}
- * values in head order (the projection's output as it comes, so a head's keys are
- * {@code head_dim} floats every {@code kvDim}). Values likewise. Each slot has its own length
- * (the position of its next token), so sequences of different lengths share one cache.
- * Any architecture with per-layer keys and values of one width uses it (grouped-query attention
- * just has fewer kv heads).
+ * {@code float[slots · kvHeads · capacity · headDim]}, head {@code h} of slot {@code s} at
+ * position {@code p} at {@link #offset(int, int, int) ((s·kvHeads + h)·capacity + p)·headDim}.
+ * So one head's keys are contiguous, position after position (PyTorch's
+ * {@code (batch, heads, T, head_dim)} layout): attention reads each head's keys and values as
+ * one stream, whichever thread takes the head. (Keeping the projection's row order, a head's
+ * keys {@code headDim} floats every {@code kvDim}, made two threads reading alternate halves of
+ * each row four times slower per thread than one thread reading whole rows.) Values likewise.
+ * Each slot has its own length (the position of its next token), so sequences of different
+ * lengths share one cache. Any architecture with per-layer keys and values of one width uses it
+ * (grouped-query attention just has fewer kv heads).
  */
 public final class DecodeCache {
-    private final int layers, slots, capacity, kvDim;
+    private final int layers, slots, capacity, kvHeads, headDim;
     private final float[][] keys, values;
     private final int[] length;
 
@@ -22,21 +25,23 @@ public final class DecodeCache {
      * @param layers the number of attention layers
      * @param slots the number of sequences it holds at once
      * @param capacity the most positions per sequence (the context length)
-     * @param kvDim floats per position and layer: kv heads × head dim
+     * @param kvHeads key/value heads per layer
+     * @param headDim floats per head
      * @throws IllegalArgumentException if a size is not positive or a layer would exceed 2^31 floats
      */
-    public DecodeCache(int layers, int slots, int capacity, int kvDim) {
-        if (layers < 1 || slots < 1 || capacity < 1 || kvDim < 1)
+    public DecodeCache(int layers, int slots, int capacity, int kvHeads, int headDim) {
+        if (layers < 1 || slots < 1 || capacity < 1 || kvHeads < 1 || headDim < 1)
             throw new IllegalArgumentException("DecodeCache: sizes must be positive, got layers=" + layers + " slots=" + slots
-                    + " capacity=" + capacity + " kvDim=" + kvDim);
-        long perLayer = (long) slots * capacity * kvDim;
+                    + " capacity=" + capacity + " kvHeads=" + kvHeads + " headDim=" + headDim);
+        long perLayer = (long) slots * capacity * kvHeads * headDim;
         if (perLayer > Integer.MAX_VALUE - 16)
-            throw new IllegalArgumentException("DecodeCache: " + slots + " slots × " + capacity + " positions × " + kvDim
-                    + " floats do not fit in one array per layer");
+            throw new IllegalArgumentException("DecodeCache: " + slots + " slots × " + capacity + " positions × " + kvHeads
+                    + " heads × " + headDim + " floats do not fit in one array per layer");
         this.layers = layers;
         this.slots = slots;
         this.capacity = capacity;
-        this.kvDim = kvDim;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
         keys = new float[layers][(int) perLayer];
         values = new float[layers][(int) perLayer];
         length = new int[slots];
@@ -63,14 +68,44 @@ public final class DecodeCache {
     }
 
     /**
-     * Where position {@code pos} of slot {@code slot} starts in every layer's arrays.
+     * Where head {@code head}'s key (and value) at position {@code pos} of slot {@code slot}
+     * starts in every layer's arrays; the next position's is {@link #headDim()} floats on.
      *
      * @param slot the slot
+     * @param head the kv head
      * @param pos the position
      * @return the index of its first float
      */
-    public int offset(int slot, int pos) {
-        return (slot * capacity + pos) * kvDim;
+    public int offset(int slot, int head, int pos) {
+        return ((slot * kvHeads + head) * capacity + pos) * headDim;
+    }
+
+    /**
+     * Stores {@code n} positions' keys and values of one layer, {@code pos} onwards: row
+     * {@code t} of k (and v) at {@code off + t·ld}, its {@code kvDim} floats head after head (the
+     * projection's output as it comes). Does not change the slot's length.
+     *
+     * @param layer the layer
+     * @param slot the slot
+     * @param pos the first position
+     * @param n the number of positions
+     * @param k the keys' rows
+     * @param v the values' rows
+     * @param off the index of row 0 in k and v
+     * @param ld the distance between rows
+     * @throws IllegalArgumentException if the positions exceed the capacity
+     */
+    public void write(int layer, int slot, int pos, int n, float[] k, float[] v, int off, int ld) {
+        if (pos < 0 || n < 0 || pos + n > capacity)
+            throw new IllegalArgumentException("DecodeCache.write: positions [" + pos + ", " + (pos + n) + ") outside [0, " + capacity + ")");
+        float[] kc = keys[layer], vc = values[layer];
+        for (int hh = 0; hh < kvHeads; hh++) {
+            int dst = offset(slot, hh, pos), src = off + hh * headDim;
+            for (int t = 0; t < n; t++, dst += headDim, src += ld) {
+                System.arraycopy(k, src, kc, dst, headDim);
+                System.arraycopy(v, src, vc, dst, headDim);
+            }
+        }
     }
 
     /**
@@ -132,12 +167,18 @@ public final class DecodeCache {
         return layers;
     }
 
-    /**
-     * Floats per position and layer.
-     *
-     * @return kv heads × head dim
-     */
+    /** {@return floats per position and layer: kv heads × head dim} */
     public int kvDim() {
-        return kvDim;
+        return kvHeads * headDim;
+    }
+
+    /** {@return key/value heads per layer} */
+    public int kvHeads() {
+        return kvHeads;
+    }
+
+    /** {@return floats per head} */
+    public int headDim() {
+        return headDim;
     }
 }

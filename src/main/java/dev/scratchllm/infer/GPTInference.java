@@ -32,7 +32,6 @@ public final class GPTInference implements CausalLM {
     private final Kernels k = KernelProvider.get();
     private final DecodeKernels dk = DecodeKernels.get();
     private final int e, heads, headDim, ffDim, vocab, embRows, layersN, maxBatch, capacity, rows;
-    private final float scale;
     private final float[] tokEmb, posEmb, finalScale, finalShift;
     private final Layer[] layers;
     private final WeightMatrix head;
@@ -41,7 +40,7 @@ public final class GPTInference implements CausalLM {
     private final DecodeCache cache;
     private final float[] x, h, q, kNew, vNew, att, f, y, mean, rstd, dequant;
     private final ParallelGemv gemv;
-    private final AttentionBody attention = new AttentionBody();
+    private final DecodeAttention attention;
     /** Head rows per step of the fused greedy pick (a 256-byte buffer per vector, in L1). */
     static final int HEAD_CHUNK = 64;
     private final GreedyHead greedyHead;
@@ -133,7 +132,6 @@ public final class GPTInference implements CausalLM {
         layersN = cfg.nLayers();
         this.maxBatch = maxBatch;
         this.capacity = capacity;
-        scale = (float) (1.0 / Math.sqrt(headDim));
         tokEmb = named(parts.vector("tok_emb.weight"), "tok_emb.weight");
         embRows = tokEmb.length / e;
         posEmb = named(parts.vector("pos_emb.weight"), "pos_emb.weight");
@@ -165,12 +163,13 @@ public final class GPTInference implements CausalLM {
             l.b2 = optional(parts.vector(b + "ff.layers.2.bias"), b + "ff.layers.2.bias");
             layers[i] = l;
         }
-        cache = new DecodeCache(layersN, maxBatch, capacity, e);
+        cache = new DecodeCache(layersN, maxBatch, capacity, heads, headDim);
         rows = Math.max(capacity, maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];
         q = new float[rows * e];
         att = new float[rows * e];
+        attention = new DecodeAttention(dk, cache, heads, headDim, 1, q, att);
         y = new float[rows * e];
         f = new float[rows * ffDim];
         kNew = new float[maxBatch * e];
@@ -313,10 +312,10 @@ public final class GPTInference implements CausalLM {
         for (int li = 0; li < layersN; li++) {
             Layer l = layers[li];
             k.layerNormRows(x, 0, l.ln1Scale, l.ln1Shift, LayerNorm.EPS, h, 0, mean, rstd, len, e);
-            int kvAt = cache.offset(slot, p0);                                         // rows p0.. of the slot
             linear(l.wq, l.bq, len, h, e, q, 0);                                       // (T, E)
-            linear(l.wk, l.bk, len, h, e, cache.keys(li), kvAt);                       // (T, E) into the cache
-            linear(l.wv, l.bv, len, h, e, cache.values(li), kvAt);
+            linear(l.wk, l.bk, len, h, e, y, 0);                                       // keys (T, E) in y, values in f
+            linear(l.wv, l.bv, len, h, e, f, 0);
+            cache.write(li, slot, p0, len, y, f, 0, e);                                // rows p0.. of the slot, per head
             attention.prefill(li, slot, p0, len);                                      // att: (T, E)
             linear(l.wo, l.bo, len, att, e, y, 0);
             k.add(x, 0, y, 0, x, 0, len * e);                                          // shortcut
@@ -373,12 +372,8 @@ public final class GPTInference implements CausalLM {
             k.layerNormRows(x, 0, l.ln1Scale, l.ln1Shift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
             gemv.clear().add(l.wq, l.bq, q, 0, e, false).add(l.wk, l.bk, kNew, 0, e, false)
                     .add(l.wv, l.bv, vNew, 0, e, false).run(h, 0, e, m);                // q, k, v: (m, E)
-            float[] kc = cache.keys(li), vc = cache.values(li);
-            for (int i = 0; i < m; i++) {                                              // append to each slot's cache
-                int at = cache.offset(slots[i], cache.length(slots[i]));
-                System.arraycopy(kNew, i * e, kc, at, e);
-                System.arraycopy(vNew, i * e, vc, at, e);
-            }
+            for (int i = 0; i < m; i++)                                                // append to each slot's cache
+                cache.write(li, slots[i], cache.length(slots[i]), 1, kNew, vNew, i * e, e);
             attention.decode(li, m, slots);                                            // att: (m, E)
             gemv.clear().add(l.wo, l.bo, x, 0, e, true).run(att, 0, e, m);            // x += att·Woᵀ + bo
             k.layerNormRows(x, 0, l.ln2Scale, l.ln2Shift, LayerNorm.EPS, h, 0, mean, rstd, m, e);
@@ -443,42 +438,6 @@ public final class GPTInference implements CausalLM {
                     chunkMax[c * maxBatch + i] = y[i * HEAD_CHUNK + a];
                     chunkArg[c * maxBatch + i] = r0 + a;
                 }
-            }
-        }
-    }
-
-    /** Fused attention for every (query row, head), split over the worker threads. */
-    private final class AttentionBody implements Parallel.RangeBody {
-        private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[DecodeKernels.ATTEND_SCRATCH]);
-        private int layer, p0, slot;
-        private int[] slots;
-        private boolean prefill;
-
-        void prefill(int layer, int slot, int p0, int len) {
-            this.layer = layer;
-            this.slot = slot;
-            this.p0 = p0;
-            prefill = true;
-            Parallel.forRange(len * heads, 1, this);
-        }
-
-        void decode(int layer, int m, int[] slots) {
-            this.layer = layer;
-            this.slots = slots;
-            prefill = false;
-            Parallel.forRange(m * heads, 1, this);
-            this.slots = null;
-        }
-
-        @Override
-        public void run(int s, int end) {
-            float[] sc = scratch.get(), kc = cache.keys(layer), vc = cache.values(layer);
-            for (int it = s; it < end; it++) {
-                int i = it / heads, hh = it % heads;
-                int sl = prefill ? slot : slots[i];
-                int n = prefill ? p0 + i + 1 : cache.length(sl) + 1; // causal: positions 0..own
-                int qo = i * e + hh * headDim;
-                dk.attend(q, qo, kc, vc, cache.offset(sl, 0) + hh * headDim, e, n, headDim, scale, att, qo, sc);
             }
         }
     }

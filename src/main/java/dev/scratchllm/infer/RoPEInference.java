@@ -84,7 +84,7 @@ public final class RoPEInference implements CausalLM {
     private final Kernels k = KernelProvider.get();
     private final DecodeKernels dk = DecodeKernels.get();
     private final int e, heads, kvHeads, headDim, qDim, kvDim, group, ffDim, experts, topK, vocab, layersN, maxBatch, capacity, rows;
-    private final float scale, normEps, qkEps;
+    private final float normEps, qkEps;
     private final float[] cos, sin, finalW;
     private final Layer[] layers;
     private final WeightMatrix emb, head;
@@ -95,7 +95,7 @@ public final class RoPEInference implements CausalLM {
     private final float[] router, topW, moeOut, xg, yg;
     private final int[] topIdx, routedRow, routedSlot;
     private final ParallelGemv gemv;
-    private final AttentionBody attention = new AttentionBody();
+    private final DecodeAttention attention;
     private final Dims dims;                 // kept so that a sibling shares the weights
     private final Weights weights;
     private final int contextLength;
@@ -408,7 +408,6 @@ public final class RoPEInference implements CausalLM {
         layersN = d.layers();
         this.maxBatch = maxBatch;
         this.capacity = capacity;
-        scale = (float) (1.0 / Math.sqrt(headDim));
         cos = d.cos();
         sin = d.sin();
         emb = w.emb();
@@ -417,18 +416,19 @@ public final class RoPEInference implements CausalLM {
         finalW = w.finalNorm();
         normEps = d.normEps();
         qkEps = d.qkEps();
-        cache = new DecodeCache(layersN, maxBatch, capacity, kvDim);
+        cache = new DecodeCache(layersN, maxBatch, capacity, kvHeads, headDim);
         rows = Math.max(Math.min(capacity, PREFILL_CHUNK), maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];
         y = new float[rows * e];
         q = new float[rows * qDim];
         att = new float[rows * qDim];
+        attention = new DecodeAttention(dk, cache, heads, headDim, group, q, att);
         f1 = new float[rows * ffDim];
         f2 = new float[rows * ffDim];
         f3 = new float[rows * ffDim];
-        kNew = new float[maxBatch * kvDim];
-        vNew = new float[maxBatch * kvDim];
+        kNew = new float[rows * kvDim];                                                // a prompt chunk's, or a batch's
+        vNew = new float[rows * kvDim];
         if (experts > 0) {
             router = new float[rows * experts];
             topW = new float[rows * topK];
@@ -532,14 +532,11 @@ public final class RoPEInference implements CausalLM {
         for (int li = 0; li < layersN; li++) {
             Layer l = layers[li];
             norm(l.n1, n);                                          // h: (T, E)
-            int kvAt = cache.offset(slot, p0);
-            float[] kc = cache.keys(li), vc = cache.values(li);
             l.wq.matmul(k, n, h, 0, e, q, 0, qDim, dequant);                            // (T, heads·hd)
-            l.wk.matmul(k, n, h, 0, e, kc, kvAt, kvDim, dequant);                      // (T, kv·hd) into the cache
-            l.wv.matmul(k, n, h, 0, e, vc, kvAt, kvDim, dequant);
-            for (int t = 0; t < n; t++) {
-                qkNormRope(l, q, t * qDim, kc, kvAt + t * kvDim, p0 + t);
-            }
+            l.wk.matmul(k, n, h, 0, e, kNew, 0, kvDim, dequant);                       // (T, kv·hd)
+            l.wv.matmul(k, n, h, 0, e, vNew, 0, kvDim, dequant);
+            for (int t = 0; t < n; t++) qkNormRope(l, q, t * qDim, kNew, t * kvDim, p0 + t);
+            cache.write(li, slot, p0, n, kNew, vNew, 0, kvDim);                         // rows p0.. of the slot, per head
             attention.prefill(li, slot, p0, n);                                         // att: (T, heads·hd)
             l.wo.matmul(k, n, att, 0, qDim, y, 0, e, dequant);
             k.add(x, 0, y, 0, x, 0, n * e);                                             // shortcut
@@ -666,13 +663,10 @@ public final class RoPEInference implements CausalLM {
             norm(l.n1, m);
             gemv.clear().add(l.wq, null, q, 0, qDim, false).add(l.wk, null, kNew, 0, kvDim, false)
                     .add(l.wv, null, vNew, 0, kvDim, false).run(h, 0, e, m);            // q: (m, heads·hd), k, v: (m, kv·hd)
-            float[] kc = cache.keys(li), vc = cache.values(li);
             for (int i = 0; i < m; i++) {                                               // rotate, append to each slot's cache
                 int pos = cache.length(slots[i]);
                 qkNormRope(l, q, i * qDim, kNew, i * kvDim, pos);
-                int at = cache.offset(slots[i], pos);
-                System.arraycopy(kNew, i * kvDim, kc, at, kvDim);
-                System.arraycopy(vNew, i * kvDim, vc, at, kvDim);
+                cache.write(li, slots[i], pos, 1, kNew, vNew, i * kvDim, kvDim);
             }
             attention.decode(li, m, slots);                                             // att: (m, heads·hd)
             gemv.clear().add(l.wo, null, x, 0, e, true).run(att, 0, qDim, m);          // x += att·Woᵀ
@@ -688,41 +682,5 @@ public final class RoPEInference implements CausalLM {
         for (int i = 0; i < m; i++) cache.setLength(slots[i], cache.length(slots[i]) + 1);
         for (int i = 0; i < m; i++) dk.rmsNorm(x, i * e, finalW, 0, normEps, h, i * e, e);
         gemv.clear().add(head, null, logits, lOff, vocab, false).run(h, 0, e, m);     // (m, vocab)
-    }
-
-    /** Fused attention for every (query row, head), split over the worker threads; head h reads kv head h / group. */
-    private final class AttentionBody implements Parallel.RangeBody {
-        private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[DecodeKernels.ATTEND_SCRATCH]);
-        private int layer, p0, slot;
-        private int[] slots;
-        private boolean prefill;
-
-        void prefill(int layer, int slot, int p0, int len) {
-            this.layer = layer;
-            this.slot = slot;
-            this.p0 = p0;
-            prefill = true;
-            Parallel.forRange(len * heads, 1, this);
-        }
-
-        void decode(int layer, int m, int[] slots) {
-            this.layer = layer;
-            this.slots = slots;
-            prefill = false;
-            Parallel.forRange(m * heads, 1, this);
-            this.slots = null;
-        }
-
-        @Override
-        public void run(int s, int end) {
-            float[] sc = scratch.get(), kc = cache.keys(layer), vc = cache.values(layer);
-            for (int it = s; it < end; it++) {
-                int i = it / heads, hh = it % heads;
-                int sl = prefill ? slot : slots[i];
-                int n = prefill ? p0 + i + 1 : cache.length(sl) + 1;   // causal: positions 0..own
-                int qo = i * qDim + hh * headDim;
-                dk.attend(q, qo, kc, vc, cache.offset(sl, 0) + (hh / group) * headDim, kvDim, n, headDim, scale, att, qo, sc);
-            }
-        }
     }
 }

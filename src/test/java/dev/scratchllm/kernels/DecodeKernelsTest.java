@@ -171,7 +171,7 @@ class DecodeKernelsTest {
         Random rnd = new Random(5);
         for (DecodeKernels k : impls()) {
             for (int headDim : new int[] {1, 7, 16, 17, 64, 67}) {
-                for (int n : new int[] {1, 2, 15, 63, 64, 65, 127, 128, 131}) {
+                for (int n : new int[] {1, 2, 15, 63, 64, 65, 255, 256, 257, 511, 513, 700}) {
                     int stride = headDim * 3 + 1;
                     float[] q = rnd(rnd, OFF + headDim), kk = rnd(rnd, OFF + n * stride), v = rnd(rnd, OFF + n * stride);
                     // a growing trend in the scores makes the running maximum change from block to block
