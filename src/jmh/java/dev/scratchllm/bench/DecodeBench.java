@@ -68,7 +68,7 @@ public final class DecodeBench {
         for (WeightFormat f : WeightFormat.values()) infs.put(f, new GPTInference(model, f, 1, CTX));
         float[] big = new float[64 << 20];
         Arrays.fill(big, 1f);
-        long kvSum = 0; // keys and values read per decode step, averaged over the 49 steps
+        long kvSum = 0; // keys and values read per decode step (float32; Q8_0 caches bfloat16), averaged over the 49 steps
         for (int p = PROMPT + 1; p < PROMPT + NEW; p++) kvSum += 2L * base.nLayers() * p * base.embDim() * 4;
         final long kvBytes = kvSum / (NEW - 1);
 
@@ -101,7 +101,7 @@ public final class DecodeBench {
                             add(res, n + "decode tok/s", pd[1]);
                             add(res, n + "alloc B/token", pd[2]);
                             add(res, n + "fused-head decode tok/s", pd[3]);
-                            long bytes = e.getValue().weightBytesPerToken() + kvBytes;
+                            long bytes = e.getValue().weightBytesPerToken() + kvBytes / 4 * e.getValue().cache().elementBytes();
                             add(res, n + "fraction of bound", pd[1] / (bw * 1e9 / bytes));
                         }
                     });
@@ -113,7 +113,7 @@ public final class DecodeBench {
         }
         System.out.println("# medians over " + rounds + " rounds; weight bytes per token: "
                 + infs.values().stream().map(i -> i.format() + "=" + i.weightBytesPerToken() / 1e6 + " MB").toList()
-                + ", KV bytes per token (mean) " + kvBytes / 1e6 + " MB");
+                + ", KV bytes per token (mean) " + kvBytes / 1e6 + " MB in float32, half in bfloat16 (Q8_0)");
         for (var e : res.entrySet()) {
             List<Double> v = new ArrayList<>(e.getValue());
             v.sort(null);

@@ -83,7 +83,7 @@ public final class DecodeSpeed {
             }
             if (f[0].equals("bytes")) {
                 RoPEInference inf = inference(infs, model, f[1]);
-                long kv = 2L * inf.cache().layers() * inf.cache().kvDim() * 4L * Integer.parseInt(f[2]);   // keys and values read
+                long kv = 2L * inf.cache().layers() * inf.cache().kvDim() * inf.cache().elementBytes() * Integer.parseInt(f[2]);   // keys and values read
                 System.out.println(inf.weightBytesPerToken() + kv);
                 System.out.flush();
                 continue;

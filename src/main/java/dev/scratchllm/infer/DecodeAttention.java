@@ -63,13 +63,15 @@ final class DecodeAttention implements Parallel.RangeBody {
 
     @Override
     public void run(int s, int end) {
-        float[] sc = scratch.get(), kc = cache.keys(layer), vc = cache.values(layer);
+        float[] sc = scratch.get();
+        boolean bf16 = cache.bf16();
         for (int it = s; it < end; it++) {
             int i = it / heads, hh = it % heads;
             int sl = prefill ? slot : slots[i];
             int n = prefill ? p0 + i + 1 : cache.length(sl) + 1;                       // causal: positions 0..own
-            int qo = i * qStride + hh * headDim;
-            dk.attend(q, qo, kc, vc, cache.offset(sl, hh / group, 0), headDim, n, headDim, scale, att, qo, sc);
+            int qo = i * qStride + hh * headDim, kvOff = cache.offset(sl, hh / group, 0);
+            if (bf16) dk.attendBF16(q, qo, cache.keysBF16(layer), cache.valuesBF16(layer), kvOff, headDim, n, headDim, scale, att, qo, sc);
+            else dk.attend(q, qo, cache.keys(layer), cache.values(layer), kvOff, headDim, n, headDim, scale, att, qo, sc);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.scratchllm.infer;
 
+import dev.scratchllm.kernels.ScalarDecodeKernels;
+
 /**
  * The key/value cache of the inference path, allocated once for a number of sequence slots and
  * a capacity in positions, and written in place: layer {@code l}'s keys are one
@@ -10,6 +12,8 @@ package dev.scratchllm.infer;
  * one stream, whichever thread takes the head. (Keeping the projection's row order, a head's
  * keys {@code headDim} floats every {@code kvDim}, made two threads reading alternate halves of
  * each row four times slower per thread than one thread reading whole rows.) Values likewise.
+ * The elements are float32, or bfloat16 (rounded to nearest even as they are written: half the
+ * memory and half the bytes attention reads per token; {@link #keysBF16} and {@link #valuesBF16}).
  * Each slot has its own length (the position of its next token), so sequences of different
  * lengths share one cache. Any architecture with per-layer keys and values of one width uses it
  * (grouped-query attention just has fewer kv heads).
@@ -17,10 +21,11 @@ package dev.scratchllm.infer;
 public final class DecodeCache {
     private final int layers, slots, capacity, kvHeads, headDim;
     private final float[][] keys, values;
+    private final short[][] keysH, valuesH;
     private final int[] length;
 
     /**
-     * Allocates the cache (zeros).
+     * Allocates a float32 cache (zeros).
      *
      * @param layers the number of attention layers
      * @param slots the number of sequences it holds at once
@@ -30,6 +35,21 @@ public final class DecodeCache {
      * @throws IllegalArgumentException if a size is not positive or a layer would exceed 2^31 floats
      */
     public DecodeCache(int layers, int slots, int capacity, int kvHeads, int headDim) {
+        this(layers, slots, capacity, kvHeads, headDim, false);
+    }
+
+    /**
+     * Allocates the cache (zeros).
+     *
+     * @param layers the number of attention layers
+     * @param slots the number of sequences it holds at once
+     * @param capacity the most positions per sequence (the context length)
+     * @param kvHeads key/value heads per layer
+     * @param headDim floats per head
+     * @param bf16 true to store bfloat16, false for float32
+     * @throws IllegalArgumentException if a size is not positive or a layer would exceed 2^31 floats
+     */
+    public DecodeCache(int layers, int slots, int capacity, int kvHeads, int headDim, boolean bf16) {
         if (layers < 1 || slots < 1 || capacity < 1 || kvHeads < 1 || headDim < 1)
             throw new IllegalArgumentException("DecodeCache: sizes must be positive, got layers=" + layers + " slots=" + slots
                     + " capacity=" + capacity + " kvHeads=" + kvHeads + " headDim=" + headDim);
@@ -42,29 +62,75 @@ public final class DecodeCache {
         this.capacity = capacity;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
-        keys = new float[layers][(int) perLayer];
-        values = new float[layers][(int) perLayer];
+        keys = bf16 ? null : new float[layers][(int) perLayer];
+        values = bf16 ? null : new float[layers][(int) perLayer];
+        keysH = bf16 ? new short[layers][(int) perLayer] : null;
+        valuesH = bf16 ? new short[layers][(int) perLayer] : null;
         length = new int[slots];
     }
 
-    /**
-     * Layer {@code l}'s keys (all slots).
-     *
-     * @param l the layer
-     * @return the array, written in place
-     */
-    public float[] keys(int l) {
-        return keys[l];
+    /** {@return true if the elements are bfloat16, false if float32} */
+    public boolean bf16() {
+        return keysH != null;
     }
 
     /**
-     * Layer {@code l}'s values (all slots).
+     * Layer {@code l}'s keys (all slots) of a float32 cache.
      *
      * @param l the layer
      * @return the array, written in place
+     * @throws IllegalStateException if the cache is bfloat16
+     */
+    public float[] keys(int l) {
+        return floats(keys)[l];
+    }
+
+    /**
+     * Layer {@code l}'s values (all slots) of a float32 cache.
+     *
+     * @param l the layer
+     * @return the array, written in place
+     * @throws IllegalStateException if the cache is bfloat16
      */
     public float[] values(int l) {
-        return values[l];
+        return floats(values)[l];
+    }
+
+    /**
+     * Layer {@code l}'s keys (all slots) of a bfloat16 cache, as bits.
+     *
+     * @param l the layer
+     * @return the array, written in place
+     * @throws IllegalStateException if the cache is float32
+     */
+    public short[] keysBF16(int l) {
+        return halves(keysH)[l];
+    }
+
+    /**
+     * Layer {@code l}'s values (all slots) of a bfloat16 cache, as bits.
+     *
+     * @param l the layer
+     * @return the array, written in place
+     * @throws IllegalStateException if the cache is float32
+     */
+    public short[] valuesBF16(int l) {
+        return halves(valuesH)[l];
+    }
+
+    private static float[][] floats(float[][] a) {
+        if (a == null) throw new IllegalStateException("DecodeCache: this cache stores bfloat16; use keysBF16/valuesBF16");
+        return a;
+    }
+
+    private static short[][] halves(short[][] a) {
+        if (a == null) throw new IllegalStateException("DecodeCache: this cache stores float32; use keys/values");
+        return a;
+    }
+
+    /** {@return bytes per stored element: 4 (float32) or 2 (bfloat16)} */
+    public int elementBytes() {
+        return bf16() ? 2 : 4;
     }
 
     /**
@@ -83,7 +149,8 @@ public final class DecodeCache {
     /**
      * Stores {@code n} positions' keys and values of one layer, {@code pos} onwards: row
      * {@code t} of k (and v) at {@code off + t·ld}, its {@code kvDim} floats head after head (the
-     * projection's output as it comes). Does not change the slot's length.
+     * projection's output as it comes), rounded to bfloat16 in a bfloat16 cache. Does not change
+     * the slot's length.
      *
      * @param layer the layer
      * @param slot the slot
@@ -98,12 +165,19 @@ public final class DecodeCache {
     public void write(int layer, int slot, int pos, int n, float[] k, float[] v, int off, int ld) {
         if (pos < 0 || n < 0 || pos + n > capacity)
             throw new IllegalArgumentException("DecodeCache.write: positions [" + pos + ", " + (pos + n) + ") outside [0, " + capacity + ")");
-        float[] kc = keys[layer], vc = values[layer];
         for (int hh = 0; hh < kvHeads; hh++) {
             int dst = offset(slot, hh, pos), src = off + hh * headDim;
             for (int t = 0; t < n; t++, dst += headDim, src += ld) {
-                System.arraycopy(k, src, kc, dst, headDim);
-                System.arraycopy(v, src, vc, dst, headDim);
+                if (keysH == null) {
+                    System.arraycopy(k, src, keys[layer], dst, headDim);
+                    System.arraycopy(v, src, values[layer], dst, headDim);
+                } else {
+                    short[] kc = keysH[layer], vc = valuesH[layer];
+                    for (int d = 0; d < headDim; d++) {
+                        kc[dst + d] = ScalarDecodeKernels.floatToBf16(k[src + d]);
+                        vc[dst + d] = ScalarDecodeKernels.floatToBf16(v[src + d]);
+                    }
+                }
             }
         }
     }

@@ -23,7 +23,8 @@ import dev.scratchllm.tensor.Tensor;
  * (sequence, head). Several sequences decode together in one pass over the weights.
  *
  * <p>Weights stay the model's float32 arrays (shared, not copied) or are converted once to
- * bfloat16 or Q8_0 ({@link WeightFormat}); biases, layer norms and embeddings stay float32. The
+ * bfloat16 or Q8_0 ({@link WeightFormat}), and with Q8_0 the key/value cache is bfloat16;
+ * biases, layer norms and embeddings stay float32. The
  * output head is whatever {@code out_head} is (the vocabulary, or chapter 6's classes).
  * One instance serves one thread of control at a time. It reads the arrays the model held when
  * it was built: after {@code loadStateDict} replaces them, build a new instance.
@@ -163,7 +164,9 @@ public final class GPTInference implements CausalLM {
             l.b2 = optional(parts.vector(b + "ff.layers.2.bias"), b + "ff.layers.2.bias");
             layers[i] = l;
         }
-        cache = new DecodeCache(layersN, maxBatch, capacity, heads, headDim);
+        // Q8_0, the lossy format: bfloat16 keys and values too (half the bytes attention reads per token);
+        // float32 and BF16 (lossless for a bfloat16 checkpoint) keep float32 ones
+        cache = new DecodeCache(layersN, maxBatch, capacity, heads, headDim, format == WeightFormat.Q8_0);
         rows = Math.max(capacity, maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];

@@ -66,7 +66,8 @@ import java.util.Set;
  * F32/F16 files) widens one tensor at a time to float32 first, so add the largest tensor in float32
  * (the embedding: 1.05 GB for Llama 3.2 1B, 0.62 GB for Qwen3 0.6B). The cache takes
  * {@code layers · 2 · kvDim · 4} bytes per position and slot: 64 KiB for Llama 3.2 1B,
- * 112 KiB for Qwen3 0.6B (so 128 MiB and 224 MiB for 2,048 positions). The constructor from a
+ * 112 KiB for Qwen3 0.6B (so 128 MiB and 224 MiB for 2,048 positions); half that with Q8_0
+ * weights, whose cache is bfloat16. The constructor from a
  * model adds the same to the model's own float32 arrays (nothing for {@link WeightFormat#F32}).
  *
  * <pre>{@code
@@ -416,7 +417,9 @@ public final class RoPEInference implements CausalLM {
         finalW = w.finalNorm();
         normEps = d.normEps();
         qkEps = d.qkEps();
-        cache = new DecodeCache(layersN, maxBatch, capacity, kvHeads, headDim);
+        // Q8_0, the lossy format: bfloat16 keys and values too (half the bytes attention reads per token);
+        // float32 and BF16 (lossless for a bfloat16 checkpoint) keep float32 ones
+        cache = new DecodeCache(layersN, maxBatch, capacity, kvHeads, headDim, format == WeightFormat.Q8_0);
         rows = Math.max(Math.min(capacity, PREFILL_CHUNK), maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];

@@ -145,6 +145,26 @@ public interface DecodeKernels {
                 float scale, float[] out, int oOff, float[] scratch);
 
     /**
+     * {@link #attend} over bfloat16 keys and values (a cache stored in BF16), each widened to
+     * float32 exactly as it is read; otherwise the same arithmetic, in the same order.
+     *
+     * @param q the query's array
+     * @param qOff the index of the query's first element
+     * @param k the keys' bfloat16 bits
+     * @param v the values' bfloat16 bits
+     * @param kvOff the index of position 0's key (and value) in its array
+     * @param stride the distance between consecutive positions' keys (and values)
+     * @param n the number of positions, at least 1
+     * @param headDim the vector length
+     * @param scale the factor on each score
+     * @param out the array receiving the {@code headDim} outputs
+     * @param oOff the index of the first output
+     * @param scratch at least {@value #ATTEND_SCRATCH} floats this call may overwrite
+     */
+    void attendBF16(float[] q, int qOff, short[] k, short[] v, int kvOff, int stride, int n, int headDim,
+                    float scale, float[] out, int oOff, float[] scratch);
+
+    /**
      * The implementation in use: the Vector API one when {@code jdk.incubator.vector} is in the
      * boot layer and {@code scratchllm.kernels} is not {@code scalar}, else the reference. Chosen
      * once per JVM.

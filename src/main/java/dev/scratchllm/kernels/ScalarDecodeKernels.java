@@ -69,12 +69,29 @@ public class ScalarDecodeKernels implements DecodeKernels {
     @Override
     public void attend(float[] q, int qOff, float[] k, float[] v, int kvOff, int stride, int n, int headDim,
                        float scale, float[] out, int oOff, float[] scratch) {
-        double[] p = new double[n]; // the reference may allocate; the Vector API version does not
+        attend(q, qOff, i -> k[i], i -> v[i], kvOff, stride, n, headDim, scale, out, oOff);
+    }
+
+    @Override
+    public void attendBF16(float[] q, int qOff, short[] k, short[] v, int kvOff, int stride, int n, int headDim,
+                           float scale, float[] out, int oOff, float[] scratch) {
+        attend(q, qOff, i -> bf16ToFloat(k[i]), i -> bf16ToFloat(v[i]), kvOff, stride, n, headDim, scale, out, oOff);
+    }
+
+    /** An element of a float32 or bfloat16 array, as float32. */
+    private interface FloatAt {
+        float at(int i);
+    }
+
+    // the reference may allocate; the Vector API version does not
+    private static void attend(float[] q, int qOff, FloatAt k, FloatAt v, int kvOff, int stride, int n, int headDim,
+                               float scale, float[] out, int oOff) {
+        double[] p = new double[n];
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
             int kj = kvOff + j * stride;
             double s = 0;
-            for (int d = 0; d < headDim; d++) s += (double) q[qOff + d] * k[kj + d];
+            for (int d = 0; d < headDim; d++) s += (double) q[qOff + d] * k.at(kj + d);
             p[j] = s * scale;
             max = Math.max(max, p[j]);
         }
@@ -85,7 +102,7 @@ public class ScalarDecodeKernels implements DecodeKernels {
         }
         for (int d = 0; d < headDim; d++) {
             double acc = 0;
-            for (int j = 0; j < n; j++) acc += p[j] * v[kvOff + j * stride + d];
+            for (int j = 0; j < n; j++) acc += p[j] * v.at(kvOff + j * stride + d);
             out[oOff + d] = (float) (acc / sum);
         }
     }

@@ -283,6 +283,18 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
     @Override
     public void attend(float[] q, int qOff, float[] k, float[] v, int kvOff, int stride, int n, int headDim,
                        float scale, float[] out, int oOff, float[] scratch) {
+        attend(q, qOff, k, null, v, null, kvOff, stride, n, headDim, scale, out, oOff, scratch);
+    }
+
+    @Override
+    public void attendBF16(float[] q, int qOff, short[] k, short[] v, int kvOff, int stride, int n, int headDim,
+                           float scale, float[] out, int oOff, float[] scratch) {
+        attend(q, qOff, null, k, null, v, kvOff, stride, n, headDim, scale, out, oOff, scratch);
+    }
+
+    /** Keys and values in float32 ({@code kf}, {@code vf}) or bfloat16 ({@code kh}, {@code vh}); the other pair null. */
+    private static void attend(float[] q, int qOff, float[] kf, short[] kh, float[] vf, short[] vh, int kvOff, int stride,
+                               int n, int headDim, float scale, float[] out, int oOff, float[] scratch) {
         java.util.Arrays.fill(out, oOff, oOff + headDim, 0f);
         float max = Float.NEGATIVE_INFINITY;
         double sum = 0;
@@ -290,7 +302,8 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             int nb = Math.min(ATTEND_SCRATCH, n - j0);
             float blockMax = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < nb; j++) {
-                float s = VectorKernels.dotF(q, qOff, k, kvOff + (j0 + j) * stride, headDim) * scale;
+                int kj = kvOff + (j0 + j) * stride;
+                float s = (kh == null ? VectorKernels.dotF(q, qOff, kf, kj, headDim) : dotBF16(q, qOff, kh, kj, headDim)) * scale;
                 scratch[j] = s;
                 blockMax = Math.max(blockMax, s);
             }
@@ -303,9 +316,25 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             }
             sum += blockSum;
             max = newMax;
-            weightedSum(scratch, nb, v, kvOff + j0 * stride, stride, headDim, out, oOff);
+            if (vh == null) weightedSum(scratch, nb, vf, kvOff + j0 * stride, stride, headDim, out, oOff);
+            else weightedSumBF16(scratch, nb, vh, kvOff + j0 * stride, stride, headDim, out, oOff);
         }
         VectorKernels.scaleRange(out, oOff, (float) (1.0 / sum), headDim);
+    }
+
+    /** {@code q·k} with bfloat16 k, summed as {@link VectorKernels#dotF} sums. */
+    private static float dotBF16(float[] q, int qi, short[] k, int ki, int n) {
+        FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = FloatVector.fromArray(S, q, qi + i).fma(bf16(k, ki + i), acc0);
+            acc1 = FloatVector.fromArray(S, q, qi + i + L).fma(bf16(k, ki + i + L), acc1);
+        }
+        for (; i + L <= n; i += L)
+            acc0 = FloatVector.fromArray(S, q, qi + i).fma(bf16(k, ki + i), acc0);
+        float s = VectorMath.sumLanes(acc0.add(acc1));
+        for (; i < n; i++) s += q[qi + i] * bf16ToFloat(k[ki + i]);
+        return s;
     }
 
     /** {@code out += Σ_j p[j]·v_j} over {@code nb} positions, one vector of out held across positions. */
@@ -323,6 +352,23 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
             out[oi + d] = acc;
         }
     }
+
+    /** {@link #weightedSum} over bfloat16 values. */
+    private static void weightedSumBF16(float[] p, int nb, short[] v, int vi, int stride, int headDim, float[] out, int oi) {
+        int d = 0;
+        for (; d + L <= headDim; d += L) {
+            FloatVector acc = FloatVector.fromArray(S, out, oi + d);
+            for (int j = 0; j < nb; j++)
+                acc = bf16(v, vi + j * stride + d).fma(FloatVector.broadcast(S, p[j]), acc);
+            acc.intoArray(out, oi + d);
+        }
+        for (; d < headDim; d++) {
+            float acc = out[oi + d];
+            for (int j = 0; j < nb; j++) acc += p[j] * bf16ToFloat(v[vi + j * stride + d]);
+            out[oi + d] = acc;
+        }
+    }
+
     // ================================================================== element-wise steps of RoPE models
 
     @Override

@@ -203,4 +203,36 @@ class DecodeKernelsTest {
             }
         }
     }
+
+    @Test
+    void attendBF16ReadsTheWidenedValues() {
+        // each implementation's BF16 attention equals its float32 attention over the widened keys and
+        // values, bit for bit (the same arithmetic on the same floats), over every loop tail and block edge
+        Random rnd = new Random(6);
+        for (DecodeKernels k : impls()) {
+            for (int headDim : new int[] {1, 7, 16, 17, 32, 64, 67}) {
+                for (int n : new int[] {1, 15, 16, 255, 256, 257, 600}) {
+                    int stride = headDim + 2;
+                    float[] q = rnd(rnd, OFF + headDim), kf = rnd(rnd, OFF + n * stride), vf = rnd(rnd, OFF + n * stride);
+                    for (int j = 0; j < n; j++) kf[OFF + j * stride] += 0.05f * j * Math.signum(q[OFF]);
+                    short[] kh = new short[kf.length], vh = new short[vf.length];
+                    for (int i = 0; i < kf.length; i++) {
+                        kh[i] = ScalarDecodeKernels.floatToBf16(kf[i]);
+                        vh[i] = ScalarDecodeKernels.floatToBf16(vf[i]);
+                        kf[i] = ScalarDecodeKernels.bf16ToFloat(kh[i]);
+                        vf[i] = ScalarDecodeKernels.bf16ToFloat(vh[i]);
+                    }
+                    float scale = (float) (1 / Math.sqrt(headDim));
+                    float[] want = new float[OFF + headDim + 1], got = new float[OFF + headDim + 1];
+                    got[OFF + headDim] = 42f;
+                    k.attend(q, OFF, kf, vf, OFF, stride, n, headDim, scale, want, OFF, new float[DecodeKernels.ATTEND_SCRATCH]);
+                    k.attendBF16(q, OFF, kh, vh, OFF, stride, n, headDim, scale, got, OFF, new float[DecodeKernels.ATTEND_SCRATCH]);
+                    for (int d = 0; d < headDim; d++)
+                        assertThat(Float.floatToRawIntBits(got[OFF + d])).as("%s headDim=%d n=%d d=%d", k.name(), headDim, n, d)
+                                .isEqualTo(Float.floatToRawIntBits(want[OFF + d]));
+                    assertThat(got[OFF + headDim]).as("past the output").isEqualTo(42f);
+                }
+            }
+        }
+    }
 }
