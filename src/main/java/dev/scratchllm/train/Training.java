@@ -211,6 +211,24 @@ public final class Training {
     }
 
     /**
+     * One optimizer step on a batch: zero the gradients, the loss, backward, (clip,) step. The
+     * step's graph is unreachable once this returns. Our backward does not free the tensors a
+     * graph saved, as PyTorch's does, so a {@code loss} still referenced from the training loop
+     * kept every activation of the step alive through the evaluation that follows it.
+     *
+     * @return the batch's loss
+     */
+    private static float trainStep(Module model, Tensor[] batch, Optimizer optimizer, int epoch, long step, boolean clip) {
+        optimizer.zeroGrad();
+        Tensor loss = calcLossBatch(batch[0], batch[1], model);
+        checkFinite(loss, epoch, step);
+        loss.backward();
+        if (clip) GradClip.clipGradNorm(model.parameters(), 1.0);
+        optimizer.step();
+        return loss.item();
+    }
+
+    /**
      * {@code train_model_simple}: for each epoch and batch, zero the gradients, compute the loss,
      * back-propagate and step; every {@code evalFreq} global steps (from step 0) evaluate and
      * print {@code Ep 1 (Step 000000): Train loss 9.781, Val loss 9.933}; after each epoch call
@@ -232,14 +250,10 @@ public final class Training {
         for (int epoch = 0; epoch < o.numEpochs(); epoch++) {
             model.train();
             for (Tensor[] batch : trainLoader) {
-                optimizer.zeroGrad();
-                Tensor loss = calcLossBatch(batch[0], batch[1], model);
-                checkFinite(loss, epoch, globalStep + 1);
-                loss.backward();
-                optimizer.step();
+                float loss = trainStep(model, batch, optimizer, epoch, globalStep + 1, false);
                 tokensSeen += batch[0].numel();
                 globalStep++;
-                o.listener().onBatch(epoch, globalStep, loss.item(), tokensSeen);
+                o.listener().onBatch(epoch, globalStep, loss, tokensSeen);
                 if (globalStep % o.evalFreq() == 0) {
                     double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
                     trainLosses.add(l[0]);
@@ -280,18 +294,13 @@ public final class Training {
         for (int epoch = 0; epoch < o.numEpochs(); epoch++) {
             model.train();
             for (Tensor[] batch : trainLoader) {
-                optimizer.zeroGrad();
                 globalStep++;
                 double lr = learningRate(globalStep, warmupSteps, totalSteps, initialLr, peakLr, minLr, lrIncrement);
                 optimizer.setLr(lr);
                 lrs.add(lr);
-                Tensor loss = calcLossBatch(batch[0], batch[1], model);
-                checkFinite(loss, epoch, globalStep);
-                loss.backward();
-                if (globalStep >= warmupSteps) GradClip.clipGradNorm(model.parameters(), 1.0);
-                optimizer.step();
+                float loss = trainStep(model, batch, optimizer, epoch, globalStep, globalStep >= warmupSteps);
                 tokensSeen += batch[0].numel();
-                o.listener().onBatch(epoch, globalStep, loss.item(), tokensSeen);
+                o.listener().onBatch(epoch, globalStep, loss, tokensSeen);
                 if (globalStep % o.evalFreq() == 0) {
                     double[] l = evaluateModel(model, trainLoader, valLoader, o.evalIter());
                     trainLosses.add(l[0]);
