@@ -9,9 +9,10 @@ import dev.scratchllm.kernels.ScalarDecodeKernels;
  * position {@code p} at {@link #offset(int, int, int) ((s·kvHeads + h)·capacity + p)·headDim}.
  * So one head's keys are contiguous, position after position (PyTorch's
  * {@code (batch, heads, T, head_dim)} layout): attention reads each head's keys and values as
- * one stream, whichever thread takes the head. (Keeping the projection's row order, a head's
- * keys {@code headDim} floats every {@code kvDim}, made two threads reading alternate halves of
- * each row four times slower per thread than one thread reading whole rows.) Values likewise.
+ * one stream, whichever thread takes the head. (In the projection's row order a head's keys
+ * are {@code headDim} floats every {@code kvDim}: one head at a time skips through the rows,
+ * and two threads reading alternate halves of every row slowed each other fourfold.) Values
+ * likewise.
  * The elements are float32, or bfloat16 (rounded to nearest even as they are written: half the
  * memory and half the bytes attention reads per token; {@link #keysBF16} and {@link #valuesBF16}).
  * Each slot has its own length (the position of its next token), so sequences of different
