@@ -70,6 +70,25 @@ public final class DecodeCache {
         length = new int[slots];
     }
 
+    /**
+     * The cache of an inference path whose matrices are stored in {@code format}: bfloat16 for
+     * Q8_0, the lossy format (half the bytes attention reads per token); float32 for F32 and
+     * BF16, whose BF16 weights of a bfloat16 checkpoint give PyTorch's float32 logits within
+     * 1e-5, which a bfloat16 cache would not.
+     *
+     * @param layers the number of attention layers
+     * @param slots the number of sequences it holds at once
+     * @param capacity the most positions per sequence
+     * @param kvHeads key/value heads per layer
+     * @param headDim floats per head
+     * @param format the weights' format
+     * @return the cache
+     * @throws IllegalArgumentException if a size is not positive or a layer would exceed 2^31 floats
+     */
+    static DecodeCache forWeights(int layers, int slots, int capacity, int kvHeads, int headDim, WeightFormat format) {
+        return new DecodeCache(layers, slots, capacity, kvHeads, headDim, format == WeightFormat.Q8_0);
+    }
+
     /** {@return true if the elements are bfloat16, false if float32} */
     public boolean bf16() {
         return keysH != null;

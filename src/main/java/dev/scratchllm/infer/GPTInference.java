@@ -164,9 +164,7 @@ public final class GPTInference implements CausalLM {
             l.b2 = optional(parts.vector(b + "ff.layers.2.bias"), b + "ff.layers.2.bias");
             layers[i] = l;
         }
-        // Q8_0, the lossy format: bfloat16 keys and values too (half the bytes attention reads per token);
-        // float32 and BF16 (lossless for a bfloat16 checkpoint) keep float32 ones
-        cache = new DecodeCache(layersN, maxBatch, capacity, heads, headDim, format == WeightFormat.Q8_0);
+        cache = DecodeCache.forWeights(layersN, maxBatch, capacity, heads, headDim, format);                  // bfloat16 for Q8_0
         rows = Math.max(capacity, maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];

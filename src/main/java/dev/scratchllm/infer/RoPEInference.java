@@ -417,9 +417,7 @@ public final class RoPEInference implements CausalLM {
         finalW = w.finalNorm();
         normEps = d.normEps();
         qkEps = d.qkEps();
-        // Q8_0, the lossy format: bfloat16 keys and values too (half the bytes attention reads per token);
-        // float32 and BF16 (lossless for a bfloat16 checkpoint) keep float32 ones
-        cache = new DecodeCache(layersN, maxBatch, capacity, kvHeads, headDim, format == WeightFormat.Q8_0);
+        cache = DecodeCache.forWeights(layersN, maxBatch, capacity, kvHeads, headDim, format);                  // bfloat16 for Q8_0
         rows = Math.max(Math.min(capacity, PREFILL_CHUNK), maxBatch);
         x = new float[rows * e];
         h = new float[rows * e];

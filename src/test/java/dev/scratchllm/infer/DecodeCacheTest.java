@@ -35,6 +35,24 @@ class DecodeCacheTest {
     }
 
     @Test
+    void q8WeightsGetABfloat16CacheThatRoundsToNearestEven() {
+        assertThat(DecodeCache.forWeights(1, 1, 2, 1, 2, WeightFormat.F32).bf16()).isFalse();
+        assertThat(DecodeCache.forWeights(1, 1, 2, 1, 2, WeightFormat.BF16).bf16()).isFalse();
+        DecodeCache c = DecodeCache.forWeights(1, 1, 2, 1, 2, WeightFormat.Q8_0);
+        assertThat(c.bf16()).isTrue();
+        assertThat(c.elementBytes()).isEqualTo(2);
+        // 1 + 2^-8 is a tie between 1 and 1 + 2^-7: to even (1); 1 + 3·2^-9 rounds up to 1 + 2^-7
+        float[] k = {1f + 0x1p-8f, 1f + 3 * 0x1p-9f}, v = {-2f, 0.5f};
+        c.write(0, 0, 1, 1, k, v, 0, 2);
+        short[] kc = c.keysBF16(0), vc = c.valuesBF16(0);
+        assertThat(kc[2]).isEqualTo((short) 0x3F80);
+        assertThat(kc[3]).isEqualTo((short) 0x3F81);
+        assertThat(vc[2]).isEqualTo((short) 0xC000);
+        assertThat(vc[3]).isEqualTo((short) 0x3F00);
+        assertThatThrownBy(() -> c.keys(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("keysBF16");
+    }
+
+    @Test
     void refusesPositionsPastTheCapacity() {
         DecodeCache c = new DecodeCache(1, 1, 4, 2, 2);
         float[] row = new float[2 * 4];
