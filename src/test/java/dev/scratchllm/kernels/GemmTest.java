@@ -61,6 +61,8 @@ class GemmTest {
             // A·Bᵀ with 4..16 rows and m·n·k ≥ 32K runs as 4×4 dot tiles: row, column and depth
             // tails, one thread and split (≥ 1M)
             {4, 520, 16}, {16, 130, 777}, {6, 1030, 50}, {15, 90, 32}, {13, 67, 41},
+            // A·Bᵀ with 17..96 rows runs as swapped tiles (B in place): row, column and depth tails
+            {17, 100, 800}, {96, 1300, 40}, {50, 13, 385},
     };
 
     static Stream<Arguments> shapesImplsThreads() {
@@ -263,6 +265,34 @@ class GemmTest {
                     }
         } finally {
             VectorKernels.Gemm.alignB = saved;
+        }
+    }
+
+    @Test
+    void swappedTilesGiveThePackedPathsBits() {
+        // C = A·Bᵀ with B read in place (Cᵀ = B·Aᵀ, JR = 12 rows of B per tile, NR = 32 rows of A)
+        // must sum in the packed path's depth slices: every tail of JR, NR and KC = 384, with and
+        // without accumulate, leading dimensions wider than the rows, one thread and split.
+        Random rnd = new Random(13);
+        int saved = Parallel.numThreads();
+        try {
+            for (int threads : new int[]{1, 2}) {
+                Parallel.setNumThreads(threads);
+                for (int m : new int[]{1, 5, 17, 31, 32, 33, 64, 65, 96})
+                    for (int n : new int[]{1, 11, 12, 13, 25, 300})
+                        for (int k : new int[]{1, 15, 16, 17, 384, 385, 769})
+                            for (boolean acc : new boolean[]{false, true}) {
+                                int lda = k + 3, ldb = k + 1, ldc = n + 2, aOff = 5, bOff = 7, cOff = 2;
+                                float[] a = random(rnd, aOff + m * lda), b = random(rnd, bOff + n * ldb), c0 = random(rnd, cOff + m * ldc);
+                                float[] want = c0.clone(), got = c0.clone();
+                                VectorKernels.Gemm.blocked(false, true, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, want, cOff, ldc, acc);
+                                VectorKernels.Gemm.swappedTiles(m, n, k, a, aOff, lda, b, bOff, ldb, got, cOff, ldc, acc, threads);
+                                assertThat(firstDifference(got, want)).as("threads %d m=%d n=%d k=%d acc=%b: first differing element",
+                                        threads, m, n, k, acc).isEqualTo(-1);
+                            }
+            }
+        } finally {
+            Parallel.setNumThreads(saved);
         }
     }
 
