@@ -337,9 +337,29 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
         return s;
     }
 
-    /** {@code out += Σ_j p[j]·v_j} over {@code nb} positions, one vector of out held across positions. */
+    /**
+     * {@code out += Σ_j p[j]·v_j} over {@code nb} positions. Four vectors of out are held across
+     * the positions, so four multiply-add chains run side by side (one chain waits out the FMA
+     * latency at every position); each output element still sums its positions in order, from
+     * the value it had, so the bits are those of one vector at a time.
+     */
     private static void weightedSum(float[] p, int nb, float[] v, int vi, int stride, int headDim, float[] out, int oi) {
         int d = 0;
+        for (; d + 4 * L <= headDim; d += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, out, oi + d), a1 = FloatVector.fromArray(S, out, oi + d + L);
+            FloatVector a2 = FloatVector.fromArray(S, out, oi + d + 2 * L), a3 = FloatVector.fromArray(S, out, oi + d + 3 * L);
+            for (int j = 0, vj = vi + d; j < nb; j++, vj += stride) {
+                FloatVector pj = FloatVector.broadcast(S, p[j]);
+                a0 = FloatVector.fromArray(S, v, vj).fma(pj, a0);
+                a1 = FloatVector.fromArray(S, v, vj + L).fma(pj, a1);
+                a2 = FloatVector.fromArray(S, v, vj + 2 * L).fma(pj, a2);
+                a3 = FloatVector.fromArray(S, v, vj + 3 * L).fma(pj, a3);
+            }
+            a0.intoArray(out, oi + d);
+            a1.intoArray(out, oi + d + L);
+            a2.intoArray(out, oi + d + 2 * L);
+            a3.intoArray(out, oi + d + 3 * L);
+        }
         for (; d + L <= headDim; d += L) {
             FloatVector acc = FloatVector.fromArray(S, out, oi + d);
             for (int j = 0; j < nb; j++)
@@ -356,6 +376,21 @@ public final class VectorDecodeKernels extends ScalarDecodeKernels {
     /** {@link #weightedSum} over bfloat16 values. */
     private static void weightedSumBF16(float[] p, int nb, short[] v, int vi, int stride, int headDim, float[] out, int oi) {
         int d = 0;
+        for (; d + 4 * L <= headDim; d += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, out, oi + d), a1 = FloatVector.fromArray(S, out, oi + d + L);
+            FloatVector a2 = FloatVector.fromArray(S, out, oi + d + 2 * L), a3 = FloatVector.fromArray(S, out, oi + d + 3 * L);
+            for (int j = 0, vj = vi + d; j < nb; j++, vj += stride) {
+                FloatVector pj = FloatVector.broadcast(S, p[j]);
+                a0 = bf16(v, vj).fma(pj, a0);
+                a1 = bf16(v, vj + L).fma(pj, a1);
+                a2 = bf16(v, vj + 2 * L).fma(pj, a2);
+                a3 = bf16(v, vj + 3 * L).fma(pj, a3);
+            }
+            a0.intoArray(out, oi + d);
+            a1.intoArray(out, oi + d + L);
+            a2.intoArray(out, oi + d + 2 * L);
+            a3.intoArray(out, oi + d + 3 * L);
+        }
         for (; d + L <= headDim; d += L) {
             FloatVector acc = FloatVector.fromArray(S, out, oi + d);
             for (int j = 0; j < nb; j++)

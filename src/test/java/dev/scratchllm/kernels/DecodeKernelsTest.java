@@ -170,7 +170,7 @@ class DecodeKernelsTest {
     void attendMatchesSoftmaxThenWeightedSum() {
         Random rnd = new Random(5);
         for (DecodeKernels k : impls()) {
-            for (int headDim : new int[] {1, 7, 16, 17, 64, 67}) {
+            for (int headDim : new int[] {1, 7, 16, 17, 64, 67, 80, 95, 128}) {
                 for (int n : new int[] {1, 2, 15, 63, 64, 65, 255, 256, 257, 511, 513, 700}) {
                     int stride = headDim * 3 + 1;
                     float[] q = rnd(rnd, OFF + headDim), kk = rnd(rnd, OFF + n * stride), v = rnd(rnd, OFF + n * stride);
@@ -210,7 +210,7 @@ class DecodeKernelsTest {
         // values, bit for bit (the same arithmetic on the same floats), over every loop tail and block edge
         Random rnd = new Random(6);
         for (DecodeKernels k : impls()) {
-            for (int headDim : new int[] {1, 7, 16, 17, 32, 64, 67}) {
+            for (int headDim : new int[] {1, 7, 16, 17, 32, 64, 67, 80, 95, 128}) {
                 for (int n : new int[] {1, 15, 16, 255, 256, 257, 600}) {
                     int stride = headDim + 2;
                     float[] q = rnd(rnd, OFF + headDim), kf = rnd(rnd, OFF + n * stride), vf = rnd(rnd, OFF + n * stride);
