@@ -14,8 +14,10 @@ import java.util.Map;
  * The backward pass: walks the graph behind a tensor in reverse topological order with an
  * explicit stack (no recursion, so a 48-layer GPT's deep graph cannot overflow the Java stack),
  * sums the gradients that reach each node, and accumulates into {@code grad} of the leaves that
- * require it. Runs with the graph not recorded (no double backward). It does not free the graph:
- * the tensors it references go when the caller drops the output.
+ * require it. Runs with the graph not recorded (no double backward). Like PyTorch, it releases
+ * each node once the node's gradients are computed (its inputs and the tensors its rule saved),
+ * so a step's activations become garbage during the pass; {@code retainGraph} keeps the graph for
+ * a second backward ({@code retain_graph=True}).
  */
 public final class Engine {
     private Engine() {
@@ -30,6 +32,21 @@ public final class Engine {
      * @throws IllegalArgumentException if the shapes of {@code gradient} and {@code root} differ
      */
     public static void backward(Tensor root, Tensor gradient) {
+        backward(root, gradient, false);
+    }
+
+    /**
+     * Back-propagates {@code gradient} through the graph of {@code root}, and keeps the graph when
+     * {@code retainGraph} is true; otherwise each node is released once it has run, and a second
+     * backward through it throws.
+     *
+     * @param root the tensor to differentiate; it must require grad
+     * @param gradient dL/d(root), of the same shape as {@code root}
+     * @param retainGraph keep the graph for another backward ({@code retain_graph=True})
+     * @throws IllegalStateException if {@code root} does not require grad, or the graph was released
+     * @throws IllegalArgumentException if the shapes of {@code gradient} and {@code root} differ
+     */
+    public static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
         if (!root.requiresGrad())
             throw new IllegalStateException("element 0 of tensors does not require grad and does not have a grad_fn");
         if (!Arrays.equals(root.shape(), gradient.shape()))
@@ -51,6 +68,7 @@ public final class Engine {
                 if (node.retained() != null) node.retained().accumulateGrad(g);
                 Tensor[] inputs = node.inputsUnsafe();
                 Tensor[] grads = node.apply(g);
+                if (!retainGraph) node.release();
                 for (int k = 0; k < inputs.length; k++) {
                     Tensor in = inputs[k];
                     if (in == null || !in.requiresGrad() || grads[k] == null) continue;

@@ -23,9 +23,11 @@ public final class Node {
         Tensor[] apply(Tensor gradOutput);
     }
 
+    private static final Tensor[] RELEASED = new Tensor[0];
+
     private final String name;
-    private final Tensor[] inputs;
-    private final Backward backward;
+    private Tensor[] inputs;
+    private Backward backward;
     private Tensor retained;
 
     private Node(String name, Tensor[] inputs, Backward backward) {
@@ -56,7 +58,7 @@ public final class Node {
     }
 
     /**
-     * The tensors this op read, in argument order.
+     * The tensors this op read, in argument order; none once a backward pass has released the node.
      *
      * @return a copy of the input array
      */
@@ -64,11 +66,30 @@ public final class Node {
         return inputs.clone();
     }
 
+    /** {@return whether a backward pass without {@code retainGraph} has released this node} */
+    public boolean released() {
+        return backward == null;
+    }
+
+    /**
+     * Drops the inputs and the rule (and with it every tensor the rule saved), as PyTorch frees a
+     * node's saved tensors once its backward has run: the activations of a step become garbage
+     * as the backward pass walks past them, not when the caller drops the loss.
+     */
+    void release() {
+        inputs = RELEASED;
+        backward = null;
+    }
+
     Tensor[] inputsUnsafe() {
         return inputs;
     }
 
     Tensor[] apply(Tensor gradOutput) {
+        if (backward == null)
+            throw new IllegalStateException("backward: trying to backward through the graph a second time (" + name
+                    + " was released by an earlier backward); call backward(gradient, true) the first time to keep the"
+                    + " graph (PyTorch: retain_graph=True)");
         return backward.apply(gradOutput);
     }
 

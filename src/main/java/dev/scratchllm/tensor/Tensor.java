@@ -687,6 +687,18 @@ public final class Tensor {
     }
 
     /**
+     * Back-propagates {@code gradient}, keeping the graph for another backward when
+     * {@code retainGraph} is true ({@code backward(gradient, retain_graph=True)}); by default each
+     * node is released as soon as it has run, as in PyTorch.
+     *
+     * @param gradient dL/d(this), of this tensor's shape
+     * @param retainGraph keep the graph
+     */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        Engine.backward(this, gradient, retainGraph);
+    }
+
+    /**
      * A scope without graph recording, like {@code with torch.no_grad():}; close it with try-with-resources.
      *
      * @return the scope to close

@@ -19,6 +19,45 @@ class AutogradTest {
     }
 
     @Test
+    void backwardReleasesTheGraphUnlessRetained() {
+        // As in PyTorch: a second backward through the same graph is an error, unless the first
+        // one kept it (retain_graph=True); then the gradients add up.
+        Tensor x = Tensor.fromArray(new float[] {1, 2, 3}).requiresGrad(true);
+        Tensor loss = x.mul(x).sum();
+        loss.backward();
+        assertThat(x.grad().toFloatArray()).containsExactly(2, 4, 6);
+        assertThat(loss.gradFn().released()).isTrue();
+        assertThatThrownBy(loss::backward).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("second time").hasMessageContaining("SumBackward0").hasMessageContaining("retain_graph=True");
+
+        Tensor y = Tensor.fromArray(new float[] {1, 2, 3}).requiresGrad(true);
+        Tensor kept = y.mul(y).sum();
+        kept.backward(Tensor.scalar(1f), true);
+        assertThat(kept.gradFn().released()).isFalse();
+        kept.backward(Tensor.scalar(1f), true);
+        assertThat(y.grad().toFloatArray()).containsExactly(4, 8, 12);
+        kept.backward();
+        assertThat(y.grad().toFloatArray()).containsExactly(6, 12, 18);
+        assertThat(kept.gradFn().released()).isTrue();
+    }
+
+    @Test
+    void backwardLetsTheActivationsGoWhileTheLossIsStillHeld() {
+        // The training loop holds the loss during the evaluation that follows a step; its
+        // activations must not stay reachable through the graph once backward has run.
+        Tensor w = Tensor.fromArray(new float[] {1, 2, 3, 4}).requiresGrad(true);
+        Tensor hidden = w.mul(2f);                                   // an activation, saved by mul below
+        java.lang.ref.WeakReference<Tensor> ref = new java.lang.ref.WeakReference<>(hidden);
+        Tensor loss = hidden.mul(hidden).sum();
+        hidden = null;
+        loss.backward();
+        assertThat(w.grad().toFloatArray()).containsExactly(8, 16, 24, 32); // d/dw Σ(2w)² = 8w
+        for (int i = 0; i < 50 && ref.get() != null; i++) System.gc();
+        assertThat(ref.get()).as("the activation after backward, with the loss still held").isNull();
+        assertThat(loss.item()).isEqualTo(120f);
+    }
+
+    @Test
     void adoptedWeightGradientsAccumulateAndStayPrivate() {
         // Linear and embedding backward hand their freshly computed weight gradients to the leaf
         // without a copy. A weight used twice in one graph, a second backward pass, and two leaves
