@@ -212,9 +212,10 @@ public final class Training {
 
     /**
      * One optimizer step on a batch: zero the gradients, the loss, backward, (clip,) step. The
-     * step's graph is unreachable once this returns. Our backward does not free the tensors a
-     * graph saved, as PyTorch's does, so a {@code loss} still referenced from the training loop
-     * kept every activation of the step alive through the evaluation that follows it.
+     * step's graph is unreachable once this returns (backward releases each node as it runs, and
+     * the loss does not outlive the step either: when backward kept the graph, a {@code loss}
+     * still referenced from the training loop kept every activation of the step alive through
+     * the evaluation that follows it).
      *
      * @return the batch's loss
      */
