@@ -713,8 +713,8 @@ public final class VectorKernels extends ScalarKernels {
          *
          * <p>Measured on GPT-2 124M's 73 forward products, weights cold (thread CPU time, one
          * thread): 17–32 rows 0.45–0.49× the packed path's time, 48–64 rows 0.65–0.75×, 96 rows
-         * 0.82×, 128 rows 0.88×, 256 rows 1.05×, 512 rows 1.2×; on two threads (wall) 0.45–0.6×
-         * up to 32 rows, 0.74–0.9× at 80–96, 1.0× at 112. Hence {@link #SWAP_MAX_M} = 96.
+         * 0.82×, 128 rows 0.88×, 256 rows 1.05×, 512 rows 1.2×; on two threads (wall) 0.41–0.63×
+         * up to 32 rows, 0.74–0.92× at 48–96, 1.0× at 112. Hence {@link #SWAP_MAX_M} = 96.
          */
         static void swappedTiles(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate, int threads) {
@@ -751,7 +751,7 @@ public final class VectorKernels extends ScalarKernels {
             if (accumulate)
                 for (int r = 0; r < nj; r++)
                     for (int l = 0; l < ni; l++) t[r * NR + l] = c[cOff + (i0 + l) * ldc + j0 + r];
-            int r0 = bOff + Math.min(j0 + 0, n - 1) * ldb;
+            int r0 = bOff + Math.min(j0, n - 1) * ldb;
             int r1 = bOff + Math.min(j0 + 1, n - 1) * ldb;
             int r2 = bOff + Math.min(j0 + 2, n - 1) * ldb;
             int r3 = bOff + Math.min(j0 + 3, n - 1) * ldb;
