@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link DecodeKernels}: both implementations against double-precision loops written here,
- * over every vector tail of the row length (1 … 3·16+1 columns; Q8_0 over 1 … 5 blocks), 1 … 9
+ * over every vector tail of the row length (1 … 3·16+1 columns; Q8_0 over 1 … 9 blocks: two rounds of the four block accumulators and every tail), 1 … 9
  * input vectors (the 4-vector blocks and their remainders), partial row ranges, nonzero offsets,
  * with and without bias and accumulation; attention over 1 … 2·64+3 positions (the 64-position
  * blocks and their tails) and head sizes with tails. Tolerance {@code 1e-5} relative to the sum
@@ -109,7 +109,7 @@ class DecodeKernelsTest {
     void gemvQ8MatchesDoubleLoops() {
         Random rnd = new Random(3);
         for (DecodeKernels k : impls()) {
-            for (int blocks = 1; blocks <= 5; blocks++) {
+            for (int blocks = 1; blocks <= 9; blocks++) {
                 int cols = blocks * 32, rows = 1 + blocks % 4, nb = blocks;
                 byte[] q = new byte[OFF + rows * cols];
                 for (int i = 0; i < q.length; i++) q[i] = (byte) (rnd.nextInt(255) - 127);
@@ -143,25 +143,31 @@ class DecodeKernelsTest {
         float[] w = rnd(rnd, rows * cols), x = rnd(rnd, m * cols), bias = rnd(rnd, rows);
         short[] wb = new short[w.length];
         for (int i = 0; i < w.length; i++) wb[i] = ScalarDecodeKernels.floatToBf16(w[i]);
-        int qc = 96;
-        byte[] q = new byte[rows * qc];
-        for (int i = 0; i < q.length; i++) q[i] = (byte) (rnd.nextInt(255) - 127);
-        float[] s = rnd(rnd, rows * 3);
         float[] all = new float[m * rows], one = new float[rows], allB = new float[m * rows], oneB = new float[rows];
-        float[] allQ = new float[m * rows], oneQ = new float[rows];
         k.gemvF32(cols, 0, rows, w, 0, m, x, 0, cols, bias, 0, all, 0, rows, false);
         k.gemvBF16(cols, 0, rows, wb, 0, m, x, 0, cols, bias, 0, allB, 0, rows, false);
-        k.gemvQ8(qc, 0, rows, q, 0, s, 0, m, x, 0, cols, bias, 0, allQ, 0, rows, false);
         for (int i = 0; i < m; i++) {
             for (int r = 0; r < rows; r++) {
                 k.gemvF32(cols, r, r + 1, w, 0, 1, x, i * cols, cols, bias, 0, one, 0, rows, false);
                 k.gemvBF16(cols, r, r + 1, wb, 0, 1, x, i * cols, cols, bias, 0, oneB, 0, rows, false);
-                k.gemvQ8(qc, r, r + 1, q, 0, s, 0, 1, x, i * cols, cols, bias, 0, oneQ, 0, rows, false);
             }
             for (int r = 0; r < rows; r++) {
                 assertThat(Float.floatToRawIntBits(one[r])).as("f32 [%d][%d]", i, r).isEqualTo(Float.floatToRawIntBits(all[i * rows + r]));
                 assertThat(Float.floatToRawIntBits(oneB[r])).as("bf16 [%d][%d]", i, r).isEqualTo(Float.floatToRawIntBits(allB[i * rows + r]));
-                assertThat(Float.floatToRawIntBits(oneQ[r])).as("q8 [%d][%d]", i, r).isEqualTo(Float.floatToRawIntBits(allQ[i * rows + r]));
+            }
+        }
+        // Q8_0 over 1 … 9 blocks: the four block accumulators, two rounds of them, and every tail
+        for (int nb = 1; nb <= 9; nb++) {
+            int qc = nb * 32, ld = 9 * 32;
+            byte[] q = new byte[rows * qc];
+            for (int i = 0; i < q.length; i++) q[i] = (byte) (rnd.nextInt(255) - 127);
+            float[] s = rnd(rnd, rows * nb), xq = rnd(rnd, m * ld);
+            float[] allQ = new float[m * rows], oneQ = new float[rows];
+            k.gemvQ8(qc, 0, rows, q, 0, s, 0, m, xq, 0, ld, bias, 0, allQ, 0, rows, false);
+            for (int i = 0; i < m; i++) {
+                for (int r = 0; r < rows; r++) k.gemvQ8(qc, r, r + 1, q, 0, s, 0, 1, xq, i * ld, ld, bias, 0, oneQ, 0, rows, false);
+                for (int r = 0; r < rows; r++)
+                    assertThat(Float.floatToRawIntBits(oneQ[r])).as("q8 %d blocks [%d][%d]", nb, i, r).isEqualTo(Float.floatToRawIntBits(allQ[i * rows + r]));
             }
         }
     }
