@@ -274,7 +274,7 @@ public final class RoPEInference implements CausalLM {
                 RoPE.Params rp = RoPE.computeRopeParams(c.headDim(), c.ropeBase(), capacity, c.ropeFreq());
                 shapes = Llama3Model.parameterShapes(c);
                 d = new Dims(c.vocabSize(), c.embDim(), c.nLayers(), c.nHeads(), c.nKvGroups(), c.headDim(), c.hiddenDim(), 0, 0, false,
-                        false, 1e-5f, 0f, tied, rp.cos().contiguousData(), rp.sin().contiguousData(), capacity);   // Llama3Model's eps
+                        false, Llama3Model.NORM_EPS, 0f, tied, rp.cos().contiguousData(), rp.sin().contiguousData(), capacity);
             } else if ("qwen3".equals(type) || "qwen3_moe".equals(type)) {
                 Qwen3Config c = Qwen3Weights.config(json, cfgName);
                 checkCapacity(capacity, c.contextLength(), cfgName);
@@ -283,8 +283,8 @@ public final class RoPEInference implements CausalLM {
                 shapes = Qwen3Model.parameterShapes(c);
                 boolean moe = c.numExperts() > 0;
                 d = new Dims(c.vocabSize(), c.embDim(), c.nLayers(), c.nHeads(), c.nKvGroups(), hd, moe ? c.moeIntermediateSize() : c.hiddenDim(),
-                        c.numExperts(), c.numExpertsPerTok(), c.qkNorm(), true, 1e-6f, 1e-6f, tied, rp.cos().contiguousData(), rp.sin().contiguousData(),
-                        capacity);                                                                         // Qwen3Model's eps
+                        c.numExperts(), c.numExpertsPerTok(), c.qkNorm(), true, Qwen3Model.NORM_EPS, Qwen3Model.NORM_EPS, tied, rp.cos().contiguousData(),
+                        rp.sin().contiguousData(), capacity);
             } else {
                 throw new IOException(cfgName + ": field \"model_type\" is " + type + "; RoPEInference reads llama, qwen3 and qwen3_moe");
             }

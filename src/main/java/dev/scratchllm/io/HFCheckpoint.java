@@ -235,4 +235,23 @@ public final class HFCheckpoint implements AutoCloseable {
         readers.clear();
         if (first != null) throw first;
     }
+
+    /**
+     * Checks {@code rms_norm_eps}, where config.json gives it, against the epsilon the model is
+     * built with: a checkpoint trained with another one would load and run, slightly wrong.
+     *
+     * @param hf the parsed config.json
+     * @param eps the model's epsilon
+     * @param model the model class, for the message
+     * @param source named in the message
+     * @throws IOException if the field is not a number or another epsilon in float32
+     */
+    public static void checkNormEps(Map<String, Object> hf, float eps, String model, String source) throws IOException {
+        Object v = hf.get("rms_norm_eps");
+        if (v == null) return;
+        if (!(v instanceof Number n)) throw new IOException(source + ": field \"rms_norm_eps\" is not a number");
+        if ((float) n.doubleValue() != eps)
+            throw new IOException(source + ": field \"rms_norm_eps\" is " + n + ", but " + model + " normalizes with " + eps
+                    + " (the reference's epsilon); a checkpoint trained with another epsilon is not supported");
+    }
 }

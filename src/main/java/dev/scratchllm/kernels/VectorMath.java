@@ -68,22 +68,6 @@ final class VectorMath {
     /** Elements summed in float vector lanes per block of this many, then added into a double. */
     static final int SUM_BLOCK = 1024;
 
-    /**
-     * {@code out[oi+c] = e^(x[xi+c] − shift)} for c in [0, n) (skipped when out is null; out may be
-     * x itself) and their sum: float lanes over each block of {@link #SUM_BLOCK} elements, the
-     * lanes added in the {@link #HALVES} tree, the blocks and the scalar tail added in double.
-     * The tail past the last whole vector takes {@code StrictMath.exp}. The loop is written out here rather than
-     * calling a vector-valued helper: a helper the JIT does not inline passes its vectors as
-     * heap objects, many times slower.
-     *
-     * @param x the arguments
-     * @param xi the first argument's index
-     * @param shift subtracted from every argument first
-     * @param out where e^(x − shift) goes, or null
-     * @param oi the first result's index
-     * @param n how many elements
-     * @return Σ e^(x − shift)
-     */
     /** One vector's lanes per thread, for {@link #sumStoredLanes}. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
@@ -100,6 +84,22 @@ final class VectorMath {
         return t[0];
     }
 
+    /**
+     * {@code out[oi+c] = e^(x[xi+c] − shift)} for c in [0, n) (skipped when out is null; out may be
+     * x itself) and their sum: float lanes over each block of {@link #SUM_BLOCK} elements, the
+     * lanes added in the {@link #HALVES} tree, the blocks and the scalar tail added in double.
+     * The tail past the last whole vector takes {@code StrictMath.exp}. The loop is written out here rather than
+     * calling a vector-valued helper: a helper the JIT does not inline passes its vectors as
+     * heap objects, many times slower.
+     *
+     * @param x the arguments
+     * @param xi the first argument's index
+     * @param shift subtracted from every argument first
+     * @param out where e^(x − shift) goes, or null
+     * @param oi the first result's index
+     * @param n how many elements
+     * @return Σ e^(x − shift)
+     */
     static double expSum(float[] x, int xi, float shift, float[] out, int oi, int n) {
         double total = 0;
         int c = 0;

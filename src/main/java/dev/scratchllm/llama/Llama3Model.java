@@ -22,6 +22,9 @@ import java.util.Map;
  * checkpoints do: they have no {@code lm_head.weight}). Computation is float32 throughout.
  */
 public class Llama3Model extends RoPEDecoderModel<TransformerBlock> {
+    /** The RMSNorm epsilon of every norm, the reference's (and Llama 3.2's {@code rms_norm_eps}). */
+    public static final float NORM_EPS = 1e-5f;
+
     private final Llama3Config cfg;
 
     /**
@@ -30,7 +33,7 @@ public class Llama3Model extends RoPEDecoderModel<TransformerBlock> {
      * @param cfg the configuration
      */
     public Llama3Model(Llama3Config cfg) {
-        super("Llama3Model", cfg.vocabSize(), cfg.embDim(), cfg.nLayers(), () -> new TransformerBlock(cfg), () -> new RMSNorm(cfg.embDim(), 1e-5f),
+        super("Llama3Model", cfg.vocabSize(), cfg.embDim(), cfg.nLayers(), () -> new TransformerBlock(cfg), () -> new RMSNorm(cfg.embDim(), NORM_EPS),
                 RoPE.computeRopeParams(cfg.headDim(), cfg.ropeBase(), cfg.contextLength(), cfg.ropeFreq()), cfg.contextLength());
         this.cfg = cfg;
     }

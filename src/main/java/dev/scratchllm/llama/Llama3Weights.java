@@ -46,6 +46,7 @@ public final class Llama3Weights {
             freq = new RoPE.FreqConfig(dbl(r, "factor", source), dbl(r, "low_freq_factor", source), dbl(r, "high_freq_factor", source),
                     integer(r, "original_max_position_embeddings", source));
         } else if (rs != null) throw new IOException(source + ": field \"rope_scaling\" is not an object");
+        HFCheckpoint.checkNormEps(hf, Llama3Model.NORM_EPS, "Llama3Model", source);
         int emb = integer(hf, "hidden_size", source), heads = integer(hf, "num_attention_heads", source);
         if (hf.get("head_dim") instanceof Number hd && hd.intValue() != emb / heads)
             throw new IOException(source + ": field \"head_dim\" is " + hd + ", but Llama3Model's head size is hidden_size / num_attention_heads = " + emb / heads);

@@ -20,7 +20,7 @@ public class TransformerBlock extends RoPETransformerBlock {
      */
     public TransformerBlock(Llama3Config cfg) {
         super(GroupedQueryAttention.llama3(cfg.embDim(), cfg.embDim(), cfg.nHeads(), cfg.nKvGroups()),
-                new SwiGLUFeedForward(cfg.embDim(), cfg.hiddenDim()), new RMSNorm(cfg.embDim(), 1e-5f), new RMSNorm(cfg.embDim(), 1e-5f));
+                new SwiGLUFeedForward(cfg.embDim(), cfg.hiddenDim()), new RMSNorm(cfg.embDim(), Llama3Model.NORM_EPS), new RMSNorm(cfg.embDim(), Llama3Model.NORM_EPS));
     }
 
     /** {@return the feed-forward {@code ff}} */

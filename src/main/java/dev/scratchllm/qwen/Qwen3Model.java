@@ -22,6 +22,9 @@ import java.util.Map;
  * throughout.
  */
 public class Qwen3Model extends RoPEDecoderModel<TransformerBlock> {
+    /** The RMSNorm epsilon of every norm, the reference's (and Qwen3's {@code rms_norm_eps}). */
+    public static final float NORM_EPS = 1e-6f;
+
     private final Qwen3Config cfg;
 
     /**
@@ -30,7 +33,7 @@ public class Qwen3Model extends RoPEDecoderModel<TransformerBlock> {
      * @param cfg the configuration
      */
     public Qwen3Model(Qwen3Config cfg) {
-        super("Qwen3Model", cfg.vocabSize(), cfg.embDim(), cfg.nLayers(), () -> new TransformerBlock(cfg), () -> new RMSNorm(cfg.embDim(), 1e-6f, false, true),
+        super("Qwen3Model", cfg.vocabSize(), cfg.embDim(), cfg.nLayers(), () -> new TransformerBlock(cfg), () -> new RMSNorm(cfg.embDim(), NORM_EPS, false, true),
                 RoPE.computeRopeParams(cfg.resolvedHeadDim(), cfg.ropeBase(), cfg.contextLength(), null), cfg.contextLength());
         this.cfg = cfg;
     }

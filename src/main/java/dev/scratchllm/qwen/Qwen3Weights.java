@@ -46,6 +46,7 @@ public final class Qwen3Weights {
             if (hf.get("mlp_only_layers") instanceof List<?> l && !l.isEmpty())
                 throw new IOException(source + ": field \"mlp_only_layers\" is not empty; only all-MoE models are supported");
         }
+        HFCheckpoint.checkNormEps(hf, Qwen3Model.NORM_EPS, "Qwen3Model", source);
         int emb = integer(hf, "hidden_size", source), heads = integer(hf, "num_attention_heads", source);
         int headDim = hf.get("head_dim") == null ? 0 : integer(hf, "head_dim", source);
         try {

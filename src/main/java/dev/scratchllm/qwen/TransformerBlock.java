@@ -22,7 +22,7 @@ public class TransformerBlock extends RoPETransformerBlock {
      */
     public TransformerBlock(Qwen3Config cfg) {
         super(new GroupedQueryAttention(cfg.embDim(), cfg.nHeads(), cfg.nKvGroups(), cfg.headDim(), cfg.qkNorm()), feedForward(cfg),
-                new RMSNorm(cfg.embDim(), 1e-6f, false, true), new RMSNorm(cfg.embDim(), 1e-6f, false, true));
+                new RMSNorm(cfg.embDim(), Qwen3Model.NORM_EPS, false, true), new RMSNorm(cfg.embDim(), Qwen3Model.NORM_EPS, false, true));
     }
 
     private static Module feedForward(Qwen3Config cfg) {

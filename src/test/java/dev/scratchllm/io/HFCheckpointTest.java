@@ -151,4 +151,27 @@ class HFCheckpointTest {
         assertThatThrownBy(() -> Qwen3Weights.config(Json.parseObject(qwen.replace("\"hidden_size\": 1024,", ""), "cfg.json"), "cfg.json"))
                 .isInstanceOf(IOException.class).hasMessageContaining("\"hidden_size\"");
     }
+
+    @Test
+    @DisplayName("rms_norm_eps: the published values load, another epsilon is refused with the field named")
+    void normEpsilon() throws IOException {
+        String llama = "{\"vocab_size\": 128256, \"hidden_size\": 2048, \"intermediate_size\": 8192, \"num_attention_heads\": 32,"
+                + " \"num_hidden_layers\": 16, \"num_key_value_heads\": 8, \"max_position_embeddings\": 131072,"
+                + " \"rope_theta\": 500000.0, \"rms_norm_eps\": 1e-05}";
+        String qwen = "{\"vocab_size\": 151936, \"hidden_size\": 1024, \"intermediate_size\": 3072, \"num_attention_heads\": 16,"
+                + " \"num_hidden_layers\": 28, \"num_key_value_heads\": 8, \"head_dim\": 128, \"max_position_embeddings\": 40960,"
+                + " \"rope_theta\": 1000000, \"rms_norm_eps\": 1e-06}";
+        // Llama 3.2's and Qwen3's published epsilons are the ones the models use
+        assertThat(Llama3Weights.config(Json.parseObject(llama, "llama"), "llama").embDim()).isEqualTo(2048);
+        assertThat(Qwen3Weights.config(Json.parseObject(qwen, "qwen"), "qwen").embDim()).isEqualTo(1024);
+        // swapped, each is refused: the model would run, slightly wrong
+        assertThatThrownBy(() -> Llama3Weights.config(Json.parseObject(llama.replace("1e-05", "1e-06"), "cfg.json"), "cfg.json"))
+                .isInstanceOf(IOException.class).hasMessageContaining("cfg.json").hasMessageContaining("\"rms_norm_eps\" is 1.0E-6")
+                .hasMessageContaining("Llama3Model normalizes with 1.0E-5");
+        assertThatThrownBy(() -> Qwen3Weights.config(Json.parseObject(qwen.replace("1e-06", "1e-05"), "cfg.json"), "cfg.json"))
+                .isInstanceOf(IOException.class).hasMessageContaining("\"rms_norm_eps\" is 1.0E-5")
+                .hasMessageContaining("Qwen3Model normalizes with 1.0E-6");
+        assertThatThrownBy(() -> Qwen3Weights.config(Json.parseObject(qwen.replace("1e-06", "\"small\""), "cfg.json"), "cfg.json"))
+                .isInstanceOf(IOException.class).hasMessageContaining("\"rms_norm_eps\" is not a number");
+    }
 }
