@@ -79,9 +79,20 @@ final class VectorMath {
      * @return their sum
      */
     static float sumStoredLanes(float[] t) {
+        return sumStoredLanes(t, 0);
+    }
+
+    /**
+     * {@link #sumStoredLanes(float[])} over {@code t[off … off + L)}.
+     *
+     * @param t holds one vector's lanes from {@code off}
+     * @param off the first lane's index
+     * @return their sum
+     */
+    static float sumStoredLanes(float[] t, int off) {
         for (int h = L / 2; h >= 1; h >>= 1)
-            for (int i = 0; i < h; i++) t[i] += t[i + h];
-        return t[0];
+            for (int i = 0; i < h; i++) t[off + i] += t[off + i + h];
+        return t[off];
     }
 
     /**
