@@ -151,7 +151,10 @@ public final class ChatServer implements AutoCloseable {
         for (Generation.Job j : running) j.cancel("cancelled");
         long cancelDeadline = System.nanoTime() + 5_000_000_000L; // each loop checks its job after every token
         while (queue.admitted() > 0 && System.nanoTime() - cancelDeadline < 0) sleep(10);
-        http.stop(0);
+        // the handlers of cancelled requests still write their error bodies after leaving the
+        // queue: stop(0) closed their connections mid-reply under load (the body ended after the
+        // heartbeat's spaces); stop waits for running exchanges up to the delay, no longer
+        http.stop(2);
         executor.close();
         stopped.countDown();
     }
