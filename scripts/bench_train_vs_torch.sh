@@ -10,8 +10,12 @@
 # PyTorch's footing (see docs/ch05.md and issue 20): Debian's /usr/bin/python3 with python3-torch,
 # OpenBLAS's OpenMP build (checked: the script stops if torch does not report it), the AVX-512
 # kernel (OPENBLAS_CORETYPE=SkylakeX, OPENBLAS_L2_SIZE unset), 2 threads, and glibc's allocator
-# told to keep freed memory (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_, MALLOC_TOP_PAD_),
-# which made its step fastest; --torch-malloc default runs it without those variables instead.
+# on transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1: malloc asks for them with
+# madvise, as our JVM does with -XX:+UseTransparentHugePages, on a kernel whose THP mode is
+# "madvise") and told to keep freed memory (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_,
+# MALLOC_TOP_PAD_), which made its step fastest (session 12: AdamW's step 0.17-0.39 s against
+# 0.85-1.9 s without huge pages, whole step 2.07-2.13 s at best against 3.37-3.46 s).
+# --torch-malloc keep drops the huge pages (the footing before session 12); default drops both.
 # Ours: the pom's flags for the main job (G1 with 1 MB regions and a fixed 85 % marking threshold, a fixed heap on transparent huge
 # pages, the Vector API), 2 threads, with the heap sized for this run: 4608 MiB (--heap), which
 # it needs (4 GiB runs out of memory at the end) and which keeps its peak resident memory below
@@ -20,7 +24,7 @@
 # It measures and compares; it asserts nothing about speed. Run it on a quiet machine.
 #
 # Usage: scripts/bench_train_vs_torch.sh [--pairs N] [--epochs E] [--out DIR] [--no-build] [--heap SIZE]
-#                                        [--torch-malloc tuned|default] [--coretype TYPE]
+#                                        [--torch-malloc tuned|keep|default] [--coretype TYPE]
 #   --pairs N       number of pairs (default 4)
 #   --epochs E      epochs of both runs (default 10, the book's; fewer for a quick try)
 #   --out DIR       where logs go (default runs/bench_train_vs_torch/<UTC time>)
@@ -69,9 +73,15 @@ IDS="$OUT/verdict_ids.json"
 [ -f "$IDS" ] || scripts/java21 -cp "$OUT/classes" scripts/DumpVerdictIds.java "$SCRATCHLLM_DATA/the-verdict.txt" "$IDS" > /dev/null
 
 TORCH_ENV=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$CORETYPE" OMP_NUM_THREADS=2)
-if [ "$TORCH_MALLOC" = tuned ]; then
-  TORCH_ENV+=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=1073741824)
-fi
+case "$TORCH_MALLOC" in
+  tuned) TORCH_ENV+=(GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+                     MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=1073741824) ;;
+  keep) TORCH_ENV+=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=1073741824) ;;
+  default) ;;
+  *) echo "bench_train_vs_torch: --torch-malloc takes tuned, keep or default" >&2; exit 2 ;;
+esac
+echo "transparent huge pages: $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || echo unknown);" \
+     "PyTorch's allocator settings: $TORCH_MALLOC" | tee "$OUT/footing.txt"
 JAVA_FLAGS=(--add-modules jdk.incubator.vector -XX:+UseG1GC -XX:G1HeapRegionSize=1m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=85 "-Xms$HEAP" "-Xmx$HEAP" -XX:+UseTransparentHugePages)
 
 # PyTorch's footing, checked before any timing: OpenBLAS's OpenMP build and the core it uses.
