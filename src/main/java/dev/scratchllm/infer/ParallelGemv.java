@@ -1,5 +1,6 @@
 package dev.scratchllm.infer;
 
+import dev.scratchllm.kernels.AlignedVectors;
 import dev.scratchllm.kernels.DecodeKernels;
 import dev.scratchllm.kernels.Parallel;
 
@@ -7,9 +8,10 @@ import dev.scratchllm.kernels.Parallel;
  * One matrix-vector step split over {@link Parallel}'s threads by output rows: up to four
  * matrices that read the same input (the query, key and value projections, say) are treated as
  * one tall matrix whose rows are cut into near-equal contiguous shares, each with its own bias
- * and destination. The object is its own {@link Parallel.RangeBody} and is filled in place
- * before each run, so a step allocates nothing; one instance serves one thread of control
- * (each model instance has its own).
+ * and destination. The input vectors are first copied to cache-line-aligned storage
+ * ({@link AlignedVectors}). The object is its own {@link Parallel.RangeBody} and is filled in place
+ * before each run, so a step allocates nothing once its largest shape has been seen; one instance
+ * serves one thread of control (each model instance has its own).
  */
 public final class ParallelGemv implements Parallel.RangeBody {
     /** Rows below which a share is not worth a thread. */
@@ -22,6 +24,7 @@ public final class ParallelGemv implements Parallel.RangeBody {
     private final int[] yOff = new int[MAX_PARTS], ldy = new int[MAX_PARTS], start = new int[MAX_PARTS + 1];
     private final boolean[] acc = new boolean[MAX_PARTS];
     private int parts;
+    private final AlignedVectors aligned = new AlignedVectors();
     private float[] x;
     private int xOff, ldx, m;
 
@@ -81,9 +84,12 @@ public final class ParallelGemv implements Parallel.RangeBody {
      * @param count the number of vectors
      */
     public void run(float[] in, int inOff, int ldIn, int count) {
-        x = in;
-        xOff = inOff;
-        ldx = ldIn;
+        if (parts == 0) return;
+        // the kernels read x from a copy whose vectors start on cache lines (see AlignedVectors)
+        int cols = w[0].cols;
+        x = aligned.load(in, inOff, ldIn, count, cols);
+        xOff = AlignedVectors.OFFSET;
+        ldx = AlignedVectors.stride(cols);
         m = count;
         Parallel.forRange(start[parts], MIN_ROWS, this);
         x = null;
