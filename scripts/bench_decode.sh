@@ -24,7 +24,10 @@ TSIZE=$(echo "$SIZE" | tr m M)
 PASSES=${3:-2}
 for pass in $(seq "$PASSES"); do
   echo "## pass $pass: PyTorch"
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" scripts/bench_decode_torch.py --rounds "$ROUNDS" --size "$TSIZE"
+  # glibc's malloc on transparent huge pages, as for the training comparison: PyTorch's prompt
+  # ran 1.4-1.6x faster with them in session 12, its decode the same
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
+    "$PYTHON" scripts/bench_decode_torch.py --rounds "$ROUNDS" --size "$TSIZE"
   echo "## pass $pass: ScratchLLM"
   "$JAVA" --add-modules jdk.incubator.vector -XX:+UseG1GC -Xmx4g -cp "$CP" dev.scratchllm.bench.DecodeBench "$ROUNDS" "$SIZE" 2>&1 \
     | grep -v "incubator modules"
