@@ -94,6 +94,7 @@ def main():
     if args.layers:
         cfg["n_layers"] = args.layers
     jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=1m",
+                            "-XX:+UseTransparentHugePages",  # the CLI's footing (the pom's heap.flags)
                             f"-Xms{args.heap}", f"-Xmx{args.heap}", "-cp", classpath(), "dev.scratchllm.bench.DecodeSpeed",
                             args.model, str(args.threads), str(args.layers), "f32"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "decode-speed-java.log"), "w"), text=True)

@@ -37,7 +37,7 @@ import java.util.Map;
  * decoded token on the inference path, and the decode speed with the greedy pick fused into the
  * output head ({@link GPTInference#decodeGreedy}).
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -Xmx4g -cp target/classes:target/test-classes
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -XX:+UseTransparentHugePages -Xmx4g -cp target/classes:target/test-classes
  * dev.scratchllm.bench.DecodeBench [rounds] [124m|355m]} (after {@code mvn -q test-compile}).
  */
 public final class DecodeBench {
