@@ -83,6 +83,8 @@ def main():
     ap.add_argument("--prompt", type=int, default=16)
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--heap", default="7g")
+    ap.add_argument("--java-footing", default="-XX:+UseTransparentHugePages",
+                    help="the JVM's page footing: the CLI's huge pages (default) or -XX:-UseTransparentHugePages")
     ap.add_argument("--paths", default="f32,bf16,q8_0,autograd",
                     help="Java paths, comma-separated: f32, bf16, q8_0 (RoPEInference) and autograd (the model's own forward)")
     ap.add_argument("--layers", type=int, default=0,
@@ -94,7 +96,7 @@ def main():
     if args.layers:
         cfg["n_layers"] = args.layers
     jvm = subprocess.Popen([java_bin(), "--add-modules", "jdk.incubator.vector", "-XX:+UseG1GC", "-XX:G1HeapRegionSize=1m",
-                            "-XX:+UseTransparentHugePages",  # the CLI's footing (the pom's heap.flags)
+                            args.java_footing,  # the CLI's footing by default (the pom's heap.flags)
                             f"-Xms{args.heap}", f"-Xmx{args.heap}", "-cp", classpath(), "dev.scratchllm.bench.DecodeSpeed",
                             args.model, str(args.threads), str(args.layers), "f32"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "decode-speed-java.log"), "w"), text=True)

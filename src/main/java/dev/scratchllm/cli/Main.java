@@ -60,6 +60,8 @@ public final class Main {
                     (a, out) -> FinetuneDpo.run(FinetuneDpo.parse(a), out)),
             new Command("make-preference-data", "chapter 7 bonus: preference pairs written by a local LLM (Ollama's API)",
                     (a, out) -> MakePreferenceData.run(MakePreferenceData.parse(a), out)),
+            new Command("convert", "save a GPT-2 model's weights in a decoding format (f32, bf16, q8_0) for --inference FILE",
+                    (a, out) -> Convert.run(Convert.parse(a), out)),
             new Command("serve", "serve the model over OpenAI- and Ollama-compatible HTTP APIs, with a chat page at /",
                     (a, out) -> Serve.run(Serve.parse(a), out)),
             new Command("toy", "appendix A.7: train NeuralNetwork(2, 2) with SGD on the toy data set", Main::toy),

@@ -4,7 +4,8 @@
  * sizes over GPTInference, Llama 3.2 Instruct (1B, 3B) and Qwen3 (0.6B to 8B) over RoPEInference,
  * read from the folder tensor by tensor in the weight format asked for (one copy of the weights,
  * shared by every request's sibling instance). It reads config.json and checks it against the name, and says
- * which files are missing, where to put them and where to download them.
+ * which files are missing, where to put them and where to download them. --inference FILE runs
+ * GPT-2 weights that 'convert' saved in their format (infer.GPTInferenceFile) instead.
  *
  * It does not download Llama or Qwen weights (GPT-2's come from the book's download when no
  * --weights is given), and it serves the instruction-tuned Llama models' chat format; a base
@@ -17,6 +18,8 @@ import dev.scratchllm.gpt.GPTConfig;
 import dev.scratchllm.gpt.GPTModel;
 import dev.scratchllm.infer.RoPEInference;
 import dev.scratchllm.infer.CausalLM;
+import dev.scratchllm.infer.GPTInference;
+import dev.scratchllm.infer.GPTInferenceFile;
 import dev.scratchllm.infer.WeightFormat;
 import dev.scratchllm.io.GPT2Weights;
 import dev.scratchllm.io.HFCheckpoint;
@@ -113,8 +116,14 @@ public final class ModelCatalog {
      * @param format how the inference path stores the matrices
      * @param context the most positions a generation holds (0: the model's context, capped at {@link #DEFAULT_CONTEXT} for Llama and Qwen)
      * @param think Qwen3: let the model think before answering
+     * @param inference a file of GPT-2 weights written by {@code convert} ({@link GPTInferenceFile}), or null;
+     *        when given, the other fields are unused
      */
-    public record Request(String model, Path weights, WeightFormat format, int context, boolean think) {
+    public record Request(String model, Path weights, WeightFormat format, int context, boolean think, Path inference) {
+        /** A request for a catalog model or a Hugging Face folder (no {@code --inference} file). */
+        public Request(String model, Path weights, WeightFormat format, int context, boolean think) {
+            this(model, weights, format, context, think, null);
+        }
     }
 
     /** The default positions per generation for Llama and Qwen (their RoPE tables and caches cover up to 131,072). */
@@ -129,6 +138,7 @@ public final class ModelCatalog {
      * @throws IOException if a file is missing or does not fit (the message names it, and where to get it)
      */
     public static CausalLMBackend load(Request r, PrintStream out) throws IOException {
+        if (r.inference() != null) return inferenceFile(r.inference(), out);
         Entry e = r.model() == null ? null : entry(r.model());
         if (e == null && r.weights() == null) throw new UsageException("give --model NAME (" + names() + ") or --weights DIR");
         Family family = e != null ? e.family() : detect(r.weights());
@@ -244,18 +254,49 @@ public final class ModelCatalog {
     }
 
     private static CausalLMBackend gpt2(Entry e, Request r, String id, PrintStream out) throws IOException {
-        GPTModel model;
-        if (r.weights() != null) {
-            Path file = r.weights().resolve(HFCheckpoint.SINGLE);
-            GPTConfig cfg = e != null ? (GPTConfig) e.expected() : GPT2Weights.inferConfig(file);
-            model = GPT2Weights.load(file, cfg);
-        } else {
-            model = GPT2Weights.loadPretrained(e.name());
-        }
+        GPTModel model = gpt2Model(e, r);
         if (r.context() > 0 && r.context() != model.config().contextLength())
             throw new UsageException("--context applies to Llama and Qwen; GPT-2 runs over its own context of " + model.config().contextLength());
         out.printf(Locale.ROOT, "Model: %s (GPT-2, %,d parameters, %s weights)%n", id, model.numParameters(), r.format().name().toLowerCase(Locale.ROOT));
         return new Gpt2Backend(id, model, GPT2Tokenizer.load(), new TranscriptChatFormat(), r.format());
+    }
+
+    /** GPT-2's weights from the request's folder, or by the entry's name from the cache or a download. */
+    private static GPTModel gpt2Model(Entry e, Request r) throws IOException {
+        if (r.weights() == null) return GPT2Weights.loadPretrained(e.name());
+        Path file = r.weights().resolve(HFCheckpoint.SINGLE);
+        GPTConfig cfg = e != null ? (GPTConfig) e.expected() : GPT2Weights.inferConfig(file);
+        return GPT2Weights.load(file, cfg);
+    }
+
+    /**
+     * The GPT-2 model a request names (for {@code convert}); Llama and Qwen are refused, as their
+     * Hugging Face folders load in any weight format directly.
+     *
+     * @param r the request (its format is not applied here)
+     * @return the model, in float32
+     * @throws IOException if a file is missing or does not fit
+     */
+    static GPTModel gpt2Model(Request r) throws IOException {
+        Entry e = r.model() == null ? null : entry(r.model());
+        if (e == null && r.weights() == null) throw new UsageException("give --model NAME (" + names() + ") or --weights DIR");
+        Family family = e != null ? e.family() : detect(r.weights());
+        if (family != Family.GPT2)
+            throw new UsageException("convert writes GPT-2 models; Llama and Qwen read their Hugging Face folders in any --weights-format directly");
+        if (r.weights() != null) checkFolder(e, family, r.weights());
+        return gpt2Model(e, r);
+    }
+
+    /** GPT-2 weights written by {@code convert}, in their stored format, with a transcript chat format. */
+    private static CausalLMBackend inferenceFile(Path file, PrintStream out) throws IOException {
+        if (!Files.isRegularFile(file))
+            throw new IOException(file + ": no such file; --inference expects a file written by 'convert'");
+        GPTInference inf = GPTInferenceFile.load(file, 1, 0);
+        String name = file.getFileName().toString();
+        String id = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        out.printf(Locale.ROOT, "Model: %s (GPT-2, %,d parameters, %s weights, from %s)%n", id, inf.parameterCount(),
+                inf.format().name().toLowerCase(Locale.ROOT), file);
+        return new Gpt2Backend(id, inf, GPT2Tokenizer.load(), new TranscriptChatFormat());
     }
 
     private static CausalLMBackend llama(Entry e, Request r, String id, PrintStream out) throws IOException {
@@ -308,8 +349,18 @@ public final class ModelCatalog {
 
     // ------------------------------------------------------------------ options shared by generate, chat and serve
 
-    /** Declares {@code --model}, {@code --weights}, {@code --weights-format}, {@code --context}. */
+    /** Declares {@code --model}, {@code --weights}, {@code --weights-format}, {@code --context}, {@code --inference}. */
     static Options.Spec modelOptions(Options.Spec spec) {
+        return inferenceOption(modelSourceOptions(spec));
+    }
+
+    /** Declares {@code --inference}. */
+    private static Options.Spec inferenceOption(Options.Spec spec) {
+        return spec.path("--inference", "FILE", null, "GPT-2 weights saved by 'convert', loaded in their stored format (f32, bf16 or q8_0)");
+    }
+
+    /** Declares {@code --model}, {@code --weights}, {@code --weights-format}, {@code --context}. */
+    static Options.Spec modelSourceOptions(Options.Spec spec) {
         return spec.text("--model", "NAME", null, "a named model: " + names())
                 .path("--weights", "DIR", null, "its Hugging Face folder (config.json, model.safetensors or the sharded index, tokenizer.json)")
                 .text("--weights-format", "f32|bf16|q8_0", "f32", "how the inference path stores the weight matrices")
@@ -322,6 +373,11 @@ public final class ModelCatalog {
      */
     static boolean given(Options o) {
         boolean g = o.given("--model") || o.given("--weights");
+        if (o.given("--inference")) {
+            for (String opt : List.of("--model", "--weights", "--weights-format", "--context"))
+                if (o.given(opt)) throw new UsageException("--inference loads a file written by 'convert' (its weights, format and context are in it): leave out " + opt);
+            return true;
+        }
         for (String opt : List.of("--weights-format", "--context"))
             if (!g && o.given(opt)) throw new UsageException(opt + " applies to a catalog model: give --model NAME or --weights DIR with it");
         return g;
@@ -338,6 +394,6 @@ public final class ModelCatalog {
             case "q8_0", "q8" -> WeightFormat.Q8_0;
             default -> throw new UsageException("--weights-format must be f32, bf16 or q8_0, got '" + f + "'");
         };
-        return new Request(name, o.path("--weights"), format, o.integer("--context", 0), think);
+        return new Request(name, o.path("--weights"), format, o.integer("--context", 0), think, o.declared("--inference") ? o.path("--inference") : null);
     }
 }

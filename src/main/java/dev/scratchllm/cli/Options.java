@@ -255,6 +255,11 @@ final class Options {
         return v != null ? v.strip() : option(name).def();
     }
 
+    /** Whether the command declares the option (shared parsers ask before reading an optional one). */
+    boolean declared(String name) {
+        return spec.options.containsKey(name);
+    }
+
     /** Whether the option was given on the command line. */
     boolean given(String name) {
         option(name);

@@ -272,6 +272,13 @@ public final class GPTInference implements CausalLM {
         cache.reset(slot);
     }
 
+    /** {@return the number of weights: every matrix, embedding, norm and bias (a GPTModel's numParameters)} */
+    public long parameterCount() {
+        long n = 0;
+        for (Object v : named.values()) n += v instanceof float[] a ? a.length : (long) ((WeightMatrix) v).rows() * ((WeightMatrix) v).cols();
+        return n;
+    }
+
     /**
      * The weight format of the matrices.
      *

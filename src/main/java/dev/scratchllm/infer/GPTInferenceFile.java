@@ -79,7 +79,7 @@ public final class GPTInferenceFile {
      *
      * @param file the file
      * @param maxBatch the number of sequence slots
-     * @param capacity the positions per slot, at most the stored context length
+     * @param capacity the positions per slot, at most the stored context length; 0 for that length
      * @return the inference model
      * @throws IOException if the file cannot be read or is not such a file (the message names the
      *         file and, for a tensor, the tensor)
@@ -144,7 +144,7 @@ public final class GPTInferenceFile {
             };
             GPTInference inf;
             try {
-                inf = new GPTInference(cfg, format, maxBatch, capacity, parts);
+                inf = new GPTInference(cfg, format, maxBatch, capacity == 0 ? cfg.contextLength() : capacity, parts);
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
                 throw new IOException(m.startsWith(file.toString()) ? m : file + ": " + m, e);

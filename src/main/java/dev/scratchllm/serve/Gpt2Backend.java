@@ -1,6 +1,6 @@
 /*
  * Gpt2Backend: serves a GPTModel (GPT-2's weights, a pretraining checkpoint, or an instruction
- * model from chapter 7) with the GPT-2 tokenizer: a CausalLMBackend over GPTInference, one
+ * model from chapter 7), or GPT-2 weights saved by GPTInferenceFile, with the GPT-2 tokenizer: a CausalLMBackend over GPTInference, one
  * GPTInference per concurrent request, siblings of the first (float32 shares the model's arrays;
  * BF16/Q8_0 are converted once and shared). It stops at <|endoftext|>. The chat format is the caller's choice (Alpaca for an
  * instruction model, a transcript for a base model).
@@ -37,6 +37,19 @@ public final class Gpt2Backend extends CausalLMBackend {
      */
     public Gpt2Backend(String id, GPTModel model, GPT2Tokenizer tokenizer, ChatFormat format, WeightFormat weights) {
         this(new Info(id, "gpt2", model.numParameters(), model.config().contextLength()), evalInference(model, weights), tokenizer, format);
+    }
+
+    /**
+     * A backend over an inference model that has no {@link GPTModel} behind it (weights read by
+     * {@link dev.scratchllm.infer.GPTInferenceFile#load}, in their stored format).
+     *
+     * @param id the model's name in the APIs
+     * @param first the inference model; concurrent requests get siblings of it
+     * @param tokenizer GPT-2's tokenizer
+     * @param format the chat format
+     */
+    public Gpt2Backend(String id, GPTInference first, GPT2Tokenizer tokenizer, ChatFormat format) {
+        this(new Info(id, "gpt2", first.parameterCount(), first.config().contextLength()), first, tokenizer, format);
     }
 
     /** Each further concurrent request gets a sibling of the first instance: its own cache, the same (converted once) weights. */
