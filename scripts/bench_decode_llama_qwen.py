@@ -84,7 +84,7 @@ def main():
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--heap", default="7g")
     ap.add_argument("--java-footing", default="-XX:+UseTransparentHugePages",
-                    help="the JVM's page footing: the CLI's huge pages (default) or -XX:-UseTransparentHugePages")
+                    help="the JVM's page footing: the CLI's huge pages (default), or --java-footing=-XX:-UseTransparentHugePages")
     ap.add_argument("--paths", default="f32,bf16,q8_0,autograd",
                     help="Java paths, comma-separated: f32, bf16, q8_0 (RoPEInference) and autograd (the model's own forward)")
     ap.add_argument("--layers", type=int, default=0,
