@@ -78,6 +78,9 @@ public final class Serve {
             .integer("--queue", "N", DEFAULTS.maxWaiting(), 0, 1 << 16, "requests that may wait for a turn (429/503 beyond)")
             .integer("--timeout", "S", (int) DEFAULTS.requestTimeout().toSeconds(), 1, 86_400, "seconds a request may take")
             .integer("--grace", "S", 10, 0, 3_600, "seconds running requests get at shutdown")
+            .number("--heartbeat", "S", DEFAULTS.heartbeatDelay().toMillis() / 1000.0, Options.Range.of(0, false, 86_400, false),
+                    "seconds a non-streamed reply runs before the server sends its 200 and a space every 0.5 s, to notice a client"
+                            + " that hung up (0: off, for clients that want nothing before the JSON)")
             .integer("--max-body", "BYTES", (int) DEFAULTS.maxBodyBytes(), 1, Integer.MAX_VALUE, "largest request body (413 beyond)")
             .integer("--max-new-tokens", "N", DEFAULTS.defaultMaxTokens(), 1, Integer.MAX_VALUE, "new tokens when a request names no limit")
             .alias("--max-tokens", "--max-new-tokens")
@@ -94,6 +97,9 @@ public final class Serve {
                 .withQueue(o.integer("--parallel"), o.integer("--queue"))
                 .withTimes(Duration.ofSeconds(o.integer("--timeout")), Duration.ofSeconds(o.integer("--grace")))
                 .withLimits(o.integer("--max-body"), o.integer("--max-new-tokens"), o.integer("--max-tokens-limit"));
+        double beat = o.number("--heartbeat");
+        s = beat == 0 ? s.withHeartbeat(DEFAULTS.heartbeatDelay(), Duration.ZERO)
+                : s.withHeartbeat(Duration.ofMillis(Math.max(1, Math.round(beat * 1000))), DEFAULTS.heartbeatInterval());
         String fmt = o.text("--chat-format");
         if (fmt != null && !Set.of("alpaca", "phi3", "transcript").contains(fmt))
             throw new UsageException("serve: --chat-format must be alpaca, phi3 or transcript, got '" + fmt + "'");

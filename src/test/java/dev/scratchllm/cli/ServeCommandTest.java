@@ -90,6 +90,14 @@ class ServeCommandTest {
         assertThat(s.chatFormat()).isEqualTo("phi3");
         assertThatThrownBy(() -> Serve.parse(List.of("--chat-format", "chatml"))).hasMessageContaining("--chat-format");
         assertThatThrownBy(() -> Serve.parse(List.of("--port", "x"))).hasMessageContaining("serve: --port must be a whole number from 0 to 65535, got 'x'");
+        // --heartbeat: the delay before the first beat (1 s by default, every 0.5 s); 0 turns it off
+        assertThat(d.server().heartbeatDelay()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(d.server().heartbeatInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        Serve.Settings later = Serve.parse(List.of("--heartbeat", "2.5"));
+        assertThat(later.server().heartbeatDelay()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(later.server().heartbeatInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(Serve.parse(List.of("--heartbeat", "0")).server().heartbeatInterval()).isEqualTo(java.time.Duration.ZERO);
+        assertThatThrownBy(() -> Serve.parse(List.of("--heartbeat", "-1"))).hasMessageContaining("serve: --heartbeat");
         assertThat(Serve.isLoopback("127.0.0.1")).isTrue();
         assertThat(Serve.isLoopback("0.0.0.0")).isFalse();
     }
