@@ -94,6 +94,30 @@ class ConvertTest {
         }
     }
 
+    @Test
+    @DisplayName("serve --inference FILE: /v1/completions answers what generate --gpt2 continues with the source weights; the model is named after the file")
+    void serveRunsTheFile() throws Exception {
+        Path f = dir.resolve("served.safetensors");
+        run("convert", List.of("--gpt2", gpt2File.toString(), "--weights-format", "f32", "--out", f.toString()), new ByteArrayOutputStream());
+        String want = run("generate", greedy("--gpt2", gpt2File.toString()), new ByteArrayOutputStream()).substring("Every effort moves you".length());
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        dev.scratchllm.serve.ChatServer server = Serve.start(Serve.parse(List.of("--inference", f.toString(), "--port", "0", "--threads", "1")),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("Serving 'served'");
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(server.uri().resolve("/v1/completions"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"model\":\"served\",\"prompt\":\"Every effort moves you\",\"max_tokens\":12,\"temperature\":0}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            @SuppressWarnings("unchecked")
+            var choice = (java.util.Map<String, Object>) ((List<Object>) dev.scratchllm.io.Json.parseObject(r.body(), "response").get("choices")).get(0);
+            assertThat(choice.get("text")).isEqualTo(want);
+        } finally {
+            server.shutdown();
+        }
+    }
+
     private static String completion(Gpt2Backend backend, GPT2Tokenizer tok) {
         int[] prompt = backend.encode("Every effort moves you");
         var p = dev.scratchllm.serve.SamplingParams.of(12, 0f, null, 1.0, 1f, 123L, List.of());
