@@ -68,6 +68,12 @@ public final class Convert {
         if (Files.exists(s.out())) throw new IOException(s.out() + " exists; convert does not overwrite: remove it or give another --out");
         Path dir = s.out().toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) throw new IOException(dir + ": no such folder for --out " + s.out());
+        if (s.checkpoint() != null) {
+            String task = ModelSource.extra(s.checkpoint()).get("task");
+            if (task != null && !"pretrain".equals(task))        // its prompt style and head would not survive the file
+                throw new IOException(s.checkpoint() + ": a checkpoint of task \"" + task + "\"; convert writes pretraining checkpoints and GPT-2 weights"
+                        + " (run this one with --checkpoint)");
+        }
         GPTModel model = s.model() != null ? ModelCatalog.gpt2Model(s.model())
                 : s.gpt2() != null ? Generate.loadGpt2(s.gpt2(), out) : Generate.loadCheckpoint(s.checkpoint());
         model.eval();

@@ -125,7 +125,7 @@ class ConvertTest {
     }
 
     @Test
-    @DisplayName("convert refuses a second source, a missing --out, an existing file, --context and Llama; --inference refuses --model and a wrong file")
+    @DisplayName("convert refuses a second source, a missing --out, an existing file, --context, Llama and a fine-tuning checkpoint; --inference refuses --model and a wrong file")
     void mistakes() throws IOException {
         Path f = dir.resolve("exists.safetensors");
         Files.writeString(f, "keep me");
@@ -140,6 +140,14 @@ class ConvertTest {
         assertThat(Files.readString(f)).isEqualTo("keep me");
         assertThatThrownBy(() -> run("convert", List.of("--model", "llama3.2-1b", "--out", dir.resolve("l.safetensors").toString()), new ByteArrayOutputStream()))
                 .isInstanceOf(UsageException.class).hasMessageContaining("convert writes GPT-2 models");
+        Path instr = Files.createDirectories(dir.resolve("instructions"));
+        java.util.Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("task", "instructions");
+        extra.put("gpt.config", model.config().toJson());
+        dev.scratchllm.io.Checkpoint.save(instr, model, null, 1, 1, extra);
+        assertThatThrownBy(() -> run("convert", List.of("--checkpoint", instr.toString(), "--out", dir.resolve("i.safetensors").toString()), new ByteArrayOutputStream()))
+                .isInstanceOf(IOException.class).hasMessageContaining("task \"instructions\"");
+        assertThat(dir.resolve("i.safetensors")).doesNotExist();
         assertThatThrownBy(() -> Generate.parse(greedy("--inference", "a.safetensors", "--model", "gpt2-small")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("leave out --model");
         assertThatThrownBy(() -> Generate.parse(greedy("--inference", "a.safetensors", "--weights-format", "q8_0")))
